@@ -1,0 +1,27 @@
+import type { LogisticRegressionParameters } from './artifact';
+import { assertFeatureVector, type ChurnModel } from './churn-model';
+import { sigmoid } from './math';
+
+/** The `kind` of a logistic regression in the artifact. */
+export const LOGISTIC_REGRESSION_KIND = 'logistic-regression';
+
+/** The log-odds of churn: `intercept + Σ wᵢ (xᵢ − meanᵢ) / scaleᵢ`. */
+export function logisticRegressionScore(parameters: LogisticRegressionParameters, features: readonly number[]): number {
+  let score = parameters.intercept;
+  parameters.weights.forEach((weight, index) => {
+    score += (weight * ((features[index] ?? 0) - (parameters.means[index] ?? 0))) / (parameters.scales[index] ?? 1);
+  });
+  return score;
+}
+
+/** A {@link ChurnModel} over trained logistic-regression parameters. */
+export function createLogisticRegressionModel(parameters: LogisticRegressionParameters, featureNames: readonly string[]): ChurnModel {
+  return {
+    kind: LOGISTIC_REGRESSION_KIND,
+    featureNames,
+    predictProbability(features) {
+      assertFeatureVector(features, featureNames);
+      return sigmoid(logisticRegressionScore(parameters, features));
+    },
+  };
+}
