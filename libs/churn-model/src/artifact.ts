@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** The artifact format version this library writes and reads. */
-export const CHURN_MODEL_ARTIFACT_VERSION = 1;
+export const CHURN_MODEL_ARTIFACT_VERSION = 1 as const;
 
 /** A leaf of a regression tree: its contribution to the log-odds (learning rate already applied). */
 export interface TreeLeaf {
