@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { zonedDateTimeSchema } from './date-time';
 
 /**
  * Industries seen in the seed's data set, in the model's one-hot order (ASCII sort, so `IT` first).
@@ -8,12 +9,14 @@ import { z } from 'zod';
 export const KNOWN_INDUSTRIES = ['IT', 'consulting', 'energy', 'finance', 'gov', 'health', 'retail', 'service', 'travel'] as const;
 export type KnownIndustry = (typeof KNOWN_INDUSTRIES)[number];
 
+const COMPANY_ID_RULE = 'must be 1-64 characters of [A-Za-z0-9_.:-]';
+
 /** `companyID` / `tenantID`: 1–64 characters of `[A-Za-z0-9_.:-]` (ARCHITECTURE.md §2). */
 export const companyIdSchema = z
   .string()
-  .min(1)
-  .max(64)
-  .regex(/^[A-Za-z0-9_.:-]+$/, 'must be 1-64 characters of [A-Za-z0-9_.:-]');
+  .min(1, COMPANY_ID_RULE)
+  .max(64, COMPANY_ID_RULE)
+  .regex(/^[A-Za-z0-9_.:-]+$/, COMPANY_ID_RULE);
 
 const nonNegativeNumber = z.number().finite().nonnegative();
 const count = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
@@ -90,7 +93,7 @@ export const companyEventSchema = z.preprocess(
     companyID: companyIdSchema,
     ...companyProfileShape,
     riskOfChurn: z.boolean().default(false),
-    asOf: z.iso.datetime({ offset: true }).optional(),
+    asOf: zonedDateTimeSchema.optional(),
   }),
 );
 export type CompanyEvent = z.infer<typeof companyEventSchema>;

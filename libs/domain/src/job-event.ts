@@ -1,12 +1,15 @@
 import { z } from 'zod';
 import { companyIdSchema } from './company';
+import { zonedDateTimeSchema } from './date-time';
+
+const USER_ID_RULE = 'must be 1-128 characters of [A-Za-z0-9_.:@-]';
 
 /** `userID`: 1–128 characters of `[A-Za-z0-9_.:@-]` (ARCHITECTURE.md §2). */
 export const userIdSchema = z
   .string()
-  .min(1)
-  .max(128)
-  .regex(/^[A-Za-z0-9_.:@-]+$/, 'must be 1-128 characters of [A-Za-z0-9_.:@-]');
+  .min(1, USER_ID_RULE)
+  .max(128, USER_ID_RULE)
+  .regex(/^[A-Za-z0-9_.:@-]+$/, USER_ID_RULE);
 
 /** Bounds applied to job events; the defaults are ARCHITECTURE.md §2's. */
 export interface JobEventLimits {
@@ -38,11 +41,11 @@ export const DEFAULT_JOB_EVENT_LIMITS: JobEventLimits = {
 export const jobEventSchema = z.object({
   companyID: companyIdSchema,
   userID: userIdSchema,
-  nbJobs: z.number().int(),
-  creationDate: z.iso.datetime({ offset: true }).optional(),
+  nbJobs: z.number().int({ error: 'must be an integer' }),
+  creationDate: zonedDateTimeSchema.optional(),
   /** Producer-assigned identity, used for dedupe when present. */
-  eventID: z.string().min(1).max(128).optional(),
+  eventID: z.string().min(1, 'must be 1-128 characters').max(128, 'must be 1-128 characters').optional(),
   /** When the producer scheduled the send (ISO-8601); lets consumers measure end-to-end latency. */
-  sentAt: z.iso.datetime({ offset: true }).optional(),
+  sentAt: zonedDateTimeSchema.optional(),
 });
 export type JobEvent = z.infer<typeof jobEventSchema>;
