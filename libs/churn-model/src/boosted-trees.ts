@@ -1,6 +1,5 @@
 import type { BoostedTreesParameters, TreeNode } from './artifact';
-import { assertFeatureVector, type ChurnModel } from './churn-model';
-import { sigmoid } from './math';
+import { createChurnModel, type ChurnModel } from './churn-model';
 
 /** The `kind` of a gradient-boosted tree ensemble in the artifact. */
 export const BOOSTED_TREES_KIND = 'gradient-boosted-trees';
@@ -25,12 +24,5 @@ export function boostedTreesScore(parameters: BoostedTreesParameters, features: 
 
 /** A {@link ChurnModel} over trained ensemble parameters. */
 export function createBoostedTreesModel(parameters: BoostedTreesParameters, featureNames: readonly string[]): ChurnModel {
-  return {
-    kind: BOOSTED_TREES_KIND,
-    featureNames,
-    predictProbability(features) {
-      assertFeatureVector(features, featureNames);
-      return sigmoid(boostedTreesScore(parameters, features));
-    },
-  };
+  return createChurnModel(BOOSTED_TREES_KIND, featureNames, (features) => boostedTreesScore(parameters, features));
 }

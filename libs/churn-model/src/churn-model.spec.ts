@@ -1,4 +1,4 @@
-import { FEATURE_NAMES } from '@tenant-analytics/domain';
+import { DomainError, FEATURE_NAMES } from '@tenant-analytics/domain';
 import { assertFeatureVector, scoreCompany, type ChurnModel } from './churn-model';
 import { ChurnModelInputError } from './errors';
 
@@ -43,5 +43,16 @@ describe('assertFeatureVector', () => {
 
   it('rejects a non-finite value, naming the feature', () => {
     expect(() => assertFeatureVector([1, Number.NaN], ['a', 'b'])).toThrow(/feature b \(index 1\) is not a finite number/);
+  });
+});
+
+describe('ChurnModelInputError', () => {
+  it('belongs to the domain error family and is not retriable', () => {
+    // Act
+    const error = new ChurnModelInputError('bad vector', { context: { actual: 3 } });
+
+    // Assess
+    expect(error).toBeInstanceOf(DomainError);
+    expect(error).toMatchObject({ name: 'ChurnModelInputError', retriable: false, context: { actual: 3 } });
   });
 });

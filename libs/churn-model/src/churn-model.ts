@@ -1,5 +1,6 @@
 import { CHURN_THRESHOLD, toFeatureVector, type ChurnFeatures } from '@tenant-analytics/domain';
 import { ChurnModelInputError } from './errors';
+import { sigmoid } from './math';
 
 /**
  * A trained churn classifier over the domain's feature vector (`FEATURE_NAMES` order).
@@ -54,4 +55,19 @@ export function assertFeatureVector(features: readonly number[], featureNames: r
       context: { index: badIndex, value: features[badIndex] },
     });
   }
+}
+
+/**
+ * A {@link ChurnModel} from a log-odds function: checks the vector, then applies the logistic
+ * function. Every model family is built this way.
+ */
+export function createChurnModel(kind: string, featureNames: readonly string[], logOdds: (features: readonly number[]) => number): ChurnModel {
+  return {
+    kind,
+    featureNames,
+    predictProbability(features) {
+      assertFeatureVector(features, featureNames);
+      return sigmoid(logOdds(features));
+    },
+  };
 }

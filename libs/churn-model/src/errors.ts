@@ -1,25 +1,12 @@
-/** Options shared by the churn-model errors. */
-export interface ChurnModelErrorOptions {
-  /** The underlying error, forwarded as the standard `cause`. */
-  readonly cause?: unknown;
-  /** Values that locate the failure (a file path, a vector length). */
-  readonly context?: Readonly<Record<string, unknown>>;
-}
+import { DomainError, type DomainErrorOptions } from '@tenant-analytics/domain';
 
 /**
- * Base of the churn-model error family. None is retriable: a bad artifact or a bad feature vector
- * stays bad on a second attempt.
+ * Base of the churn-model errors, in the project's `DomainError` family. None is retriable: a bad
+ * artifact or a bad feature vector stays bad on a second attempt.
  */
-export class ChurnModelError extends Error {
-  /** Whether repeating the same call can succeed. */
-  readonly retriable: boolean = false;
-  /** Values that locate the failure. */
-  readonly context: Readonly<Record<string, unknown>>;
-
-  constructor(message: string, options: ChurnModelErrorOptions = {}) {
-    super(message, { cause: options.cause });
-    this.name = new.target.name;
-    this.context = options.context ?? {};
+export class ChurnModelError extends DomainError {
+  constructor(message: string, options: Omit<DomainErrorOptions, 'retriable'> = {}) {
+    super(message, { ...options, retriable: false });
   }
 }
 

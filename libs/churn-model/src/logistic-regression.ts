@@ -1,6 +1,5 @@
 import type { LogisticRegressionParameters } from './artifact';
-import { assertFeatureVector, type ChurnModel } from './churn-model';
-import { sigmoid } from './math';
+import { createChurnModel, type ChurnModel } from './churn-model';
 
 /** The `kind` of a logistic regression in the artifact. */
 export const LOGISTIC_REGRESSION_KIND = 'logistic-regression';
@@ -16,12 +15,5 @@ export function logisticRegressionScore(parameters: LogisticRegressionParameters
 
 /** A {@link ChurnModel} over trained logistic-regression parameters. */
 export function createLogisticRegressionModel(parameters: LogisticRegressionParameters, featureNames: readonly string[]): ChurnModel {
-  return {
-    kind: LOGISTIC_REGRESSION_KIND,
-    featureNames,
-    predictProbability(features) {
-      assertFeatureVector(features, featureNames);
-      return sigmoid(logisticRegressionScore(parameters, features));
-    },
-  };
+  return createChurnModel(LOGISTIC_REGRESSION_KIND, featureNames, (features) => logisticRegressionScore(parameters, features));
 }
