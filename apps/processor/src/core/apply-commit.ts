@@ -1,0 +1,60 @@
+import {
+  advanceWatermark,
+  applyJobEvent,
+  applyLookupProfile,
+  applySnapshot,
+  isApplied,
+  rememberEventIds,
+  type CompanyState,
+} from './company-state';
+import type { CompanyCommit } from './pending-batch';
+
+/** How long and how many producer event ids a company remembers for dedupe. */
+export interface DedupeSettings {
+  readonly ttlMs: number;
+  readonly maxEntries: number;
+}
+
+/** What applying a commit did. */
+export interface CommitResult {
+  /** The new state, or undefined when the commit changes nothing (already applied, stale snapshot). */
+  readonly next?: CompanyState;
+  readonly staleSnapshots: number;
+  readonly appliedSnapshots: number;
+}
+
+/**
+ * Applies one pending batch's commit for a company to its current state: pure, so that the store
+ * can retry it on a version conflict against fresher state.
+ *
+ * Job events are applied at most once: if the company's watermark for the lane already covers the
+ * commit's last sequence number, the jobs are skipped (a replay). A commit's jobs are always written
+ * in one item update, so a watermark is either below all of them or at/above the last.
+ */
+export function applyCommit(state: CompanyState, commit: CompanyCommit, laneId: string, nowMs: number, dedupe: DedupeSettings): CommitResult {
+  let next = state;
+  let staleSnapshots = 0;
+  let appliedSnapshots = 0;
+  for (const snapshot of commit.snapshots ?? []) {
+    const result = applySnapshot(next, snapshot.profile, snapshot.asOf);
+    if (result.outcome === 'stale') staleSnapshots += 1;
+    else appliedSnapshots += 1;
+    next = result.state;
+  }
+  const jobs = commit.jobs ?? [];
+  const last = jobs.at(-1);
+  if (last !== undefined && !isApplied(next, laneId, last.sequenceNumber)) {
+    if (commit.lookup !== undefined) next = applyLookupProfile(next, commit.lookup.profile, commit.lookup.asOf);
+    for (const job of jobs) next = applyJobEvent(next, job).state;
+    next = rememberEventIds(
+      next,
+      jobs.flatMap((job) => (job.eventID === undefined ? [] : [job.eventID])),
+      nowMs,
+      dedupe.ttlMs,
+      dedupe.maxEntries,
+    );
+    next = advanceWatermark(next, laneId, last.sequenceNumber);
+    if (commit.lastScore !== undefined) next = { ...next, lastScore: commit.lastScore };
+  }
+  return { next: next === state ? undefined : next, staleSnapshots, appliedSnapshots };
+}

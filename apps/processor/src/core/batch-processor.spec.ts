@@ -1,0 +1,241 @@
+import { gunzipSync } from 'node:zlib';
+import { deadLetterSchema, enrichedCompanySchema, generateCompanies, type EnrichedCompany } from '@tenant-analytics/domain';
+import { EFFECT_STEPS, type EffectStep } from './batch-processor';
+import { ScoringUnavailableError } from './errors';
+import type { ChurnScorer, InputRecord } from './ports';
+import { buildTestProcessor, jobEvent, kinesisRecordFactory } from '../testing/factories';
+import { InMemoryCompanyStateStore, InMemoryLaneStore, InMemoryObjectSink, InMemoryStreamSink, InMemoryTenantDirectory } from '../testing/in-memory-adapters';
+
+const companies = generateCompanies(42, 20);
+const comp1 = companies[1]!;
+const comp2 = companies[2]!;
+
+/** The scripted batch: valid JSON and CSV events, a producer duplicate, bad records, an unknown company. */
+function scenario(): InputRecord[] {
+  const record = kinesisRecordFactory('bigdatajobs');
+  return [
+    record(jobEvent({ companyID: 'comp_1', nbJobs: 2, eventID: 'e1' })),
+    record(jobEvent({ companyID: 'comp_1', nbJobs: 3, eventID: 'e2', creationDate: '2026-11-25T09:30:00.000Z' })),
+    record(jobEvent({ companyID: 'comp_1', nbJobs: 2, eventID: 'e1' })),
+    record('{"companyID": "comp_1", '),
+    record(jobEvent({ companyID: 'comp_999', eventID: 'e3' })),
+    record('comp_2,user_7,4,2026-11-25T08:00:00Z'),
+    record(jobEvent({ companyID: 'comp_2', nbJobs: 0 })),
+  ];
+}
+
+function s3Records(objects: InMemoryObjectSink, prefix: string): EnrichedCompany[] {
+  return [...objects.objects.entries()]
+    .filter(([key]) => key.startsWith(prefix))
+    .flatMap(([, object]) =>
+      gunzipSync(object.body)
+        .toString('utf8')
+        .trim()
+        .split('\n')
+        .map((line) => enrichedCompanySchema.parse(JSON.parse(line))),
+    );
+}
+
+function deadLetters(objects: InMemoryObjectSink) {
+  return [...objects.objects.entries()]
+    .filter(([key]) => key.startsWith('bucket/dead-letters/'))
+    .map(([key, object]) => ({ key, letter: deadLetterSchema.parse(JSON.parse(Buffer.from(object.body).toString('utf8'))) }));
+}
+
+function sharedStores() {
+  return { stateStore: new InMemoryCompanyStateStore(), laneStore: new InMemoryLaneStore(), objects: new InMemoryObjectSink(), stream: new InMemoryStreamSink() };
+}
+
+/** Runs batches in order on fresh processors over the same stores; a batch may be told to crash. */
+async function runDeliveries(deliveries: readonly { records: InputRecord[]; crashAfter?: EffectStep }[]) {
+  const shared = sharedStores();
+  for (const delivery of deliveries) {
+    const { processor } = buildTestProcessor({
+      companies,
+      shared,
+      afterStep: (step) => {
+        if (step === delivery.crashAfter) throw new Error(`injected crash after ${step}`);
+      },
+    });
+    if (delivery.crashAfter === undefined) await processor.process('bigdatajobs', 'shardId-000000000000', delivery.records);
+    else await expect(processor.process('bigdatajobs', 'shardId-000000000000', delivery.records)).rejects.toThrow(/injected crash/);
+  }
+  return shared;
+}
+
+describe('BatchProcessor', () => {
+  it('enriches valid events, skips producer duplicates and dead-letters bad records with their reason', async () => {
+    // Prepare
+    const { processor, objects, stream, stateStore, metrics } = buildTestProcessor({ companies });
+
+    // Act
+    const result = await processor.process('bigdatajobs', 'shardId-000000000000', scenario());
+
+    // Assess: outputs
+    expect(result).toMatchObject({ enriched: 3, deadLetters: 3, alreadyCompleted: 0 });
+    const enriched = s3Records(objects, 'bucket/churn/data/');
+    expect(enriched.map((r) => [r.eventID, r.companyID, r.nbJobs, r.job30, r.job90])).toEqual([
+      ['e1', 'comp_1', 2, comp1.job30 + 2, comp1.job90 + 2],
+      ['e2', 'comp_1', 3, comp1.job30 + 5, comp1.job90 + 5],
+      [expect.stringMatching(/^bigdatajobs\/shardId-000000000000\/\d+$/), 'comp_2', 4, comp2.job30 + 4, comp2.job90 + 4],
+    ]);
+    expect(enriched.every((r) => r.riskOfChurn !== null && r.churnProbability !== null)).toBe(true);
+    expect(stream.records.map((r) => r.eventID)).toEqual(enriched.map((r) => r.eventID));
+    expect(deadLetters(objects).map(({ letter }) => [letter.reason, letter.stage])).toEqual([
+      ['malformed-json', 'decode'],
+      ['unknown-company', 'lookup'],
+      ['out-of-range', 'validate'],
+    ]);
+    expect(metrics.counter('DuplicatesSkipped')).toBe(1);
+
+    // Assess: state
+    const state = (await stateStore.getMany(['comp_1'])).get('comp_1');
+    expect(Object.values(state?.buckets ?? {})).toEqual([5]);
+    expect(Object.keys(state?.recentEventIds ?? {}).sort()).toEqual(['e1', 'e2']);
+    expect((await stateStore.getMany(['comp_999'])).size).toBe(0);
+  });
+
+  it('writes S3 objects under event-time partitions with keys derived from the batch range', async () => {
+    const { processor, objects } = buildTestProcessor({ companies });
+    const records = scenario();
+
+    await processor.process('bigdatajobs', 'shardId-000000000000', records);
+
+    const first = records[0]!.sequenceNumber;
+    const last = records.at(-1)!.sequenceNumber;
+    expect([...objects.objects.keys()].filter((key) => key.includes('churn/data')).sort()).toEqual([
+      `bucket/churn/data/dt=2026-11-25/hour=08/bigdatajobs-shardId-000000000000-${first}-${last}.jsonl.gz`,
+      `bucket/churn/data/dt=2026-11-25/hour=09/bigdatajobs-shardId-000000000000-${first}-${last}.jsonl.gz`,
+    ]);
+  });
+
+  it('skips events whose producer id was applied by an earlier batch', async () => {
+    const shared = sharedStores();
+    const record = kinesisRecordFactory('bigdatajobs');
+    const first = buildTestProcessor({ companies, shared });
+    await first.processor.process('bigdatajobs', 'shardId-000000000000', [record(jobEvent({ eventID: 'same' }))]);
+
+    const second = await first.processor.process('bigdatajobs', 'shardId-000000000000', [record(jobEvent({ eventID: 'same' }))]);
+
+    expect(second.enriched).toBe(0);
+    expect(second.deadLetters).toBe(0);
+    expect(first.metrics.counter('DuplicatesSkipped')).toBe(1);
+  });
+
+  describe('exactly-once effects', () => {
+    const clean = () => runDeliveries([{ records: scenario() }]);
+
+    it.each(EFFECT_STEPS.map((step) => [step]))('leaves state and S3 as a clean run would after a crash after %s', async (step) => {
+      // Prepare
+      const expected = await clean();
+
+      // Act: crash, then the same batch is delivered again
+      const actual = await runDeliveries([{ records: scenario(), crashAfter: step }, { records: scenario() }]);
+
+      // Assess
+      expect(actual.stateStore.items).toEqual(expected.stateStore.items);
+      expect(actual.objects.objects).toEqual(expected.objects.objects);
+      expect(actual.laneStore.lanes).toEqual(expected.laneStore.lanes);
+      expect(new Set(actual.stream.records.map((r) => r.eventID))).toEqual(new Set(expected.stream.records.map((r) => r.eventID)));
+    });
+
+    it('finishes the first attempt whole when the redelivery is shorter', async () => {
+      const expected = await clean();
+      const records = scenario();
+
+      const actual = await runDeliveries([{ records, crashAfter: 'pending-written' }, { records: records.slice(0, 2) }, { records: records.slice(2) }]);
+
+      expect(actual.stateStore.items).toEqual(expected.stateStore.items);
+      expect(actual.objects.objects).toEqual(expected.objects.objects);
+    });
+
+    it('counts every event once when the redelivery is longer or replays a suffix', async () => {
+      // Prepare: the clean run sees the same records in one batch
+      const expected = await clean();
+      const records = scenario();
+
+      // Act: a first attempt on a prefix crashes, the redelivery is the whole batch, then a suffix replays
+      const actual = await runDeliveries([{ records: records.slice(0, 3), crashAfter: 'committed' }, { records }, { records: records.slice(4) }]);
+
+      // Assess: same state, and every output record exactly once across S3 objects
+      const stripBatch = (items: Map<string, unknown>) => JSON.parse(JSON.stringify([...items.values()]).replace(/"processedAt":"[^"]+"/g, ''));
+      expect(stripBatch(actual.stateStore.items)).toEqual(stripBatch(expected.stateStore.items));
+      const ids = (objects: InMemoryObjectSink) => s3Records(objects, 'bucket/churn/data/').map((r) => r.eventID).sort();
+      expect(ids(actual.objects)).toEqual(ids(expected.objects));
+      expect(deadLetters(actual.objects).map((d) => d.key)).toEqual(deadLetters(expected.objects).map((d) => d.key));
+    });
+  });
+
+  describe('scoring failures', () => {
+    const failing = (status: 'retriable' | 'fatal'): ChurnScorer => ({
+      maxBatchSize: 100,
+      score: async () => {
+        throw Object.assign(new Error(`churn API failed (${status})`), { retriable: status === 'retriable' });
+      },
+    });
+
+    it('dead-letters records whose scoring fails for good, and still counts their jobs', async () => {
+      const { processor, objects, stateStore } = buildTestProcessor({ companies, scorer: failing('fatal') });
+
+      const result = await processor.process('bigdatajobs', 'shardId-000000000000', [kinesisRecordFactory('bigdatajobs')(jobEvent({ nbJobs: 4 }))]);
+
+      expect(result.deadLetters).toBe(1);
+      expect(deadLetters(objects)[0]?.letter).toMatchObject({ reason: 'score-failed', stage: 'score', attempts: 1 });
+      expect(Object.values((await stateStore.getMany(['comp_1'])).get('comp_1')?.buckets ?? {})).toEqual([4]);
+    });
+
+    it('emits unscored records when configured to', async () => {
+      const { processor, stream } = buildTestProcessor({ companies, scorer: failing('fatal'), settings: { onScoringFailure: 'emit-unscored' } });
+
+      await processor.process('bigdatajobs', 'shardId-000000000000', [kinesisRecordFactory('bigdatajobs')(jobEvent())]);
+
+      expect(stream.records).toEqual([expect.objectContaining({ riskOfChurn: null, churnProbability: null })]);
+    });
+
+    it('defers the whole batch, with no effect, while the churn API is down', async () => {
+      const { processor, objects, stateStore, laneStore } = buildTestProcessor({ companies, scorer: failing('retriable') });
+      const record = kinesisRecordFactory('bigdatajobs');
+      const batch = Array.from({ length: 10 }, (_, i) => record(jobEvent({ companyID: `comp_${i}`, nbJobs: 1 })));
+
+      await expect(processor.process('bigdatajobs', 'shardId-000000000000', batch)).rejects.toBeInstanceOf(ScoringUnavailableError);
+
+      expect(objects.objects.size).toBe(0);
+      expect(stateStore.items.size).toBe(0);
+      expect(laneStore.lanes.size).toBe(0);
+    });
+  });
+
+  describe('company snapshots', () => {
+    it('applies a newer snapshot and ignores an older one', async () => {
+      const { processor, stateStore, metrics } = buildTestProcessor({ companies });
+      const record = kinesisRecordFactory('companies');
+      const snapshot = (asOf: string, job30: number) => record({ ...comp1, job30, asOf });
+
+      await processor.process('companies', 'shardId-000000000000', [snapshot('2026-11-20T00:00:00Z', 11), snapshot('2026-11-10T00:00:00Z', 99)]);
+
+      const state = (await stateStore.getMany(['comp_1'])).get('comp_1');
+      expect(state?.profile?.job30).toBe(11);
+      expect(state?.profileSource).toBe('snapshot');
+      expect(metrics.counter('StaleSnapshots')).toBe(1);
+    });
+
+    it('uses the snapshot profile for later job events without a lookup', async () => {
+      const directory = new InMemoryTenantDirectory(new Map(companies.map((c) => [c.companyID, c])));
+      const { processor, objects } = buildTestProcessor({ companies, directory });
+      await processor.process('companies', 'shardId-000000000000', [kinesisRecordFactory('companies')({ ...comp1, job30: 11, asOf: '2026-11-20T00:00:00Z' })]);
+
+      await processor.process('bigdatajobs', 'shardId-000000000000', [kinesisRecordFactory('bigdatajobs')(jobEvent({ nbJobs: 1 }))]);
+
+      expect(directory.calls).toBe(0);
+      expect(s3Records(objects, 'bucket/churn/data/')[0]?.job30).toBe(12);
+    });
+
+    it('dead-letters an invalid snapshot', async () => {
+      const { processor, objects } = buildTestProcessor({ companies });
+
+      await processor.process('companies', 'shardId-000000000000', [kinesisRecordFactory('companies')({ companyID: 'comp_1', industry: 'gov' })]);
+
+      expect(deadLetters(objects)[0]?.letter).toMatchObject({ reason: 'missing-field', stage: 'validate' });
+    });
+  });
+});

@@ -1,0 +1,383 @@
+import {
+  decodeCompanyEvent,
+  decodeJobEvent,
+  type DeadLetter,
+  type DeadLetterReason,
+  type DeadLetterStage,
+  type DecodedJobEvent,
+  type EnrichedCompany,
+  type JobEventLimits,
+} from '@tenant-analytics/domain';
+import { applyCommit, type DedupeSettings } from './apply-commit';
+import { applyJobEvent, applyLookupProfile, compareSequence, emptyCompanyState, hasSeenEvent, type CompanyProfile, type CompanyState } from './company-state';
+import { mapLimited } from './concurrency';
+import type { ChurnScoringService, ScoringOutcome } from './churn-scoring';
+import { LaneConflictError, ScoringUnavailableError } from './errors';
+import { deadLetterFiles, enrichedFiles } from './output-files';
+import { laneIdOf, type CommittedJob, type CompanyCommit, type PendingBatch } from './pending-batch';
+import {
+  METRIC,
+  type Clock,
+  type CompanyStateStore,
+  type InputRecord,
+  type LaneStore,
+  type Logger,
+  type Metrics,
+  type ObjectSink,
+  type SinkLocations,
+  type StreamSink,
+} from './ports';
+import type { TenantProfiles } from './tenant-profiles';
+
+/** The effect steps of a batch, in order; test hooks may stop the processor after any of them. */
+export const EFFECT_STEPS = ['pending-written', 'committed', 'published', 'completed'] as const;
+export type EffectStep = (typeof EFFECT_STEPS)[number];
+
+/** Settings of the core (from config; see README "Configuration"). */
+export interface BatchProcessorSettings {
+  readonly streams: { readonly jobs: string; readonly companies: string };
+  readonly limits: JobEventLimits;
+  readonly dedupe: DedupeSettings;
+  /** What to do with a record whose scoring failed for good. */
+  readonly onScoringFailure: 'dead-letter' | 'emit-unscored';
+  readonly locations: SinkLocations;
+  /** Company commits and S3 writes in flight at most. @default 16 */
+  readonly writeConcurrency?: number;
+  /** Version conflicts tolerated per company commit before the batch fails (and is retried). @default 10 */
+  readonly maxCommitConflicts?: number;
+}
+
+/** Everything the core depends on, built once by a composition root. */
+export interface BatchProcessorDependencies {
+  readonly stateStore: CompanyStateStore;
+  readonly laneStore: LaneStore;
+  readonly tenantProfiles: TenantProfiles;
+  readonly scoring: ChurnScoringService;
+  readonly objects: ObjectSink;
+  /** Undefined when the enriched stream is disabled. */
+  readonly enrichedStream?: StreamSink;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  /** Called after each effect step: tests throw here to simulate a crash. */
+  readonly afterStep?: (step: EffectStep, batch: PendingBatch) => Promise<void> | void;
+}
+
+/** What a call to {@link BatchProcessor.process} did. */
+export interface BatchResult {
+  /** The lane's checkpoint after the call: every record at or below it is done. */
+  readonly checkpoint?: string;
+  readonly enriched: number;
+  readonly deadLetters: number;
+  /** Records skipped because an earlier attempt had completed them. */
+  readonly alreadyCompleted: number;
+  /** Whether a pending batch left by an earlier attempt was finished first. */
+  readonly recoveredPending: boolean;
+}
+
+interface JobCandidate {
+  readonly record: InputRecord;
+  readonly event: DecodedJobEvent;
+  readonly company: CompanyProfile & { readonly companyID: string; readonly job30: number; readonly job90: number };
+}
+
+/**
+ * The pipeline core: turns one shard's batch of records into state changes and outputs, exactly
+ * once, following ARCHITECTURE.md §3 in its write-ahead form:
+ *
+ * 1. **Finish** a pending batch left by an earlier attempt (from its write-ahead record only).
+ * 2. **Compute** the outputs and company commits of the records above the lane checkpoint (decode,
+ *    state reads, tenant lookups, rolling counts, churn scoring) without any effect.
+ * 3. **Write ahead**: make the whole result durable as the lane's pending batch.
+ * 4. **Commit** each company's change with compare-and-set (guarded by the company's watermark).
+ * 5. **Publish** S3 objects under keys derived from the batch range, dead letters, stream records.
+ * 6. **Complete**: clear the pending batch and advance the lane checkpoint in one write.
+ *
+ * A crash anywhere, or a redelivery with any other batch boundaries, resumes at step 1 and leaves
+ * state and S3 as one clean run would; the output stream may see a record twice (consumers dedupe
+ * on `eventID`).
+ */
+export class BatchProcessor {
+  private readonly writeConcurrency: number;
+  private readonly maxCommitConflicts: number;
+
+  constructor(
+    private readonly settings: BatchProcessorSettings,
+    private readonly deps: BatchProcessorDependencies,
+  ) {
+    this.writeConcurrency = settings.writeConcurrency ?? 16;
+    this.maxCommitConflicts = settings.maxCommitConflicts ?? 10;
+  }
+
+  /**
+   * Processes the records of one shard lane (all from `stream`/`shardId`, any order). Throws a
+   * retriable error when a dependency fails: the caller retries later from its last checkpoint.
+   */
+  async process(stream: string, shardId: string, records: readonly InputRecord[]): Promise<BatchResult> {
+    const laneId = laneIdOf(stream, shardId);
+    const logger = this.deps.logger.child({ laneId });
+    const lane = await this.deps.laneStore.get(laneId);
+    let checkpoint = lane.checkpoint;
+    let recoveredPending = false;
+    if (lane.pending !== undefined) {
+      logger.info('finishing pending batch from an earlier attempt', { pendingId: lane.pending.id });
+      await this.finish(laneId, lane.pending);
+      this.deps.metrics.count(METRIC.pendingRecovered);
+      checkpoint = lane.pending.lastSequenceNumber;
+      recoveredPending = true;
+    }
+    const sorted = [...records].sort((a, b) => compareSequence(a.sequenceNumber, b.sequenceNumber));
+    const fresh = sorted.filter((record) => checkpoint === undefined || compareSequence(record.sequenceNumber, checkpoint) > 0);
+    const alreadyCompleted = sorted.length - fresh.length;
+    if (alreadyCompleted > 0) this.deps.metrics.count(METRIC.alreadyCompleted, alreadyCompleted, { stream });
+    const first = fresh[0];
+    const last = fresh.at(-1);
+    if (first === undefined || last === undefined) {
+      return { checkpoint, enriched: 0, deadLetters: 0, alreadyCompleted, recoveredPending };
+    }
+    this.deps.metrics.count(METRIC.recordsIn, fresh.length, { stream });
+    const pending = await this.compute(stream, shardId, fresh, first.sequenceNumber, last.sequenceNumber);
+    try {
+      await this.deps.laneStore.putPending(laneId, pending);
+    } catch (error) {
+      if (error instanceof LaneConflictError) logger.error('lane conflict', { pendingId: pending.id });
+      throw error;
+    }
+    await this.deps.afterStep?.('pending-written', pending);
+    await this.finish(laneId, pending);
+    return {
+      checkpoint: pending.lastSequenceNumber,
+      enriched: pending.enriched.length,
+      deadLetters: pending.deadLetters.length,
+      alreadyCompleted,
+      recoveredPending,
+    };
+  }
+
+  /** Steps 4–6 for a durable pending batch. Idempotent. */
+  private async finish(laneId: string, pending: PendingBatch): Promise<void> {
+    await this.commitAll(laneId, pending.commits);
+    await this.deps.afterStep?.('committed', pending);
+    await this.publish(pending);
+    await this.deps.afterStep?.('published', pending);
+    await this.deps.laneStore.complete(laneId, pending.id, pending.lastSequenceNumber);
+    await this.deps.afterStep?.('completed', pending);
+    this.deps.metrics.count(METRIC.enriched, pending.enriched.length, { stream: pending.stream });
+    for (const deadLetter of pending.deadLetters) {
+      this.deps.metrics.count(METRIC.deadLetters, 1, { reason: deadLetter.reason });
+    }
+  }
+
+  private async compute(stream: string, shardId: string, records: readonly InputRecord[], first: string, last: string): Promise<PendingBatch> {
+    const now = this.deps.clock.now();
+    const base = {
+      id: `${laneIdOf(stream, shardId)}/${first}-${last}`,
+      stream,
+      shardId,
+      firstSequenceNumber: first,
+      lastSequenceNumber: last,
+      createdAt: now.toISOString(),
+    };
+    if (stream === this.settings.streams.companies) return { ...base, ...this.computeSnapshots(records, now) };
+    if (stream === this.settings.streams.jobs) return { ...base, ...(await this.computeJobs(records, now)) };
+    throw new Error(`record from stream ${stream}, which is neither the jobs nor the companies stream`);
+  }
+
+  private computeSnapshots(records: readonly InputRecord[], now: Date): Pick<PendingBatch, 'commits' | 'enriched' | 'deadLetters'> {
+    const deadLetters: DeadLetter[] = [];
+    const snapshotsByCompany = new Map<string, { profile: CompanyProfile; asOf: string }[]>();
+    for (const record of records) {
+      const decoded = decodeCompanyEvent(record.data, { arrivalTime: record.arrivalTime, now, limits: this.settings.limits });
+      if (!decoded.ok) {
+        deadLetters.push(toDeadLetter(record, decoded.stage, decoded.reason, decoded.message, 1, now));
+        continue;
+      }
+      const { companyID, asOf, ...profile } = decoded.value;
+      const list = snapshotsByCompany.get(companyID) ?? [];
+      list.push({ profile, asOf });
+      snapshotsByCompany.set(companyID, list);
+    }
+    const commits = [...snapshotsByCompany.entries()].map(([companyID, snapshots]) => ({ companyID, snapshots }));
+    return { commits, enriched: [], deadLetters };
+  }
+
+  private async computeJobs(records: readonly InputRecord[], now: Date): Promise<Pick<PendingBatch, 'commits' | 'enriched' | 'deadLetters'>> {
+    const deadLetters: DeadLetter[] = [];
+    const eventsByCompany = new Map<string, { record: InputRecord; event: DecodedJobEvent }[]>();
+    for (const record of records) {
+      const decoded = decodeJobEvent(record.data, { arrivalTime: record.arrivalTime, now, limits: this.settings.limits });
+      if (!decoded.ok) {
+        deadLetters.push(toDeadLetter(record, decoded.stage, decoded.reason, decoded.message, 1, now));
+        continue;
+      }
+      const list = eventsByCompany.get(decoded.value.companyID) ?? [];
+      list.push({ record, event: decoded.value });
+      eventsByCompany.set(decoded.value.companyID, list);
+    }
+
+    const states = await this.deps.stateStore.getMany([...eventsByCompany.keys()]);
+    const needLookup = [...eventsByCompany.keys()].filter((id) => states.get(id)?.profile === undefined);
+    const lookups = await this.deps.tenantProfiles.lookupAll(needLookup);
+
+    const nowMs = now.getTime();
+    const candidates: JobCandidate[] = [];
+    const commitJobs = new Map<string, { lookup?: CompanyCommit['lookup']; jobs: CommittedJob[] }>();
+    for (const [companyID, events] of eventsByCompany) {
+      let state: CompanyState = states.get(companyID) ?? emptyCompanyState(companyID);
+      let lookup: CompanyCommit['lookup'];
+      const outcome = lookups.get(companyID);
+      if (outcome !== undefined) {
+        if (outcome.status !== 'found') {
+          const [reason, stage, message, attempts]: [DeadLetterReason, DeadLetterStage, string, number] =
+            outcome.status === 'unknown'
+              ? ['unknown-company', 'lookup', `company ${companyID} is unknown to the tenant manager (404)`, 1]
+              : ['lookup-failed', 'lookup', outcome.message, outcome.attempts];
+          for (const { record } of events) deadLetters.push(toDeadLetter(record, stage, reason, message, attempts, now));
+          continue;
+        }
+        const { companyID: _id, ...profile } = outcome.company;
+        lookup = { profile, asOf: now.toISOString() };
+        state = applyLookupProfile(state, profile, lookup.asOf);
+      }
+      const jobs: CommittedJob[] = [];
+      const seenInBatch = new Set<string>();
+      for (const { record, event } of events) {
+        if (event.eventID !== undefined && (seenInBatch.has(event.eventID) || hasSeenEvent(state, event.eventID, nowMs))) {
+          this.deps.metrics.count(METRIC.duplicatesSkipped);
+          continue;
+        }
+        if (event.eventID !== undefined) seenInBatch.add(event.eventID);
+        const applied = applyJobEvent(state, event);
+        state = applied.state;
+        const profile = state.profile as CompanyProfile;
+        candidates.push({ record, event, company: { ...profile, companyID, job30: applied.counts.job30, job90: applied.counts.job90 } });
+        jobs.push({
+          sequenceNumber: record.sequenceNumber,
+          eventTime: event.eventTime,
+          nbJobs: event.nbJobs,
+          ...(event.eventID === undefined ? {} : { eventID: event.eventID }),
+        });
+      }
+      if (jobs.length > 0) commitJobs.set(companyID, { ...(lookup === undefined ? {} : { lookup }), jobs });
+    }
+
+    const scores = await this.deps.scoring.scoreAll(candidates.map((candidate) => candidate.company));
+    if (scoringUnavailable(scores)) {
+      // The model is down, not a record at fault: defer the batch (lag grows) instead of
+      // dead-lettering it; the runtime retries it with backoff and the breaker probes recovery.
+      throw new ScoringUnavailableError('churn API unavailable: every scoring call of the batch failed; the batch will be retried', {
+        records: records.length,
+      });
+    }
+
+    const processedAt = now.toISOString();
+    const enriched: EnrichedCompany[] = [];
+    const lastScore = new Map<string, CompanyCommit['lastScore']>();
+    candidates.forEach((candidate, index) => {
+      const score = scores[index];
+      const { record, event, company } = candidate;
+      if (score === undefined || (!score.ok && this.settings.onScoringFailure === 'dead-letter')) {
+        const message = score !== undefined && !score.ok ? score.message : 'no score returned';
+        const attempts = score !== undefined && !score.ok ? score.attempts : 0;
+        deadLetters.push(toDeadLetter(record, 'score', 'score-failed', message, attempts, now));
+        return;
+      }
+      const verdict = score.ok ? score.verdict : undefined;
+      enriched.push({
+        companyID: company.companyID,
+        industry: company.industry,
+        revenu: company.revenu,
+        employees: company.employees,
+        job30: company.job30,
+        job90: company.job90,
+        monthlyFee: company.monthlyFee,
+        totalFee: company.totalFee,
+        riskOfChurn: verdict?.churn ?? null,
+        churnProbability: verdict?.probability ?? null,
+        eventID: event.eventID ?? `${record.stream}/${record.shardId}/${record.sequenceNumber}`,
+        userID: event.userID,
+        nbJobs: event.nbJobs,
+        eventTime: event.eventTime,
+        processedAt,
+        ...(event.sentAt === undefined ? {} : { sentAt: event.sentAt }),
+        source: { stream: record.stream, shardId: record.shardId, sequenceNumber: record.sequenceNumber },
+      });
+      lastScore.set(company.companyID, { probability: verdict?.probability ?? null, churn: verdict?.churn ?? null, at: processedAt });
+    });
+
+    const commits: CompanyCommit[] = [...commitJobs.entries()].map(([companyID, commit]) => {
+      const score = lastScore.get(companyID);
+      return { companyID, ...commit, ...(score === undefined ? {} : { lastScore: score }) };
+    });
+    deadLetters.sort((a, b) => compareSequence(a.record.sequenceNumber, b.record.sequenceNumber));
+    return { commits, enriched, deadLetters };
+  }
+
+  private async commitAll(laneId: string, commits: readonly CompanyCommit[]): Promise<void> {
+    if (commits.length === 0) return;
+    const states = await this.deps.stateStore.getMany(commits.map((commit) => commit.companyID));
+    await mapLimited(commits, this.writeConcurrency, async (commit) => {
+      let state = states.get(commit.companyID) ?? emptyCompanyState(commit.companyID);
+      for (let conflicts = 0; ; conflicts++) {
+        const result = applyCommit(state, commit, laneId, this.deps.clock.now().getTime(), this.settings.dedupe);
+        if (result.staleSnapshots > 0) this.deps.metrics.count(METRIC.staleSnapshots, result.staleSnapshots);
+        if (result.appliedSnapshots > 0) this.deps.metrics.count(METRIC.snapshotsApplied, result.appliedSnapshots);
+        if (result.next === undefined) return;
+        if (await this.deps.stateStore.put({ ...result.next, version: state.version + 1 })) return;
+        this.deps.metrics.count(METRIC.stateCommitConflicts);
+        if (conflicts + 1 >= this.maxCommitConflicts) {
+          throw new Error(`company ${commit.companyID}: ${conflicts + 1} version conflicts in a row`);
+        }
+        state = (await this.deps.stateStore.getMany([commit.companyID])).get(commit.companyID) ?? emptyCompanyState(commit.companyID);
+      }
+    });
+  }
+
+  private async publish(pending: PendingBatch): Promise<void> {
+    const { sink, deadLetters } = this.settings.locations;
+    const files = [
+      ...enrichedFiles(pending, sink.prefix).map((file) => ({ bucket: sink.bucket, file })),
+      ...deadLetterFiles(pending, deadLetters.prefix).map((file) => ({ bucket: deadLetters.bucket, file })),
+    ];
+    await mapLimited(files, this.writeConcurrency, ({ bucket, file }) =>
+      this.deps.objects.put(bucket, file.key, file.body, file.contentType, file.contentEncoding),
+    );
+    if (this.deps.enrichedStream !== undefined && pending.enriched.length > 0) {
+      await this.deps.enrichedStream.putRecords(pending.enriched);
+    }
+  }
+}
+
+/**
+ * True when no call of the batch succeeded and the failures were transient (or the breaker was
+ * open): an outage of the churn API rather than records it cannot score.
+ */
+function scoringUnavailable(scores: readonly ScoringOutcome[]): boolean {
+  return scores.length > 0 && scores.every((score) => !score.ok && score.reason !== 'not-retriable');
+}
+
+/** A dead letter for `record`, with the record kept whole (base64) so it can be replayed. */
+export function toDeadLetter(
+  record: InputRecord,
+  stage: DeadLetterStage,
+  reason: DeadLetterReason,
+  message: string,
+  attempts: number,
+  at: Date,
+): DeadLetter {
+  return {
+    reason,
+    message,
+    stage,
+    attempts,
+    firstFailureAt: at.toISOString(),
+    record: {
+      data: Buffer.from(record.data).toString('base64'),
+      partitionKey: record.partitionKey,
+      sequenceNumber: record.sequenceNumber,
+      shardId: record.shardId,
+      stream: record.stream,
+      arrivalTime: record.arrivalTime.toISOString(),
+    },
+  };
+}

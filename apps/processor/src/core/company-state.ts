@@ -1,0 +1,197 @@
+import { companyProfileShape, type Company } from '@tenant-analytics/domain';
+import { z } from 'zod';
+
+/** Milliseconds in a UTC day. */
+export const DAY_MS = 86_400_000;
+/** Days a job bucket is kept: the longest window (job90). */
+export const WINDOW_DAYS = 90;
+
+/** The profile fields of a company, without its id (the state item is keyed by it). */
+export type CompanyProfile = Omit<Company, 'companyID'>;
+
+/** Where a profile came from: a snapshot on the `companies` stream or a tenant-manager lookup. */
+export type ProfileSource = 'snapshot' | 'lookup';
+
+/**
+ * The durable state of one company (one DynamoDB item).
+ *
+ * Invariants:
+ * - `buckets` holds only days in `[newestDay − 89, newestDay]` and only days ≥ `day(asOf)` added
+ *   after the profile snapshot;
+ * - `watermarks[lane]` is the sequence number (fixed width, so string order = numeric order) of the
+ *   last job event applied from that shard; events at or below it are never applied again;
+ * - `recentEventIds` holds at most the configured bound of producer event ids, each with its
+ *   expiry (epoch ms).
+ */
+export interface CompanyState {
+  readonly companyID: string;
+  /** Optimistic-concurrency version: every write increments it and is conditional on it. */
+  readonly version: number;
+  readonly profile?: CompanyProfile;
+  /** Snapshot time of the profile (ISO). */
+  readonly asOf?: string;
+  readonly profileSource?: ProfileSource;
+  /** Jobs submitted per UTC epoch day (`Math.floor(ms / DAY_MS)`). */
+  readonly buckets: Readonly<Record<number, number>>;
+  /** The newest event day ever seen for this company, or undefined before the first event. */
+  readonly newestDay?: number;
+  readonly watermarks: Readonly<Record<string, string>>;
+  readonly recentEventIds: Readonly<Record<string, number>>;
+  readonly lastScore?: { readonly probability: number | null; readonly churn: boolean | null; readonly at: string };
+}
+
+/** A fresh, empty state for a company (version 0: the item does not exist yet). */
+export function emptyCompanyState(companyID: string): CompanyState {
+  return { companyID, version: 0, buckets: {}, watermarks: {}, recentEventIds: {} };
+}
+
+/** The UTC epoch day of an ISO timestamp or epoch milliseconds. */
+export function epochDay(time: string | number): number {
+  const ms = typeof time === 'number' ? time : Date.parse(time);
+  return Math.floor(ms / DAY_MS);
+}
+
+/** Sequence numbers are decimal strings of up to 128 bits: padded to this width they sort as numbers. */
+export const SEQUENCE_WIDTH = 48;
+
+/** Pads a Kinesis sequence number so that string comparison is numeric comparison. */
+export function padSequence(sequenceNumber: string): string {
+  return sequenceNumber.padStart(SEQUENCE_WIDTH, '0');
+}
+
+/** Compares two Kinesis sequence numbers numerically. */
+export function compareSequence(a: string, b: string): number {
+  const pa = padSequence(a);
+  const pb = padSequence(b);
+  return pa < pb ? -1 : pa > pb ? 1 : 0;
+}
+
+/** The outcome of applying a company snapshot. */
+export type SnapshotOutcome = 'applied' | 'stale';
+
+/**
+ * Applies a company snapshot (ARCHITECTURE.md §3): a newer `asOf` replaces the profile and drops
+ * the buckets of days before `day(asOf)`, which the snapshot's counts already include; an older or
+ * equal one is ignored (replaying a snapshot is therefore a no-op).
+ */
+export function applySnapshot(
+  state: CompanyState,
+  profile: CompanyProfile,
+  asOf: string,
+): { state: CompanyState; outcome: SnapshotOutcome } {
+  if (state.asOf !== undefined && Date.parse(asOf) <= Date.parse(state.asOf)) {
+    return { state, outcome: 'stale' };
+  }
+  const firstKeptDay = epochDay(asOf);
+  const buckets = Object.fromEntries(Object.entries(state.buckets).filter(([day]) => Number(day) >= firstKeptDay));
+  return { state: { ...state, profile, asOf, profileSource: 'snapshot', buckets }, outcome: 'applied' };
+}
+
+/** Sets the profile from a tenant-manager lookup, unless the state already has one. */
+export function applyLookupProfile(state: CompanyState, profile: CompanyProfile, lookedUpAt: string): CompanyState {
+  if (state.profile !== undefined) return state;
+  return { ...state, profile, asOf: lookedUpAt, profileSource: 'lookup' };
+}
+
+/** A job event as the state transition needs it. */
+export interface JobApplication {
+  readonly eventTime: string;
+  readonly nbJobs: number;
+}
+
+/** The rolling counts of a company as of one event. */
+export interface JobCounts {
+  readonly job30: number;
+  readonly job90: number;
+  /** False when the event was older than the 90-day window of the newest day: output, not counted. */
+  readonly counted: boolean;
+}
+
+function windowSum(buckets: Readonly<Record<number, number>>, lastDay: number, days: number): number {
+  let sum = 0;
+  for (const [day, count] of Object.entries(buckets)) {
+    const d = Number(day);
+    if (d <= lastDay && d > lastDay - days) sum += count;
+  }
+  return sum;
+}
+
+/**
+ * Applies one job event to a company that has a profile and returns its counts (ARCHITECTURE.md §3):
+ * the event adds `nbJobs` to its day's bucket unless that day is more than 89 days before the newest
+ * day seen; `job30 = (D − day(asOf) < 30 ? profile.job30 : 0) + Σ buckets[D−29 … D]`, `job90` alike
+ * over 90 days. Buckets after `D` do not count. Buckets that fall out of the 90-day window of the
+ * newest day are dropped.
+ */
+export function applyJobEvent(state: CompanyState, event: JobApplication): { state: CompanyState; counts: JobCounts } {
+  const profile = state.profile;
+  if (profile === undefined || state.asOf === undefined) {
+    throw new Error(`applyJobEvent needs a profile for company ${state.companyID}`);
+  }
+  const day = epochDay(event.eventTime);
+  const newestDay = Math.max(state.newestDay ?? day, day);
+  const counted = day > newestDay - WINDOW_DAYS;
+  const buckets: Record<number, number> = {};
+  for (const [d, count] of Object.entries(state.buckets)) {
+    if (Number(d) > newestDay - WINDOW_DAYS) buckets[Number(d)] = count;
+  }
+  if (counted) buckets[day] = (buckets[day] ?? 0) + event.nbJobs;
+  const sinceSnapshot = day - epochDay(state.asOf);
+  const job30 = (sinceSnapshot < 30 ? profile.job30 : 0) + windowSum(buckets, day, 30);
+  const job90 = (sinceSnapshot < 90 ? profile.job90 : 0) + windowSum(buckets, day, 90);
+  return { state: { ...state, buckets, newestDay }, counts: { job30, job90, counted } };
+}
+
+/** Whether a producer event id was already applied to this company (and is still remembered). */
+export function hasSeenEvent(state: CompanyState, eventID: string, nowMs: number): boolean {
+  const expiresAt = state.recentEventIds[eventID];
+  return expiresAt !== undefined && expiresAt > nowMs;
+}
+
+/**
+ * Remembers producer event ids for dedupe: expired ids are dropped, then the oldest beyond
+ * `maxEntries` (ids expire in insertion order, so the smallest expiry is the oldest).
+ */
+export function rememberEventIds(
+  state: CompanyState,
+  eventIDs: readonly string[],
+  nowMs: number,
+  ttlMs: number,
+  maxEntries: number,
+): CompanyState {
+  if (eventIDs.length === 0) return state;
+  const kept = Object.entries(state.recentEventIds).filter(([, expiresAt]) => expiresAt > nowMs);
+  for (const id of eventIDs) kept.push([id, nowMs + ttlMs]);
+  kept.sort((a, b) => a[1] - b[1]);
+  const bounded = kept.slice(Math.max(0, kept.length - maxEntries));
+  return { ...state, recentEventIds: Object.fromEntries(bounded) };
+}
+
+/** Advances the dedupe watermark of one source shard (never moves it back). */
+export function advanceWatermark(state: CompanyState, laneId: string, sequenceNumber: string): CompanyState {
+  const current = state.watermarks[laneId];
+  if (current !== undefined && compareSequence(current, sequenceNumber) >= 0) return state;
+  return { ...state, watermarks: { ...state.watermarks, [laneId]: padSequence(sequenceNumber) } };
+}
+
+/** Whether the job event at `sequenceNumber` of `laneId` is already applied to this state. */
+export function isApplied(state: CompanyState, laneId: string, sequenceNumber: string): boolean {
+  const current = state.watermarks[laneId];
+  return current !== undefined && compareSequence(current, sequenceNumber) >= 0;
+}
+
+const storedProfileSchema = z.object({ ...companyProfileShape, riskOfChurn: z.boolean() });
+
+/** Decodes a stored company state. */
+export const companyStateSchema = z.object({
+  companyID: z.string(),
+  version: z.number().int().nonnegative(),
+  profile: storedProfileSchema.optional(),
+  asOf: z.string().optional(),
+  profileSource: z.enum(['snapshot', 'lookup']).optional(),
+  buckets: z.record(z.string(), z.number()),
+  newestDay: z.number().int().optional(),
+  watermarks: z.record(z.string(), z.string()),
+  recentEventIds: z.record(z.string(), z.number()),
+  lastScore: z.object({ probability: z.number().nullable(), churn: z.boolean().nullable(), at: z.string() }).optional(),
+}) satisfies z.ZodType<CompanyState>;

@@ -1,0 +1,62 @@
+import { gzipSync } from 'node:zlib';
+import type { DeadLetter, EnrichedCompany } from '@tenant-analytics/domain';
+import type { PendingBatch } from './pending-batch';
+
+/** An S3 object to write: key relative to the bucket, bytes, and content headers. */
+export interface OutputFile {
+  readonly key: string;
+  readonly body: Uint8Array;
+  readonly contentType: string;
+  readonly contentEncoding?: string;
+}
+
+function joinKey(...parts: string[]): string {
+  return parts
+    .map((part) => part.replace(/^\/+|\/+$/g, ''))
+    .filter((part) => part.length > 0)
+    .join('/');
+}
+
+/** `dt=YYYY-MM-DD` and `hour=HH` of an ISO timestamp (UTC). */
+function partitionOf(isoTime: string): { dt: string; hour: string } {
+  const iso = new Date(isoTime).toISOString();
+  return { dt: iso.slice(0, 10), hour: iso.slice(11, 13) };
+}
+
+/**
+ * The enriched output files of a pending batch: one gzip JSON Lines object per event-time hour, at
+ * `<prefix>/dt=YYYY-MM-DD/hour=HH/<stream>-<shardId>-<firstSeq>-<lastSeq>.jsonl.gz`, records in
+ * sequence order. Key and bytes depend only on the batch, so a replay overwrites the same object
+ * with the same content (gzip with no timestamp is deterministic).
+ */
+export function enrichedFiles(batch: PendingBatch, prefix: string): OutputFile[] {
+  const byHour = new Map<string, EnrichedCompany[]>();
+  for (const record of batch.enriched) {
+    const { dt, hour } = partitionOf(record.eventTime);
+    const key = joinKey(prefix, `dt=${dt}`, `hour=${hour}`, `${batch.stream}-${batch.shardId}-${batch.firstSequenceNumber}-${batch.lastSequenceNumber}.jsonl.gz`);
+    const records = byHour.get(key) ?? [];
+    records.push(record);
+    byHour.set(key, records);
+  }
+  return [...byHour.entries()].map(([key, records]) => ({
+    key,
+    body: gzipSync(records.map((record) => JSON.stringify(record)).join('\n') + '\n'),
+    contentType: 'application/x-ndjson',
+    contentEncoding: 'gzip',
+  }));
+}
+
+/** The key of a dead letter: `<prefix>/dt=<arrival date>/<stream>-<shardId>-<sequenceNumber>.json`. */
+export function deadLetterKey(deadLetter: DeadLetter, prefix: string): string {
+  const { record } = deadLetter;
+  return joinKey(prefix, `dt=${partitionOf(record.arrivalTime).dt}`, `${record.stream}-${record.shardId}-${record.sequenceNumber}.json`);
+}
+
+/** One JSON object per dead letter, keyed by its source position (a replay overwrites it). */
+export function deadLetterFiles(batch: PendingBatch, prefix: string): OutputFile[] {
+  return batch.deadLetters.map((deadLetter) => ({
+    key: deadLetterKey(deadLetter, prefix),
+    body: Buffer.from(JSON.stringify(deadLetter, null, 2)),
+    contentType: 'application/json',
+  }));
+}

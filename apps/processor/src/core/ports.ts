@@ -1,0 +1,136 @@
+import type { ChurnFeatures, Company, DeadLetter, EnrichedCompany } from '@tenant-analytics/domain';
+import type { CompanyState } from './company-state';
+import type { PendingBatch } from './pending-batch';
+
+/**
+ * The role interfaces the pipeline core depends on. Adapters (AWS SDK, HTTP) implement them in
+ * `../adapters`; tests use the in-memory ones in `../testing`. The core never creates a client.
+ */
+
+/** One Kinesis record as both runtimes deliver it. */
+export interface InputRecord {
+  readonly stream: string;
+  readonly shardId: string;
+  readonly sequenceNumber: string;
+  readonly partitionKey: string;
+  /** When Kinesis accepted the record. */
+  readonly arrivalTime: Date;
+  readonly data: Uint8Array;
+}
+
+/** The per-company durable state (compare-and-set on `version`). */
+export interface CompanyStateStore {
+  /** Strongly consistent reads; companies without an item come back as undefined. */
+  getMany(companyIDs: readonly string[]): Promise<Map<string, CompanyState>>;
+  /**
+   * Writes `next` if the stored version is still `next.version - 1` (0 = the item must not exist).
+   * Resolves false on a version conflict; throws on anything else.
+   */
+  put(next: CompanyState): Promise<boolean>;
+}
+
+/** The durable progress of one shard lane: its checkpoint and its pending (write-ahead) batch. */
+export interface LaneState {
+  readonly laneId: string;
+  /** Last sequence number whose effects are complete. */
+  readonly checkpoint?: string;
+  readonly pending?: PendingBatch;
+}
+
+/** Lane progress, write-ahead batches and (for the local runner) shard checkpoints. */
+export interface LaneStore {
+  get(laneId: string): Promise<LaneState>;
+  /** Makes `pending` durable; fails with a conflict error if another pending batch is there. */
+  putPending(laneId: string, pending: PendingBatch): Promise<void>;
+  /** Clears `pendingId` and advances the checkpoint to `checkpoint`, atomically. */
+  complete(laneId: string, pendingId: string, checkpoint: string): Promise<void>;
+  /** Advances the checkpoint of a lane that has no pending batch (e.g. nothing to do). */
+  advance(laneId: string, checkpoint: string): Promise<void>;
+}
+
+/** A tenant directory answer: a profile, or a definite "unknown". */
+export type TenantLookup = { readonly found: true; readonly company: Company } | { readonly found: false };
+
+/** The tenant manager. Throws retriable errors for 429/5xx/timeouts/network failures. */
+export interface TenantDirectory {
+  lookup(companyID: string, signal?: AbortSignal): Promise<TenantLookup>;
+}
+
+/** A churn verdict for one company. */
+export interface ChurnVerdict {
+  readonly churn: boolean;
+  readonly probability: number;
+}
+
+/** The churn model endpoint: one call scores a batch, in order. Throws retriable errors as above. */
+export interface ChurnScorer {
+  score(companies: readonly ChurnFeaturesWithId[], signal?: AbortSignal): Promise<ChurnVerdict[]>;
+  /** Largest batch one call accepts (1 for an endpoint without batch support). */
+  readonly maxBatchSize: number;
+}
+
+/** What the scorer is sent: the features and the company id (the seed's API takes a Company). */
+export type ChurnFeaturesWithId = ChurnFeatures & { readonly companyID: string };
+
+/** An object store (S3): used for enriched output files and dead letters. */
+export interface ObjectSink {
+  /** Writes (or overwrites) one object; `key` is relative to the sink's bucket. */
+  put(bucket: string, key: string, body: Uint8Array, contentType: string, contentEncoding?: string): Promise<void>;
+}
+
+/** The enriched output stream. Delivery is at-least-once: consumers dedupe on `eventID`. */
+export interface StreamSink {
+  putRecords(records: readonly EnrichedCompany[]): Promise<void>;
+}
+
+/** Wall-clock time, injected so that tests control it. */
+export interface Clock {
+  now(): Date;
+}
+
+/** Structured logger: a message plus an object of fields. */
+export interface Logger {
+  debug(message: string, fields?: Record<string, unknown>): void;
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+  child(bindings: Record<string, unknown>): Logger;
+}
+
+/** Metric names the processor emits (see README "Metrics"). */
+export const METRIC = {
+  recordsIn: 'RecordsIn',
+  enriched: 'Enriched',
+  deadLetters: 'DeadLetters',
+  duplicatesSkipped: 'DuplicatesSkipped',
+  staleSnapshots: 'StaleSnapshots',
+  snapshotsApplied: 'SnapshotsApplied',
+  alreadyCompleted: 'AlreadyCompletedRecords',
+  lookups: 'TenantLookups',
+  lookupCacheHits: 'TenantLookupCacheHits',
+  scoringCalls: 'ScoringCalls',
+  scoringBatchSize: 'ScoringBatchSize',
+  scoringLatencyMs: 'ScoringLatencyMs',
+  scoringDedupedCompanies: 'ScoringDedupedCompanies',
+  retries: 'Retries',
+  breakerOpen: 'BreakerOpen',
+  stateCommitConflicts: 'StateCommitConflicts',
+  pendingRecovered: 'PendingBatchesRecovered',
+  millisBehindLatest: 'MillisBehindLatest',
+  batchDurationMs: 'BatchDurationMs',
+} as const;
+export type MetricName = (typeof METRIC)[keyof typeof METRIC];
+
+/** Metrics: counters and observations, with optional dimensions. */
+export interface Metrics {
+  count(name: MetricName, value?: number, dimensions?: Record<string, string>): void;
+  observe(name: MetricName, value: number, dimensions?: Record<string, string>): void;
+}
+
+/** The dead letters produced by a batch are written through the object sink; this names where. */
+export interface SinkLocations {
+  readonly sink: { readonly bucket: string; readonly prefix: string };
+  readonly deadLetters: { readonly bucket: string; readonly prefix: string };
+}
+
+export type { DeadLetter, EnrichedCompany };

@@ -1,0 +1,106 @@
+import { DEFAULT_JOB_EVENT_LIMITS, generateCompanies, type Company, type JobEvent } from '@tenant-analytics/domain';
+import { BatchProcessor, type BatchProcessorDependencies, type BatchProcessorSettings } from '../core/batch-processor';
+import { ChurnScoringService, type ScoringSettings } from '../core/churn-scoring';
+import type { InputRecord } from '../core/ports';
+import { TenantProfiles, type TenantLookupSettings } from '../core/tenant-profiles';
+import {
+  InMemoryCompanyStateStore,
+  InMemoryLaneStore,
+  InMemoryObjectSink,
+  InMemoryStreamSink,
+  InMemoryTenantDirectory,
+  ManualClock,
+  MemoryLogger,
+  MemoryMetrics,
+  RuleChurnScorer,
+} from './in-memory-adapters';
+
+/** Typed factory for Kinesis records of the jobs or companies stream. */
+export function kinesisRecordFactory(stream: string, shardId = 'shardId-000000000000', arrivalTime = new Date('2026-11-25T10:00:00Z')) {
+  let sequence = 49_000_000_000_000_000_000_000_000_000_000_000_000_000_000_000n;
+  return (payload: string | object, overrides: Partial<InputRecord> = {}): InputRecord => {
+    sequence += 10n;
+    const data = typeof payload === 'string' ? payload : JSON.stringify(payload);
+    return {
+      stream,
+      shardId,
+      sequenceNumber: sequence.toString(),
+      partitionKey: typeof payload === 'object' && 'companyID' in payload ? String(payload.companyID) : 'key',
+      arrivalTime,
+      data: new TextEncoder().encode(data),
+      ...overrides,
+    };
+  };
+}
+
+/** A job event with sensible defaults. */
+export function jobEvent(overrides: Partial<JobEvent> = {}): JobEvent {
+  return { companyID: 'comp_1', userID: 'user_1', nbJobs: 1, creationDate: '2026-11-25T09:00:00.000Z', ...overrides };
+}
+
+export const TEST_SCORING: ScoringSettings = {
+  batchSize: 25,
+  capacity: 4,
+  maxAttempts: 3,
+  initialDelayMs: 1,
+  maxDelayMs: 5,
+  totalTimeoutMs: 2_000,
+  breakerConsecutiveFailures: 5,
+  breakerHalfOpenAfterMs: 50,
+};
+
+export const TEST_LOOKUP: TenantLookupSettings = {
+  concurrency: 4,
+  maxAttempts: 3,
+  initialDelayMs: 1,
+  maxDelayMs: 5,
+  totalTimeoutMs: 2_000,
+  cacheMaxEntries: 100,
+  cacheTtlMs: 60_000,
+};
+
+export const TEST_SETTINGS: BatchProcessorSettings = {
+  streams: { jobs: 'bigdatajobs', companies: 'companies' },
+  limits: DEFAULT_JOB_EVENT_LIMITS,
+  dedupe: { ttlMs: 7 * 86_400_000, maxEntries: 1_000 },
+  onScoringFailure: 'dead-letter',
+  locations: { sink: { bucket: 'bucket', prefix: 'churn/data' }, deadLetters: { bucket: 'bucket', prefix: 'dead-letters' } },
+};
+
+/** A processor over in-memory adapters, with handles on each of them for assertions. */
+export function buildTestProcessor(options: {
+  companies?: readonly Company[];
+  settings?: Partial<BatchProcessorSettings>;
+  scorer?: ConstructorParameters<typeof ChurnScoringService>[0];
+  directory?: ConstructorParameters<typeof TenantProfiles>[0];
+  clock?: ManualClock;
+  afterStep?: BatchProcessorDependencies['afterStep'];
+  shared?: { stateStore: InMemoryCompanyStateStore; laneStore: InMemoryLaneStore; objects: InMemoryObjectSink; stream: InMemoryStreamSink };
+} = {}) {
+  const companies = options.companies ?? generateCompanies(42, 20);
+  const clock = options.clock ?? new ManualClock(new Date('2026-11-25T10:00:05Z'));
+  const logger = new MemoryLogger();
+  const metrics = new MemoryMetrics();
+  const stateStore = options.shared?.stateStore ?? new InMemoryCompanyStateStore();
+  const laneStore = options.shared?.laneStore ?? new InMemoryLaneStore();
+  const objects = options.shared?.objects ?? new InMemoryObjectSink();
+  const stream = options.shared?.stream ?? new InMemoryStreamSink();
+  const directory = options.directory ?? new InMemoryTenantDirectory(new Map(companies.map((c) => [c.companyID, c])));
+  const scorer = options.scorer ?? new RuleChurnScorer();
+  const processor = new BatchProcessor(
+    { ...TEST_SETTINGS, ...options.settings },
+    {
+      stateStore,
+      laneStore,
+      tenantProfiles: new TenantProfiles(directory, TEST_LOOKUP, metrics, logger),
+      scoring: new ChurnScoringService(scorer, TEST_SCORING, metrics, logger),
+      objects,
+      enrichedStream: stream,
+      clock,
+      logger,
+      metrics,
+      ...(options.afterStep === undefined ? {} : { afterStep: options.afterStep }),
+    },
+  );
+  return { processor, stateStore, laneStore, objects, stream, directory, scorer, clock, logger, metrics, companies };
+}

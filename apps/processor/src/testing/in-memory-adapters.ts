@@ -1,0 +1,175 @@
+import type { Company, EnrichedCompany } from '@tenant-analytics/domain';
+import { seedChurnRule } from '@tenant-analytics/domain';
+import type { CompanyState } from '../core/company-state';
+import { LaneConflictError } from '../core/errors';
+import type { PendingBatch } from '../core/pending-batch';
+import type {
+  ChurnFeaturesWithId,
+  ChurnScorer,
+  ChurnVerdict,
+  Clock,
+  CompanyStateStore,
+  LaneState,
+  LaneStore,
+  Logger,
+  MetricName,
+  Metrics,
+  ObjectSink,
+  StreamSink,
+  TenantDirectory,
+  TenantLookup,
+} from '../core/ports';
+
+/**
+ * In-memory implementations of the core's ports, for unit tests and the CPU benchmark. They keep
+ * the semantics that matter (compare-and-set versions, lane conflicts, overwrite on same key) and
+ * deep-copy what they store, like a real store would.
+ */
+
+const copy = <T>(value: T): T => structuredClone(value);
+
+export class InMemoryCompanyStateStore implements CompanyStateStore {
+  readonly items = new Map<string, CompanyState>();
+
+  async getMany(companyIDs: readonly string[]): Promise<Map<string, CompanyState>> {
+    const found = new Map<string, CompanyState>();
+    for (const id of companyIDs) {
+      const item = this.items.get(id);
+      if (item !== undefined) found.set(id, copy(item));
+    }
+    return found;
+  }
+
+  async put(next: CompanyState): Promise<boolean> {
+    const current = this.items.get(next.companyID)?.version ?? 0;
+    if (current !== next.version - 1) return false;
+    this.items.set(next.companyID, copy(next));
+    return true;
+  }
+}
+
+export class InMemoryLaneStore implements LaneStore {
+  readonly lanes = new Map<string, LaneState>();
+
+  async get(laneId: string): Promise<LaneState> {
+    return copy(this.lanes.get(laneId) ?? { laneId });
+  }
+
+  async putPending(laneId: string, pending: PendingBatch): Promise<void> {
+    const lane = this.lanes.get(laneId) ?? { laneId };
+    if (lane.pending !== undefined && lane.pending.id !== pending.id) throw new LaneConflictError(laneId);
+    this.lanes.set(laneId, { ...lane, pending: copy(pending) });
+  }
+
+  async complete(laneId: string, pendingId: string, checkpoint: string): Promise<void> {
+    const lane = this.lanes.get(laneId) ?? { laneId };
+    if (lane.pending?.id !== pendingId) throw new LaneConflictError(laneId);
+    this.lanes.set(laneId, { laneId, checkpoint });
+  }
+
+  async advance(laneId: string, checkpoint: string): Promise<void> {
+    const lane = this.lanes.get(laneId) ?? { laneId };
+    if (lane.pending !== undefined) throw new LaneConflictError(laneId);
+    this.lanes.set(laneId, { laneId, checkpoint });
+  }
+}
+
+export class InMemoryObjectSink implements ObjectSink {
+  readonly objects = new Map<string, { body: Uint8Array; contentType: string; contentEncoding?: string }>();
+  puts = 0;
+
+  async put(bucket: string, key: string, body: Uint8Array, contentType: string, contentEncoding?: string): Promise<void> {
+    this.puts += 1;
+    this.objects.set(`${bucket}/${key}`, { body: new Uint8Array(body), contentType, ...(contentEncoding === undefined ? {} : { contentEncoding }) });
+  }
+}
+
+export class InMemoryStreamSink implements StreamSink {
+  readonly records: EnrichedCompany[] = [];
+
+  async putRecords(records: readonly EnrichedCompany[]): Promise<void> {
+    this.records.push(...copy(records));
+  }
+}
+
+/** A tenant directory over a fixed set of companies; unknown ids answer "not found". */
+export class InMemoryTenantDirectory implements TenantDirectory {
+  calls = 0;
+  constructor(private readonly companies: ReadonlyMap<string, Company>) {}
+
+  async lookup(companyID: string): Promise<TenantLookup> {
+    this.calls += 1;
+    const company = this.companies.get(companyID);
+    return company === undefined ? { found: false } : { found: true, company: copy(company) };
+  }
+}
+
+/** An in-process scorer: the seed's rule, with a probability of 0.9 or 0.1. */
+export class RuleChurnScorer implements ChurnScorer {
+  calls = 0;
+  constructor(readonly maxBatchSize = 1000) {}
+
+  async score(companies: readonly ChurnFeaturesWithId[]): Promise<ChurnVerdict[]> {
+    this.calls += 1;
+    return companies.map((company) => {
+      const churn = seedChurnRule(company);
+      return { churn, probability: churn ? 0.9 : 0.1 };
+    });
+  }
+}
+
+/** A clock that tests move by hand. */
+export class ManualClock implements Clock {
+  constructor(private current: Date) {}
+  now(): Date {
+    return new Date(this.current);
+  }
+  advance(ms: number): void {
+    this.current = new Date(this.current.getTime() + ms);
+  }
+}
+
+/** A logger that drops everything (or keeps it, for assertions). */
+export class MemoryLogger implements Logger {
+  constructor(readonly lines: { level: string; message: string; fields: Record<string, unknown> }[] = [], private readonly bindings: Record<string, unknown> = {}) {}
+  debug(message: string, fields: Record<string, unknown> = {}): void {
+    this.lines.push({ level: 'debug', message, fields: { ...this.bindings, ...fields } });
+  }
+  info(message: string, fields: Record<string, unknown> = {}): void {
+    this.lines.push({ level: 'info', message, fields: { ...this.bindings, ...fields } });
+  }
+  warn(message: string, fields: Record<string, unknown> = {}): void {
+    this.lines.push({ level: 'warn', message, fields: { ...this.bindings, ...fields } });
+  }
+  error(message: string, fields: Record<string, unknown> = {}): void {
+    this.lines.push({ level: 'error', message, fields: { ...this.bindings, ...fields } });
+  }
+  child(bindings: Record<string, unknown>): Logger {
+    return new MemoryLogger(this.lines, { ...this.bindings, ...bindings });
+  }
+}
+
+/** Metrics that sum counters per name (dimensions folded into the key `name{k=v}`). */
+export class MemoryMetrics implements Metrics {
+  readonly counters = new Map<string, number>();
+  readonly observations = new Map<string, number[]>();
+
+  count(name: MetricName, value = 1, dimensions: Record<string, string> = {}): void {
+    for (const key of metricKeys(name, dimensions)) this.counters.set(key, (this.counters.get(key) ?? 0) + value);
+  }
+  observe(name: MetricName, value: number, dimensions: Record<string, string> = {}): void {
+    for (const key of metricKeys(name, dimensions)) {
+      const list = this.observations.get(key) ?? [];
+      list.push(value);
+      this.observations.set(key, list);
+    }
+  }
+  counter(key: string): number {
+    return this.counters.get(key) ?? 0;
+  }
+}
+
+function metricKeys(name: string, dimensions: Record<string, string>): string[] {
+  const entries = Object.entries(dimensions);
+  return entries.length === 0 ? [name] : [name, `${name}{${entries.map(([k, v]) => `${k}=${v}`).join(',')}}`];
+}
