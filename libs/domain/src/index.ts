@@ -9,3 +9,4 @@ export * from './redaction';
 export * from './errors';
 export * from './decode';
 export * from './encode';
+export * from './signed-fetch';
