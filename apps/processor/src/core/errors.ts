@@ -1,16 +1,12 @@
-/**
- * The processor's error family. Every error says whether retrying can help (`retriable`), carries
- * context (companyID, lane, sequence numbers) and forwards its cause.
- */
-export class ProcessorError extends Error {
-  readonly retriable: boolean;
-  readonly context: Readonly<Record<string, unknown>>;
+import { DomainError, isRetriable, type DomainErrorOptions } from '@tenant-analytics/domain';
 
-  constructor(message: string, options: { retriable: boolean; context?: Record<string, unknown>; cause?: unknown }) {
-    super(message, { cause: options.cause });
-    this.name = new.target.name;
-    this.retriable = options.retriable;
-    this.context = options.context ?? {};
+/**
+ * The processor's errors: part of the project's one family ({@link DomainError}), so every error
+ * says whether retrying can help (`retriable`), carries context and forwards its cause.
+ */
+export class ProcessorError extends DomainError {
+  constructor(message: string, options: DomainErrorOptions = {}) {
+    super(message, options);
   }
 }
 
@@ -21,13 +17,13 @@ export class DependencyUnavailableError extends ProcessorError {
   }
 }
 
-/** The churn model stayed unavailable (breaker open) for a whole batch: retry the batch later. */
+/** The churn model was unavailable for a whole batch: retry the batch later. */
 export class ScoringUnavailableError extends DependencyUnavailableError {}
 
-/** Another writer changed a lane under us (two runners on one shard): not retriable here. */
+/** Another writer changed a lane under us (two processors on one shard): not retriable here. */
 export class LaneConflictError extends ProcessorError {
   constructor(laneId: string, cause?: unknown) {
-    super(`lane ${laneId} already has a different pending batch: is another processor reading this shard?`, {
+    super(`lane ${laneId} changed under this processor: is another processor reading this shard?`, {
       retriable: false,
       context: { laneId },
       cause,
@@ -35,10 +31,8 @@ export class LaneConflictError extends ProcessorError {
   }
 }
 
-/** Whether an error is worth retrying: errors of ours say so; unknown errors are not. */
-export function isRetriableError(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && 'retriable' in error && (error as { retriable: unknown }).retriable === true;
-}
+/** Whether an error is worth retrying (the family's flag; unknown errors are not). */
+export const isRetriableError = isRetriable;
 
 /** A short, log-safe description of an error. */
 export function describeError(error: unknown): string {

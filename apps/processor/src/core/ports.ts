@@ -59,7 +59,8 @@ export interface TenantDirectory {
 /** A churn verdict for one company. */
 export interface ChurnVerdict {
   readonly churn: boolean;
-  readonly probability: number;
+  /** Null when the endpoint gives a verdict only (the seed's API Gateway contract). */
+  readonly probability: number | null;
 }
 
 /** The churn model endpoint: one call scores a batch, in order. Throws retriable errors as above. */

@@ -1,6 +1,7 @@
 import { DEFAULT_JOB_EVENT_LIMITS, generateCompanies, type Company, type JobEvent } from '@tenant-analytics/domain';
 import { BatchProcessor, type BatchProcessorDependencies, type BatchProcessorSettings } from '../core/batch-processor';
 import { ChurnScoringService, type ScoringSettings } from '../core/churn-scoring';
+import { InMemoryMetrics } from '../adapters/in-memory-metrics';
 import type { InputRecord } from '../core/ports';
 import { TenantProfiles, type TenantLookupSettings } from '../core/tenant-profiles';
 import {
@@ -11,7 +12,6 @@ import {
   InMemoryTenantDirectory,
   ManualClock,
   MemoryLogger,
-  MemoryMetrics,
   RuleChurnScorer,
 } from './in-memory-adapters';
 
@@ -80,7 +80,7 @@ export function buildTestProcessor(options: {
   const companies = options.companies ?? generateCompanies(42, 20);
   const clock = options.clock ?? new ManualClock(new Date('2026-11-25T10:00:05Z'));
   const logger = new MemoryLogger();
-  const metrics = new MemoryMetrics();
+  const metrics = new InMemoryMetrics();
   const stateStore = options.shared?.stateStore ?? new InMemoryCompanyStateStore();
   const laneStore = options.shared?.laneStore ?? new InMemoryLaneStore();
   const objects = options.shared?.objects ?? new InMemoryObjectSink();

@@ -12,8 +12,6 @@ import type {
   LaneState,
   LaneStore,
   Logger,
-  MetricName,
-  Metrics,
   ObjectSink,
   StreamSink,
   TenantDirectory,
@@ -147,29 +145,4 @@ export class MemoryLogger implements Logger {
   child(bindings: Record<string, unknown>): Logger {
     return new MemoryLogger(this.lines, { ...this.bindings, ...bindings });
   }
-}
-
-/** Metrics that sum counters per name (dimensions folded into the key `name{k=v}`). */
-export class MemoryMetrics implements Metrics {
-  readonly counters = new Map<string, number>();
-  readonly observations = new Map<string, number[]>();
-
-  count(name: MetricName, value = 1, dimensions: Record<string, string> = {}): void {
-    for (const key of metricKeys(name, dimensions)) this.counters.set(key, (this.counters.get(key) ?? 0) + value);
-  }
-  observe(name: MetricName, value: number, dimensions: Record<string, string> = {}): void {
-    for (const key of metricKeys(name, dimensions)) {
-      const list = this.observations.get(key) ?? [];
-      list.push(value);
-      this.observations.set(key, list);
-    }
-  }
-  counter(key: string): number {
-    return this.counters.get(key) ?? 0;
-  }
-}
-
-function metricKeys(name: string, dimensions: Record<string, string>): string[] {
-  const entries = Object.entries(dimensions);
-  return entries.length === 0 ? [name] : [name, `${name}{${entries.map(([k, v]) => `${k}=${v}`).join(',')}}`];
 }

@@ -1,0 +1,200 @@
+import type { ShardInfo, ShardReadResult, StartPosition } from '../adapters/kinesis-shard-reader';
+import type { BatchProcessor } from '../core/batch-processor';
+import { compareSequence } from '../core/company-state';
+import { describeError, isRetriableError } from '../core/errors';
+import { laneIdOf } from '../core/pending-batch';
+import { METRIC, type Logger, type Metrics } from '../core/ports';
+
+/** What the runner needs from Kinesis (implemented by KinesisShardReader). */
+export interface ShardSource {
+  listShards(stream: string): Promise<ShardInfo[]>;
+  iterator(stream: string, shardId: string, position: StartPosition): Promise<string>;
+  read(stream: string, shardId: string, iterator: string, limit: number): Promise<ShardReadResult>;
+}
+
+/** One input stream and where to start reading it when a shard has no checkpoint. */
+export interface RunnerStream {
+  readonly name: string;
+  readonly initialPosition: StartPosition;
+}
+
+/** Runner settings (config keys `runner.*`). */
+export interface ShardLanesRunnerSettings {
+  readonly streams: readonly RunnerStream[];
+  /** Wait between polls when a shard is caught up. */
+  readonly pollIntervalMs: number;
+  readonly getRecordsLimit: number;
+  /** How often to look for new shards (resharding). @default 10000 */
+  readonly shardDiscoveryIntervalMs?: number;
+  /** Backoff cap for retrying a failed batch or read. @default 30000 */
+  readonly maxBackoffMs?: number;
+}
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+
+/**
+ * Polls every shard of every input stream, one lane per shard (records of a shard are processed in
+ * order, one batch at a time; shards run concurrently). A child shard starts only once its parents
+ * are read to their end, so per-company order survives resharding. A failed batch is retried, with
+ * the same records, with capped exponential backoff: the checkpoint never passes a record that was
+ * not processed. `stop()` lets the batches in flight finish, then resolves.
+ */
+export class ShardLanesRunner {
+  private readonly abort = new AbortController();
+  private readonly lanes = new Map<string, Promise<void>>();
+  private readonly finishedShards = new Set<string>();
+  private readonly behind = new Map<string, number>();
+  private running?: Promise<void>;
+
+  constructor(
+    private readonly settings: ShardLanesRunnerSettings,
+    private readonly source: ShardSource,
+    private readonly processor: BatchProcessor,
+    private readonly logger: Logger,
+    private readonly metrics: Metrics,
+  ) {}
+
+  /** Starts reading; resolves once shard discovery has started the first lanes. */
+  async start(): Promise<void> {
+    await this.discover();
+    this.running = this.discoveryLoop();
+  }
+
+  /** Stops fetching, waits for the batches in flight, and resolves when every lane has stopped. */
+  async stop(): Promise<void> {
+    this.abort.abort();
+    await this.running;
+    await Promise.all(this.lanes.values());
+  }
+
+  /** The highest millisBehindLatest over the lanes at their last read. */
+  get maxMillisBehindLatest(): number {
+    return Math.max(0, ...this.behind.values());
+  }
+
+  private async discoveryLoop(): Promise<void> {
+    while (!this.abort.signal.aborted) {
+      await sleep(this.settings.shardDiscoveryIntervalMs ?? 10_000, this.abort.signal);
+      if (this.abort.signal.aborted) break;
+      await this.discover().catch((error: unknown) => this.logger.warn('shard discovery failed; will retry', { error: describeError(error) }));
+    }
+  }
+
+  private async discover(): Promise<void> {
+    for (const stream of this.settings.streams) {
+      const shards = await this.source.listShards(stream.name);
+      const known = new Set(shards.map((shard) => shard.shardId));
+      for (const shard of shards) {
+        const laneId = laneIdOf(stream.name, shard.shardId);
+        if (this.lanes.has(laneId) || this.finishedShards.has(laneId)) continue;
+        // A parent still listed and not read to its end holds its children back (per-key order).
+        const parents = [shard.parentShardId, shard.adjacentParentShardId].filter((id): id is string => id !== undefined && known.has(id));
+        if (parents.some((parent) => !this.finishedShards.has(laneIdOf(stream.name, parent)))) continue;
+        const hasParent = shard.parentShardId !== undefined;
+        this.lanes.set(laneId, this.runLane(stream, shard, hasParent));
+      }
+    }
+  }
+
+  private async runLane(stream: RunnerStream, shard: ShardInfo, hasParent: boolean): Promise<void> {
+    const laneId = laneIdOf(stream.name, shard.shardId);
+    const logger = this.logger.child({ laneId });
+    const signal = this.abort.signal;
+    let failures = 0;
+    const backoff = async (error: unknown, what: string) => {
+      failures += 1;
+      const delayMs = Math.random() * Math.min(this.settings.maxBackoffMs ?? 30_000, 100 * 2 ** failures);
+      const log = isRetriableError(error) ? logger.warn.bind(logger) : logger.error.bind(logger);
+      log(`${what} failed; retrying`, { error: describeError(error), failures, delayMs: Math.round(delayMs) });
+      await sleep(delayMs, signal);
+    };
+
+    // Finish a batch left pending by a crash before reading on, and find where to resume.
+    let checkpoint: string | undefined;
+    for (;;) {
+      if (signal.aborted) return;
+      try {
+        checkpoint = (await this.processor.process(stream.name, shard.shardId, [])).checkpoint;
+        break;
+      } catch (error) {
+        await backoff(error, 'recovering the lane');
+      }
+    }
+    // A closed shard whose checkpoint reached its end has nothing left.
+    if (shard.endingSequenceNumber !== undefined && checkpoint !== undefined && compareSequence(checkpoint, shard.endingSequenceNumber) >= 0) {
+      this.markFinished(laneId);
+      return;
+    }
+    const startAt = (): StartPosition =>
+      checkpoint !== undefined
+        ? { type: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: checkpoint }
+        : hasParent
+          ? { type: 'TRIM_HORIZON' }
+          : stream.initialPosition;
+
+    let iterator: string | undefined;
+    while (!signal.aborted) {
+      try {
+        iterator ??= await this.source.iterator(stream.name, shard.shardId, startAt());
+        const result = await this.source.read(stream.name, shard.shardId, iterator, this.settings.getRecordsLimit);
+        this.behind.set(laneId, result.millisBehindLatest);
+        this.metrics.observe(METRIC.millisBehindLatest, result.millisBehindLatest, { laneId });
+        if (result.records.length > 0) {
+          checkpoint = await this.processUntilDone(stream.name, shard.shardId, result.records, logger) ?? checkpoint;
+          if (signal.aborted) return;
+        }
+        failures = 0;
+        if (result.nextIterator === undefined) {
+          logger.info('shard closed and fully read');
+          this.markFinished(laneId);
+          return;
+        }
+        iterator = result.nextIterator;
+        if (result.records.length === 0 && result.millisBehindLatest === 0) await sleep(this.settings.pollIntervalMs, signal);
+      } catch (error) {
+        iterator = undefined; // re-acquire from the checkpoint (covers expired iterators)
+        await backoff(error, 'reading the shard');
+      }
+    }
+  }
+
+  /** Processes one batch, retrying until it succeeds or the runner stops. */
+  private async processUntilDone(stream: string, shardId: string, records: InputRecordList, logger: Logger): Promise<string | undefined> {
+    for (let failures = 0; ; failures++) {
+      try {
+        const result = await this.processor.process(stream, shardId, records);
+        return result.checkpoint;
+      } catch (error) {
+        if (this.abort.signal.aborted) throw error;
+        const delayMs = Math.random() * Math.min(this.settings.maxBackoffMs ?? 30_000, 200 * 2 ** failures);
+        (isRetriableError(error) ? logger.warn.bind(logger) : logger.error.bind(logger))('batch failed; retrying the same records', {
+          error: describeError(error),
+          records: records.length,
+          failures: failures + 1,
+          delayMs: Math.round(delayMs),
+        });
+        await sleep(delayMs, this.abort.signal);
+        if (this.abort.signal.aborted) throw error;
+      }
+    }
+  }
+
+  private markFinished(laneId: string): void {
+    this.finishedShards.add(laneId);
+    this.lanes.delete(laneId);
+    this.behind.delete(laneId);
+    void this.discover().catch(() => undefined);
+  }
+}
+
+type InputRecordList = Parameters<BatchProcessor['process']>[2];
