@@ -7,15 +7,15 @@ export default [
   {
     files: ['**/*.ts'],
     rules: {
-      // Apps may use libraries and tools' libraries; libraries never use apps, and the domain
-      // library depends on nothing of ours.
+      // Apps may use libraries and the dev tools' libraries (the local stack, in their tests);
+      // libraries never use apps or tools, and the domain library depends on nothing of ours.
       '@nx/enforce-module-boundaries': [
         'error',
         {
           enforceBuildableLibDependency: false,
           allow: [],
           depConstraints: [
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib'] },
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib', 'type:tool'] },
             { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:lib', 'type:tool'] },
             { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
             { sourceTag: 'scope:domain', onlyDependOnLibsWithTags: [] },
