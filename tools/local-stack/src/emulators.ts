@@ -1,0 +1,132 @@
+import path from 'node:path';
+import type { KinesisBackend } from './local-stack-options';
+import type { ProcessSpec } from './managed-process';
+import { LOOPBACK } from './ports';
+
+/** Preload that keeps emulators without a host flag on 127.0.0.1. */
+export const LOOPBACK_PRELOAD = path.join(__dirname, 'loopback-only.cjs');
+
+/** Generous account limits, so that shard counts are bounded only by our own validation. */
+const ACCOUNT_SHARD_LIMIT = 500;
+
+/** The folder of an installed npm package (these packages have no `exports` map). */
+export function packageDir(name: string): string {
+  return path.dirname(require.resolve(`${name}/package.json`));
+}
+
+/** Where an emulator listens and keeps its data. */
+export interface EmulatorParams {
+  readonly port: number;
+  /** Folder of this emulator's data, below the stack's data dir. */
+  readonly dataDir: string;
+}
+
+/**
+ * kinesis-local (kinesis-mock compiled to JS). It must run from its package folder (it loads
+ * `server.json`, its TLS certificate, relative to the working directory); the TLS listener gets a
+ * random port because we use plain HTTP only. Streams are created with CreateStream rather than
+ * `INITIALIZE_STREAMS`, the same path for both backends; creation is instant. State is persisted to
+ * `dataDir` every second, so a restart keeps streams and records.
+ */
+export function kinesisLocalSpec(params: EmulatorParams & { readonly region: string }): ProcessSpec {
+  return {
+    name: 'kinesis (kinesis-local)',
+    command: process.execPath,
+    args: ['--require', LOOPBACK_PRELOAD, 'main.js'],
+    cwd: packageDir('kinesis-local'),
+    env: {
+      KINESIS_MOCK_PLAIN_PORT: String(params.port),
+      KINESIS_MOCK_TLS_PORT: '0',
+      AWS_REGION: params.region,
+      CREATE_STREAM_DURATION: '0ms',
+      DELETE_STREAM_DURATION: '0ms',
+      SHARD_LIMIT: String(ACCOUNT_SHARD_LIMIT),
+      SHOULD_PERSIST_DATA: 'true',
+      PERSIST_PATH: params.dataDir,
+      PERSIST_INTERVAL: '1s',
+      LOG_LEVEL: 'WARN',
+    },
+  };
+}
+
+/** kinesalite, backed by LevelDB in `dataDir` (prebuilt binding, no install script needed). */
+export function kinesaliteSpec(params: EmulatorParams): ProcessSpec {
+  const dir = packageDir('kinesalite');
+  return {
+    name: 'kinesis (kinesalite)',
+    command: process.execPath,
+    args: [
+      '--require',
+      LOOPBACK_PRELOAD,
+      path.join(dir, 'cli.js'),
+      '--port',
+      String(params.port),
+      '--path',
+      params.dataDir,
+      '--createStreamMs',
+      '0',
+      '--deleteStreamMs',
+      '0',
+      '--updateStreamMs',
+      '0',
+      '--shardLimit',
+      String(ACCOUNT_SHARD_LIMIT),
+    ],
+    cwd: dir,
+    env: {},
+  };
+}
+
+/** The Kinesis emulator of the chosen backend. */
+export function kinesisSpec(backend: KinesisBackend, params: EmulatorParams & { readonly region: string }): ProcessSpec {
+  return backend === 'kinesalite' ? kinesaliteSpec(params) : kinesisLocalSpec(params);
+}
+
+/** s3rver with files in `dataDir`; it creates the bucket at start-up. */
+export function s3rverSpec(params: EmulatorParams & { readonly bucket: string }): ProcessSpec {
+  const dir = packageDir('s3rver');
+  return {
+    name: 's3 (s3rver)',
+    command: process.execPath,
+    args: [
+      path.join(dir, 'bin', 's3rver.js'),
+      '--address',
+      LOOPBACK,
+      '--port',
+      String(params.port),
+      '--directory',
+      params.dataDir,
+      '--configure-bucket',
+      params.bucket,
+      '--silent',
+    ],
+    cwd: dir,
+    env: {},
+  };
+}
+
+/** dynalite, backed by LevelDB in `dataDir` so that a restart keeps the state table. */
+export function dynaliteSpec(params: EmulatorParams): ProcessSpec {
+  const dir = packageDir('dynalite');
+  return {
+    name: 'dynamodb (dynalite)',
+    command: process.execPath,
+    args: [
+      path.join(dir, 'cli.js'),
+      '--host',
+      LOOPBACK,
+      '--port',
+      String(params.port),
+      '--path',
+      params.dataDir,
+      '--createTableMs',
+      '0',
+      '--deleteTableMs',
+      '0',
+      '--updateTableMs',
+      '0',
+    ],
+    cwd: dir,
+    env: {},
+  };
+}

@@ -1,0 +1,81 @@
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { EndpointsFileError } from './errors';
+import { KINESIS_BACKENDS } from './local-stack-options';
+import { DEFAULT_ENDPOINTS_FILE } from './repo-paths';
+
+const httpUrlSchema = z.url({ protocol: /^https?$/ });
+const nameSchema = z.string().min(1);
+
+/**
+ * What a running local stack serves, as written to `.local/endpoints.json`. Other tools (the
+ * processor's local runner, the demo, benchmarks) read it with {@link readEndpointsFile}.
+ */
+export const localEndpointsSchema = z.object({
+  region: nameSchema,
+  credentials: z.object({ accessKeyId: nameSchema, secretAccessKey: nameSchema }),
+  kinesis: httpUrlSchema,
+  s3: httpUrlSchema,
+  dynamodb: httpUrlSchema,
+  bucket: nameSchema,
+  streams: z.object({ jobs: nameSchema, companies: nameSchema, enriched: nameSchema }),
+  stateTable: nameSchema,
+  kinesisBackend: z.enum(KINESIS_BACKENDS),
+  /** Base URL of the tenant manager mock, when it runs. */
+  tenantManager: httpUrlSchema.optional(),
+  /** Base URL of the churn API mock, when it runs. */
+  churnApi: httpUrlSchema.optional(),
+  /** SageMaker endpoint name served by the churn mock, when it runs. */
+  churnEndpointName: nameSchema.optional(),
+});
+export type LocalEndpoints = z.infer<typeof localEndpointsSchema>;
+
+/**
+ * Reads and validates the endpoints a running local stack wrote.
+ *
+ * @param file - @default '<repo>/.local/endpoints.json'
+ * @throws EndpointsFileError when the file is missing, not JSON, or has a bad or missing key
+ * @example
+ * const endpoints = readEndpointsFile();
+ * const kinesis = new KinesisClient(clientConfig(endpoints, 'kinesis'));
+ */
+export function readEndpointsFile(file: string = DEFAULT_ENDPOINTS_FILE): LocalEndpoints {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new EndpointsFileError(`Cannot read the local endpoints file ${file}: is the local stack running (npx nx serve mocks)?`, {
+      cause: error,
+      context: { file },
+    });
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new EndpointsFileError(`The local endpoints file ${file} is not JSON`, { cause: error, context: { file } });
+  }
+  const parsed = localEndpointsSchema.safeParse(json);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    throw new EndpointsFileError(`The local endpoints file ${file} is invalid: ${problems.join('; ')}`, {
+      cause: parsed.error,
+      context: { file },
+    });
+  }
+  return parsed.data;
+}
+
+/** Writes the endpoints file atomically (readers never see half a file), creating its folder. */
+export function writeEndpointsFile(file: string, endpoints: LocalEndpoints): void {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const partial = `${file}.${process.pid}.tmp`;
+  writeFileSync(partial, `${JSON.stringify(endpoints, null, 2)}\n`);
+  renameSync(partial, file);
+}
+
+/** Removes the endpoints file; a missing file is fine. */
+export function removeEndpointsFile(file: string): void {
+  rmSync(file, { force: true });
+}

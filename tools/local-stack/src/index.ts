@@ -1,0 +1,6 @@
+export * from './client-config';
+export * from './endpoints';
+export * from './errors';
+export * from './local-stack';
+export * from './local-stack-options';
+export { DEFAULT_ENDPOINTS_FILE, REPO_ROOT } from './repo-paths';

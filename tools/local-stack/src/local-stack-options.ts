@@ -1,0 +1,156 @@
+import path from 'node:path';
+import { pino, type Logger } from 'pino';
+import { z } from 'zod';
+import { LocalStackConfigError } from './errors';
+import { DEFAULT_ENDPOINTS_FILE } from './repo-paths';
+
+/** Kinesis emulators: `kinesis-local` (kinesis-mock) is faithful; `kinesalite` is faster. */
+export const KINESIS_BACKENDS = ['kinesis-local', 'kinesalite'] as const;
+export type KinesisBackend = (typeof KINESIS_BACKENDS)[number];
+
+/** The seed's region; the emulators keep streams per region, so clients must use the same one. */
+export const DEFAULT_REGION = 'us-west-2';
+
+/**
+ * Fixed ports, so that a person can point the AWS CLI at a running `nx serve mocks`. Pass 0 for a
+ * free port (tests do).
+ */
+export const DEFAULT_PORTS = { kinesis: 4567, dynamodb: 4568, s3: 4569, tenantManager: 4010, churnApi: 4011 } as const;
+export type PortName = keyof typeof DEFAULT_PORTS;
+
+/** Shard counts of the three streams (ARCHITECTURE.md: 2/1/1). */
+export const DEFAULT_SHARDS = { jobs: 2, companies: 1, enriched: 1 } as const;
+
+/** The seed's stream names, our bucket and state table. */
+export const DEFAULT_NAMES = {
+  jobs: 'bigdatajobs',
+  companies: 'companies',
+  enriched: 'enrichedcompanies',
+  bucket: 'tenant-analytics',
+  stateTable: 'company-state',
+} as const;
+
+/** Local test credentials (not secrets): s3rver accepts only these; the other emulators accept any. */
+export const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
+
+/** The SageMaker endpoint name the churn mock serves. */
+export const CHURN_ENDPOINT_NAME = 'churn-endpoint';
+
+/** How long a child may take to answer its first request. */
+export const DEFAULT_START_TIMEOUT_MS = 60_000;
+
+/** Kinesis allows at most this many shards per stream here (the emulators' account limits are raised to match). */
+export const MAX_SHARDS_PER_STREAM = 50;
+
+/** One of our HTTP services: `true` starts it, `{ args }` starts it with extra command-line flags. */
+export type ServiceOption = boolean | { readonly args?: readonly string[] };
+
+/** Options of {@link startLocalStack}; every field is optional. */
+export interface LocalStackOptions {
+  /** @default 'kinesis-local' */
+  readonly kinesisBackend?: KinesisBackend;
+  /** @default 'us-west-2' */
+  readonly region?: string;
+  /** 0 picks a free port. @default DEFAULT_PORTS */
+  readonly ports?: Partial<Record<PortName, number>>;
+  /** @default DEFAULT_SHARDS (2/1/1) */
+  readonly shards?: Partial<Record<keyof typeof DEFAULT_SHARDS, number>>;
+  /** @default DEFAULT_NAMES */
+  readonly names?: Partial<Record<keyof typeof DEFAULT_NAMES, string>>;
+  /** Our two mock services, run from `apps/*\/src/main.ts` with tsx. @default both false */
+  readonly services?: { readonly tenantManager?: ServiceOption; readonly churnApi?: ServiceOption };
+  /** Emulator data (LevelDB, S3 files, persisted streams). Given: kept after stop, reused by the next start. @default - a temp dir removed on stop */
+  readonly dataDir?: string;
+  /** Where to write the endpoints on start (deleted on stop); false writes nothing. @default '<repo>/.local/endpoints.json' */
+  readonly endpointsFile?: string | false;
+  /** @default 60000 */
+  readonly startTimeoutMs?: number;
+  /** @default - a silent logger */
+  readonly logger?: Logger;
+}
+
+/** {@link LocalStackOptions} with every default applied. */
+export interface ResolvedLocalStackOptions {
+  readonly kinesisBackend: KinesisBackend;
+  readonly region: string;
+  readonly ports: Readonly<Record<PortName, number>>;
+  readonly shards: Readonly<Record<keyof typeof DEFAULT_SHARDS, number>>;
+  readonly names: Readonly<Record<keyof typeof DEFAULT_NAMES, string>>;
+  /** `false` = not started; otherwise the extra flags. */
+  readonly services: { readonly tenantManager: readonly string[] | false; readonly churnApi: readonly string[] | false };
+  readonly dataDir: string | undefined;
+  readonly endpointsFile: string | false;
+  readonly startTimeoutMs: number;
+  readonly logger: Logger;
+}
+
+const portSchema = z.number().int().min(0).max(65_535);
+const shardsSchema = z.number().int().min(1).max(MAX_SHARDS_PER_STREAM);
+// The AWS naming rules of streams, tables and (path-style) buckets.
+const streamNameSchema = z.string().regex(/^[a-zA-Z0-9_.-]{1,128}$/, 'expected 1-128 characters of [a-zA-Z0-9_.-]');
+const tableNameSchema = z.string().regex(/^[a-zA-Z0-9_.-]{3,255}$/, 'expected 3-255 characters of [a-zA-Z0-9_.-]');
+const bucketNameSchema = z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'expected an S3 bucket name (3-63 lower-case letters, digits, dots, hyphens)');
+const serviceSchema = z
+  .union([z.boolean(), z.strictObject({ args: z.array(z.string()).optional() })])
+  .default(false)
+  .transform((value) => (value === false ? false : value === true ? [] : (value.args ?? [])));
+
+const optionsSchema = z.strictObject({
+  kinesisBackend: z.enum(KINESIS_BACKENDS).default('kinesis-local'),
+  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected an AWS region such as us-west-2').default(DEFAULT_REGION),
+  ports: z
+    .strictObject({
+      kinesis: portSchema.default(DEFAULT_PORTS.kinesis),
+      s3: portSchema.default(DEFAULT_PORTS.s3),
+      dynamodb: portSchema.default(DEFAULT_PORTS.dynamodb),
+      tenantManager: portSchema.default(DEFAULT_PORTS.tenantManager),
+      churnApi: portSchema.default(DEFAULT_PORTS.churnApi),
+    })
+    .prefault({}),
+  shards: z
+    .strictObject({
+      jobs: shardsSchema.default(DEFAULT_SHARDS.jobs),
+      companies: shardsSchema.default(DEFAULT_SHARDS.companies),
+      enriched: shardsSchema.default(DEFAULT_SHARDS.enriched),
+    })
+    .prefault({}),
+  names: z
+    .strictObject({
+      jobs: streamNameSchema.default(DEFAULT_NAMES.jobs),
+      companies: streamNameSchema.default(DEFAULT_NAMES.companies),
+      enriched: streamNameSchema.default(DEFAULT_NAMES.enriched),
+      bucket: bucketNameSchema.default(DEFAULT_NAMES.bucket),
+      stateTable: tableNameSchema.default(DEFAULT_NAMES.stateTable),
+    })
+    .prefault({}),
+  services: z.strictObject({ tenantManager: serviceSchema, churnApi: serviceSchema }).prefault({}),
+  dataDir: z.string().min(1).transform((dir) => path.resolve(dir)).optional(),
+  endpointsFile: z
+    .union([z.string().min(1), z.literal(false)])
+    .default(DEFAULT_ENDPOINTS_FILE)
+    .transform((file) => (file === false ? false : path.resolve(file))),
+  startTimeoutMs: z.number().int().positive().default(DEFAULT_START_TIMEOUT_MS),
+});
+
+/**
+ * Applies the defaults to {@link LocalStackOptions} and validates them.
+ *
+ * @throws LocalStackConfigError naming every bad key, its value and what was expected
+ * @example
+ * resolveLocalStackOptions({ ports: { kinesis: 0 } }).ports; // { kinesis: 0, s3: 4569, … }
+ */
+export function resolveLocalStackOptions(options: LocalStackOptions = {}): ResolvedLocalStackOptions {
+  const { logger, ...rest } = options;
+  const parsed = optionsSchema.safeParse(rest, { reportInput: true });
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const key = issue.path.join('.') || '(options)';
+      const got = issue.input === undefined ? '' : ` (got ${JSON.stringify(issue.input)})`;
+      return `${key}: ${issue.message}${got}`;
+    });
+    throw new LocalStackConfigError(`Invalid local stack options: ${problems.join('; ')}`, {
+      context: { keys: parsed.error.issues.map((issue) => issue.path.join('.')).join(',') },
+    });
+  }
+  return { ...parsed.data, dataDir: parsed.data.dataDir, logger: logger ?? pino({ level: 'silent' }) };
+}

@@ -1,0 +1,336 @@
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { KinesisClient, ListStreamsCommand } from '@aws-sdk/client-kinesis';
+import { ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { Logger } from 'pino';
+import { clientConfig, type ClientEndpoints } from './client-config';
+import { dynaliteSpec, kinesisSpec, s3rverSpec } from './emulators';
+import { removeEndpointsFile, writeEndpointsFile, type LocalEndpoints } from './endpoints';
+import { ComponentStartError, LocalStackError } from './errors';
+import { stopOnParentExit } from './exit-hooks';
+import {
+  CHURN_ENDPOINT_NAME,
+  LOCAL_CREDENTIALS,
+  resolveLocalStackOptions,
+  type LocalStackOptions,
+  type ResolvedLocalStackOptions,
+} from './local-stack-options';
+import { spawnManaged, type ManagedProcess, type ProcessSpec } from './managed-process';
+import { pollUntil } from './poll';
+import { LOOPBACK, withPort } from './ports';
+import { ensureStateTable, ensureStreams } from './provision';
+import { SERVICES, serviceSpec, type ServiceName } from './services';
+
+/** A child the stack runs, with how long it took from spawn to its first answer. */
+export interface LocalStackProcess {
+  /** `kinesis`, `s3`, `dynamodb`, `tenantManager` or `churnApi`. */
+  readonly component: Component;
+  /** Executable name, e.g. `kinesis (kinesis-local)`. */
+  readonly name: string;
+  readonly pid: number;
+  readonly port: number;
+  readonly startupMs: number;
+}
+
+/** A running local stack. */
+export interface LocalStack {
+  /** What it serves; also written to the endpoints file. */
+  readonly endpoints: LocalEndpoints;
+  /** The children it runs right now. */
+  readonly processes: readonly LocalStackProcess[];
+  /** Stops every child (SIGTERM, then SIGKILL), removes the endpoints file and a temp data dir. Idempotent. */
+  stop(): Promise<void>;
+  /**
+   * Stops the Kinesis emulator and starts it again on the same port, for reliability tests.
+   * Streams and records survive (kinesalite: LevelDB; kinesis-local: state persisted every second,
+   * so records from the last second before the stop may be lost).
+   */
+  restartKinesis(): Promise<void>;
+}
+
+type Component = 'kinesis' | 's3' | 'dynamodb' | ServiceName;
+
+const PROBE_INTERVAL_MS = 100;
+
+/** Probe clients: one attempt, short timeouts, so that a starting server is simply retried. */
+const probeHandler = (): NodeHttpHandler => new NodeHttpHandler({ connectionTimeout: 1_000, requestTimeout: 5_000 });
+
+class RunningLocalStack implements LocalStack {
+  private readonly options: ResolvedLocalStackOptions;
+  private readonly logger: Logger;
+  private readonly dataDir: string;
+  private readonly ownsDataDir: boolean;
+  /** Every child spawned and not yet stopped, ready or not. */
+  private readonly owned = new Set<ManagedProcess>();
+  private readonly ready = new Map<Component, LocalStackProcess & { readonly child: ManagedProcess }>();
+  private readonly untrack: () => void;
+  private started: LocalEndpoints | undefined;
+  private stopping: Promise<void> | undefined;
+  private endpointsFileWritten = false;
+
+  constructor(options: ResolvedLocalStackOptions) {
+    this.options = options;
+    this.logger = options.logger.child({ module: 'local-stack' });
+    this.ownsDataDir = options.dataDir === undefined;
+    this.dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'local-stack-'));
+    this.untrack = stopOnParentExit(this);
+  }
+
+  get endpoints(): LocalEndpoints {
+    if (this.started === undefined) throw new LocalStackError('The local stack has not started');
+    return this.started;
+  }
+
+  get processes(): readonly LocalStackProcess[] {
+    return [...this.ready.values()].map(({ component, name, pid, port, startupMs }) => ({ component, name, pid, port, startupMs }));
+  }
+
+  async start(): Promise<void> {
+    const { ports, names, region } = this.options;
+    const [kinesis, s3, dynamodb] = await settleAll([
+      this.startKinesis(ports.kinesis),
+      this.startChild('s3', ports.s3, (port) => s3rverSpec({ port, dataDir: this.subDir('s3rver'), bucket: names.bucket }), (url) =>
+        this.probeS3(url),
+      ),
+      this.startChild('dynamodb', ports.dynamodb, (port) => dynaliteSpec({ port, dataDir: this.subDir('dynalite') }), (url) =>
+        this.probeDynamoDb(url),
+      ),
+    ]);
+    const endpoints: LocalEndpoints = {
+      region,
+      credentials: { ...LOCAL_CREDENTIALS },
+      kinesis,
+      s3,
+      dynamodb,
+      bucket: names.bucket,
+      streams: { jobs: names.jobs, companies: names.companies, enriched: names.enriched },
+      stateTable: names.stateTable,
+      kinesisBackend: this.options.kinesisBackend,
+    };
+    await settleAll([this.provisionStreams(endpoints), this.provisionTable(endpoints)]);
+    const [tenantManager, churnApi] = await settleAll([this.startService('tenantManager', endpoints), this.startService('churnApi', endpoints)]);
+    if (tenantManager !== undefined) endpoints.tenantManager = tenantManager;
+    if (churnApi !== undefined) {
+      endpoints.churnApi = churnApi;
+      endpoints.churnEndpointName = CHURN_ENDPOINT_NAME;
+    }
+    this.assertRunning();
+    if (this.options.endpointsFile !== false) {
+      writeEndpointsFile(this.options.endpointsFile, endpoints);
+      this.endpointsFileWritten = true;
+    }
+    this.started = endpoints;
+    this.logger.info({ endpoints, processes: this.processes }, 'local stack ready');
+  }
+
+  stop(): Promise<void> {
+    this.stopping ??= this.stopAll();
+    return this.stopping;
+  }
+
+  stopNow(): void {
+    for (const child of this.owned) child.killNow();
+    this.removeFiles();
+  }
+
+  async restartKinesis(): Promise<void> {
+    this.assertRunning();
+    const current = this.ready.get('kinesis');
+    if (current === undefined) throw new LocalStackError('The local stack has not started');
+    this.ready.delete('kinesis');
+    await this.stopChild(current.child);
+    const url = await this.startKinesis(current.port);
+    await this.provisionStreams({ ...this.endpoints, kinesis: url });
+    this.logger.info({ url }, 'kinesis restarted');
+  }
+
+  private async stopAll(): Promise<void> {
+    const isService = (child: ManagedProcess): boolean => Object.values(SERVICES).some(({ name }) => name === child.name);
+    // Services first: they talk to the emulators.
+    await Promise.all([...this.owned].filter(isService).map((child) => this.stopChild(child)));
+    await Promise.all([...this.owned].map((child) => this.stopChild(child)));
+    this.ready.clear();
+    this.removeFiles();
+    this.untrack();
+    this.logger.info('local stack stopped');
+  }
+
+  private async stopChild(child: ManagedProcess): Promise<void> {
+    await child.stop();
+    this.owned.delete(child);
+  }
+
+  private removeFiles(): void {
+    if (this.endpointsFileWritten && this.options.endpointsFile !== false) removeEndpointsFile(this.options.endpointsFile);
+    this.endpointsFileWritten = false;
+    if (this.ownsDataDir) rmSync(this.dataDir, { recursive: true, force: true });
+  }
+
+  private assertRunning(): void {
+    if (this.stopping !== undefined) throw new LocalStackError('The local stack was stopped while starting');
+  }
+
+  private subDir(name: string): string {
+    const dir = path.join(this.dataDir, name);
+    mkdirSync(dir, { recursive: true });
+    return dir;
+  }
+
+  private startKinesis(requestedPort: number): Promise<string> {
+    const backend = this.options.kinesisBackend;
+    return this.startChild(
+      'kinesis',
+      requestedPort,
+      (port) => kinesisSpec(backend, { port, region: this.options.region, dataDir: this.subDir(backend) }),
+      (url) => this.probeKinesis(url),
+    );
+  }
+
+  private async startService(service: ServiceName, endpoints: LocalEndpoints): Promise<string | undefined> {
+    const extraArgs = this.options.services[service];
+    if (extraArgs === false) return undefined;
+    const specAt = (port: number): ProcessSpec =>
+      serviceSpec(service, {
+        port,
+        region: endpoints.region,
+        kinesisEndpoint: endpoints.kinesis,
+        companiesStream: endpoints.streams.companies,
+        extraArgs,
+      });
+    return this.startChild(service, this.options.ports[service], specAt, async (url) => {
+      const response = await fetch(`${url}${SERVICES[service].readyPath}`, { signal: AbortSignal.timeout(2_000) });
+      await response.arrayBuffer();
+      return response.status === 200;
+    });
+  }
+
+  /**
+   * Spawns one child on a port and polls `probe` until it answers. A child that exits first fails
+   * the start with its last output; if that was EADDRINUSE on a port we picked, another port is tried.
+   */
+  private startChild(component: Component, requestedPort: number, specAt: (port: number) => ProcessSpec, probe: (url: string) => Promise<boolean>): Promise<string> {
+    return withPort(requestedPort, component, async (port) => {
+      this.assertRunning();
+      const spec = specAt(port);
+      const url = `http://${LOOPBACK}:${port}`;
+      const startedAt = performance.now();
+      const child = spawnManaged(spec, this.logger);
+      this.owned.add(child);
+      const timeoutMs = this.options.startTimeoutMs;
+      const outcome = await pollUntil(() => probe(url), { timeoutMs, intervalMs: PROBE_INTERVAL_MS, interrupt: child.exit });
+      if (!outcome.done) {
+        await this.stopChild(child);
+        const exit = await child.exit;
+        const tail = child.outputTail();
+        const what =
+          outcome.reason === 'interrupted'
+            ? `exited (code ${exit.code ?? 'none'}, signal ${exit.signal ?? 'none'}) before answering on ${url}`
+            : `did not answer on ${url} within ${timeoutMs} ms`;
+        throw new ComponentStartError(`${spec.name} ${what}. Last output:\n${tail || '(none)'}`, {
+          cause: outcome.lastError,
+          context: { component: spec.name, port, outputTail: tail },
+          retriable: outcome.reason === 'interrupted' && tail.includes('EADDRINUSE'),
+        });
+      }
+      const startupMs = Math.round(performance.now() - startedAt);
+      this.ready.set(component, { component, name: spec.name, pid: child.pid, port, startupMs, child });
+      this.logger.info({ component: spec.name, url, pid: child.pid, startupMs }, 'child ready');
+      return url;
+    });
+  }
+
+  private clientEndpoints(url: string): ClientEndpoints {
+    return { region: this.options.region, credentials: LOCAL_CREDENTIALS, kinesis: url, s3: url, dynamodb: url };
+  }
+
+  private async probeKinesis(url: string): Promise<boolean> {
+    const client = new KinesisClient({ ...clientConfig(this.clientEndpoints(url), 'kinesis'), maxAttempts: 1, requestHandler: probeHandler() });
+    try {
+      await client.send(new ListStreamsCommand({}));
+      return true;
+    } finally {
+      client.destroy();
+    }
+  }
+
+  private async probeS3(url: string): Promise<boolean> {
+    const client = new S3Client({ ...clientConfig(this.clientEndpoints(url), 's3'), maxAttempts: 1, requestHandler: probeHandler() });
+    try {
+      const { Buckets: buckets = [] } = await client.send(new ListBucketsCommand({}));
+      // s3rver listens before it has created the configured bucket.
+      return buckets.some(({ Name }) => Name === this.options.names.bucket);
+    } finally {
+      client.destroy();
+    }
+  }
+
+  private async probeDynamoDb(url: string): Promise<boolean> {
+    const client = new DynamoDBClient({ ...clientConfig(this.clientEndpoints(url), 'dynamodb'), maxAttempts: 1, requestHandler: probeHandler() });
+    try {
+      await client.send(new ListTablesCommand({}));
+      return true;
+    } finally {
+      client.destroy();
+    }
+  }
+
+  private async provisionStreams(endpoints: LocalEndpoints): Promise<void> {
+    const { names, shards, startTimeoutMs } = this.options;
+    // A fresh client, destroyed at once: an idle keep-alive connection makes kinesis-local wait 30 s on SIGTERM.
+    const kinesis = new KinesisClient(clientConfig(endpoints, 'kinesis'));
+    try {
+      const plan = [
+        { name: names.jobs, shards: shards.jobs },
+        { name: names.companies, shards: shards.companies },
+        { name: names.enriched, shards: shards.enriched },
+      ];
+      await ensureStreams(kinesis, plan, startTimeoutMs, this.logger);
+    } finally {
+      kinesis.destroy();
+    }
+  }
+
+  private async provisionTable(endpoints: LocalEndpoints): Promise<void> {
+    const dynamodb = new DynamoDBClient(clientConfig(endpoints, 'dynamodb'));
+    try {
+      await ensureStateTable(dynamodb, this.options.names.stateTable, this.options.startTimeoutMs);
+    } finally {
+      dynamodb.destroy();
+    }
+  }
+}
+
+/** Like Promise.all, but waits for every promise, so that nothing is still starting when we give up. */
+async function settleAll<T extends readonly unknown[] | []>(promises: T): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }> {
+  await Promise.allSettled(promises);
+  return Promise.all(promises);
+}
+
+/**
+ * Starts Kinesis (kinesis-local or kinesalite), S3 (s3rver) and DynamoDB (dynalite) as child
+ * processes on 127.0.0.1, waits until each answers, creates the three streams (ACTIVE), the bucket
+ * and the state table, optionally starts our two mock services, and writes the endpoints file.
+ * On any failure it stops what it started; it also stops on the parent's exit, SIGINT or SIGTERM.
+ *
+ * @throws LocalStackConfigError for a bad option (naming the key)
+ * @throws ComponentStartError when a child does not start, with its last output lines
+ * @example
+ * const stack = await startLocalStack({ ports: { kinesis: 0, s3: 0, dynamodb: 0 }, endpointsFile: false });
+ * const kinesis = new KinesisClient(clientConfig(stack.endpoints, 'kinesis'));
+ * // …
+ * await stack.stop();
+ */
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const stack = new RunningLocalStack(resolveLocalStackOptions(options));
+  try {
+    await stack.start();
+  } catch (error) {
+    await stack.stop();
+    throw error;
+  }
+  return stack;
+}
