@@ -6,3 +6,4 @@ export * from './http-error';
 export * from './logger';
 export * from './server';
 export * from './service-app';
+export * from './service-process';

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
@@ -75,8 +76,13 @@ function requestLogging(logger: Logger): RequestHandler {
       return id;
     },
     customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+    customSuccessObject: (_req, res, value: Record<string, unknown>) => ({ ...value, ...answeredErrors.get(res) }),
+    customErrorObject: (_req, res, _error, value: Record<string, unknown>) => ({ ...value, ...answeredErrors.get(res) }),
   });
 }
+
+/** The code and context of each answered error, for its request's log line. */
+const answeredErrors = new WeakMap<ServerResponse, Readonly<Record<string, unknown>>>();
 
 const notFound: RequestHandler = (req) => {
   throw new HttpError(404, 'not-found', `no route for ${req.method} ${req.path}`);
@@ -84,8 +90,12 @@ const notFound: RequestHandler = (req) => {
 
 const errorHandler: ErrorRequestHandler = (error: unknown, req, res, _next) => {
   const httpError = toHttpError(error);
-  const level = httpError.status >= 500 && !httpError.headers['x-fault-injected'] ? 'error' : 'warn';
-  req.log[level]({ err: error, code: httpError.code, status: httpError.status, ...httpError.context }, httpError.message);
+  // One log line per request (pino-http's): it carries the error's code and context, and for an
+  // unexpected 5xx the error itself with its stack and cause.
+  answeredErrors.set(res, { ...httpError.context, errorCode: httpError.code });
+  if (httpError.status >= 500 && !httpError.headers['x-fault-injected']) {
+    res.err = error instanceof Error ? error : httpError;
+  }
   if (res.headersSent) {
     req.socket.destroy();
     return;

@@ -1,0 +1,131 @@
+import { KinesisClient, PutRecordCommand, PutRecordsCommand, type PutRecordsRequestEntry } from '@aws-sdk/client-kinesis';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { CompanyEvent } from '@tenant-analytics/domain';
+import { ExponentialBackoff, handleWhen, retry, type RetryPolicy } from 'cockatiel';
+import type { Logger } from 'pino';
+import { PublishError } from '../errors';
+import type { PublishSummary, SnapshotPublisher } from '../snapshot-publisher';
+
+/** Kinesis accepts at most 500 entries per PutRecords call. */
+export const MAX_PUT_RECORDS_ENTRIES = 500;
+
+/** Where the Kinesis endpoint is. */
+export interface KinesisConnection {
+  /** E.g. the local emulator's `http://127.0.0.1:4567`; unset means the region's AWS endpoint. */
+  readonly endpoint?: string;
+  readonly region: string;
+}
+
+/**
+ * A Kinesis client for `connection`, over HTTP/1.1 (the emulators reject the SDK's default
+ * HTTP/2). Credentials come from the default provider chain (env `AWS_ACCESS_KEY_ID` /
+ * `AWS_SECRET_ACCESS_KEY`, profile, …). The SDK retries throttled and failed calls itself.
+ */
+export function createKinesisClient(connection: KinesisConnection): KinesisClient {
+  return new KinesisClient({
+    region: connection.region,
+    ...(connection.endpoint ? { endpoint: connection.endpoint } : {}),
+    requestHandler: new NodeHttpHandler(),
+  });
+}
+
+/** What {@link KinesisSnapshotPublisher} needs. */
+export interface KinesisSnapshotPublisherOptions {
+  readonly client: KinesisClient;
+  readonly streamName: string;
+  readonly logger: Logger;
+  /** Attempts of a batch whose entries keep failing. @default 8 */
+  readonly maxBatchAttempts?: number;
+  /** PutRecords calls in flight during {@link KinesisSnapshotPublisher.publishAll}. @default 4 */
+  readonly concurrency?: number;
+  /** First backoff delay between batch attempts (then exponential with jitter). @default 100 */
+  readonly initialBackoffMs?: number;
+}
+
+/**
+ * Publishes company snapshots to a Kinesis stream as JSON, partition key = companyID, so every
+ * snapshot of one company lands on one shard in order.
+ */
+export class KinesisSnapshotPublisher implements SnapshotPublisher {
+  private readonly batchRetry: RetryPolicy;
+
+  constructor(private readonly options: KinesisSnapshotPublisherOptions) {
+    this.batchRetry = retry(
+      handleWhen((error) => error instanceof PublishError && error.retriable),
+      {
+        maxAttempts: (options.maxBatchAttempts ?? 8) - 1,
+        backoff: new ExponentialBackoff({ initialDelay: options.initialBackoffMs ?? 100, maxDelay: 5_000 }),
+      },
+    );
+  }
+
+  async publish(snapshot: CompanyEvent): Promise<void> {
+    const { client, streamName } = this.options;
+    try {
+      await client.send(new PutRecordCommand({ StreamName: streamName, ...toEntry(snapshot) }));
+    } catch (error) {
+      throw new PublishError(
+        `could not publish the snapshot of ${snapshot.companyID} to ${streamName}: ${(error as Error).message}`,
+        { streamName, companyID: snapshot.companyID },
+        isRetriableSdkError(error),
+        { cause: error },
+      );
+    }
+  }
+
+  async publishAll(snapshots: readonly CompanyEvent[]): Promise<PublishSummary> {
+    const batches: PutRecordsRequestEntry[][] = [];
+    for (let start = 0; start < snapshots.length; start += MAX_PUT_RECORDS_ENTRIES) {
+      batches.push(snapshots.slice(start, start + MAX_PUT_RECORDS_ENTRIES).map(toEntry));
+    }
+    let nextBatch = 0;
+    let published = 0;
+    let retriedEntries = 0;
+    const worker = async (): Promise<void> => {
+      for (let batch = batches[nextBatch++]; batch; batch = batches[nextBatch++]) {
+        retriedEntries += await this.putBatch(batch);
+        published += batch.length;
+        this.options.logger.debug({ published, total: snapshots.length }, 'batch published');
+      }
+    };
+    const concurrency = Math.max(1, this.options.concurrency ?? 4);
+    await Promise.all(Array.from({ length: Math.min(concurrency, batches.length) }, worker));
+    return { published, batches: batches.length, retriedEntries };
+  }
+
+  /** Sends one batch, then again only the entries Kinesis rejected; returns how many were re-sent. */
+  private async putBatch(entries: readonly PutRecordsRequestEntry[]): Promise<number> {
+    const { client, streamName, logger } = this.options;
+    let pending = entries;
+    let retried = 0;
+    await this.batchRetry.execute(async ({ attempt }) => {
+      if (attempt > 0) {
+        retried += pending.length;
+      }
+      let result;
+      try {
+        result = await client.send(new PutRecordsCommand({ StreamName: streamName, Records: [...pending] }));
+      } catch (error) {
+        throw new PublishError(`PutRecords to ${streamName} failed: ${(error as Error).message}`, { streamName }, false, { cause: error });
+      }
+      const failed = pending.filter((_, index) => result.Records?.[index]?.ErrorCode !== undefined);
+      if (failed.length > 0) {
+        const errorCodes = [...new Set(result.Records?.map((record) => record.ErrorCode).filter((code) => code !== undefined))];
+        logger.warn({ failedCount: failed.length, errorCodes, attempt }, 'PutRecords rejected some entries; retrying them');
+        pending = failed;
+        throw new PublishError(`${failed.length} entries rejected by ${streamName}`, { streamName, failedCount: failed.length, errorCodes }, true);
+      }
+    });
+    return retried;
+  }
+}
+
+function toEntry(snapshot: CompanyEvent): PutRecordsRequestEntry & { PartitionKey: string; Data: Uint8Array } {
+  return { PartitionKey: snapshot.companyID, Data: Buffer.from(JSON.stringify(snapshot), 'utf8') };
+}
+
+/** The SDK already retried; its verdict (`$retryable`, 5xx, throttling) says whether a later try may work. */
+function isRetriableSdkError(error: unknown): boolean {
+  const { $retryable, $metadata, name } = (error ?? {}) as { $retryable?: unknown; $metadata?: { httpStatusCode?: number }; name?: string };
+  return $retryable !== undefined || ($metadata?.httpStatusCode ?? 500) >= 500 || name === 'ProvisionedThroughputExceededException';
+}
