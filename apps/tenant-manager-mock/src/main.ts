@@ -1,8 +1,7 @@
-import { companyToTenant, DEFAULT_DATASET, generateCompanies } from '@tenant-analytics/domain';
+import { companyToTenant, ConfigError, DEFAULT_DATASET, generateCompanies } from '@tenant-analytics/domain';
 import {
   addServiceOptions,
   closeOnSignals,
-  ConfigError,
   createLogger,
   decodeFlags,
   envOption,

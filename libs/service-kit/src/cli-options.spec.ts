@@ -1,5 +1,6 @@
 import { Command } from 'commander';
-import { addServiceOptions, ConfigError, parseNumberFlag, readServiceOptions } from './cli-options';
+import { ConfigError } from '@tenant-analytics/domain';
+import { addServiceOptions, parseNumberFlag, readServiceOptions } from './cli-options';
 import { DEFAULT_BODY_LIMIT_BYTES } from './body';
 
 function parse(argv: readonly string[], env: Record<string, string> = {}): Record<string, unknown> {
@@ -51,7 +52,7 @@ describe('addServiceOptions / readServiceOptions', () => {
 
     // assess
     expect(act).toThrow(ConfigError);
-    expect(act).toThrow(/^--port: .*\(got 70000\)$/);
+    expect(act).toThrow(expect.objectContaining({ issues: [{ key: '--port', problem: 'invalid', value: '70000', expected: expect.stringContaining('65535') }] }));
   });
 
   it('rejects fault flags that do not add up naming the flag', () => {
@@ -59,7 +60,7 @@ describe('addServiceOptions / readServiceOptions', () => {
     const act = (): unknown => readServiceOptions(parse(['--error-rate', '0.7', '--reset-rate', '0.7']));
 
     // assess
-    expect(act).toThrow(/^--error-rate: errorRate \+ timeoutRate \+ resetRate must be at most 1/);
+    expect(act).toThrow(/--error-rate = "0.7": expected errorRate \+ timeoutRate \+ resetRate must be at most 1/);
   });
 
   it('rejects a bad fault seed naming --fault-seed', () => {
@@ -67,7 +68,7 @@ describe('addServiceOptions / readServiceOptions', () => {
     const act = (): unknown => readServiceOptions(parse(['--fault-seed', '1.5']));
 
     // assess
-    expect(act).toThrow(/^--fault-seed: /);
+    expect(act).toThrow(/--fault-seed = "1.5": expected /);
   });
 });
 

@@ -1,3 +1,4 @@
+import { ConfigError } from '@tenant-analytics/domain';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { z } from 'zod';
 import { DEFAULT_BODY_LIMIT_BYTES } from './body';
@@ -6,20 +7,6 @@ import { faultConfigSchema, type FaultConfig } from './fault-config';
 /** Log levels accepted by `--log-level`. */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
-
-/** A bad flag or environment value at start-up; names the flag and what was expected. */
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-  readonly retriable = false;
-
-  constructor(
-    readonly key: string,
-    message: string,
-    options: { cause?: unknown } = {},
-  ) {
-    super(`${key}: ${message}`, options);
-  }
-}
 
 /** The settings every mock service shares, from flags or environment. */
 export interface ServiceCliOptions {
@@ -82,7 +69,8 @@ const serviceOptionsSchema = z.object({
 /**
  * Decodes what {@link addServiceOptions} parsed.
  *
- * @throws ConfigError naming the flag, the value and what was expected.
+ * @throws ConfigError (of `@tenant-analytics/domain`) naming each bad flag, its value and what was
+ * expected.
  */
 export function readServiceOptions(values: Readonly<Record<string, unknown>>): ServiceCliOptions {
   const base = decodeFlags(serviceOptionsSchema, values);
@@ -102,16 +90,31 @@ export function readServiceOptions(values: Readonly<Record<string, unknown>>): S
 /**
  * Decodes flag values with `schema`.
  *
- * @throws ConfigError naming the first bad flag (`--kebab-case`), its value and the reason.
+ * @throws ConfigError (of `@tenant-analytics/domain`) listing every bad flag (`--kebab-case`), its
+ * value (redacted for secret-looking flags) and what was expected.
  */
 export function decodeFlags<S extends z.ZodType>(schema: S, values: unknown): z.output<S> {
   const result = schema.safeParse(values);
   if (result.success) {
     return result.data;
   }
-  const issue = result.error.issues[0];
-  const key = String(issue?.path[0] ?? 'options');
-  const flag = `--${(key === 'seed' ? 'faultSeed' : key).replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
-  const value = (values as Record<string, unknown> | undefined)?.[key];
-  throw new ConfigError(flag, `${issue?.message ?? 'invalid'} (got ${JSON.stringify(value)})`, { cause: result.error });
+  const given = (values ?? {}) as Record<string, unknown>;
+  throw new ConfigError(
+    result.error.issues.map((issue) => {
+      const key = String(issue.path[0] ?? '');
+      const value = given[key];
+      return {
+        key: key === '' ? '(options)' : flagName(key),
+        problem: value === undefined && key !== '' ? 'missing' : 'invalid',
+        ...(value === undefined ? {} : { value: String(value) }),
+        expected: issue.message,
+      };
+    }),
+    { cause: result.error },
+  );
+}
+
+/** `latencyP99Ms` → `--latency-p99-ms`; the fault schema's `seed` is the `--fault-seed` flag. */
+function flagName(key: string): string {
+  return `--${(key === 'seed' ? 'faultSeed' : key).replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
 }

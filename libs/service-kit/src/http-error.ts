@@ -1,3 +1,5 @@
+import { DomainError } from '@tenant-analytics/domain';
+
 /** The JSON error body every service answers with: `{"error":{"code","message"}}`. */
 export interface ErrorBody {
   readonly error: { readonly code: string; readonly message: string; readonly details?: unknown };
@@ -18,17 +20,15 @@ export interface HttpErrorOptions {
 }
 
 /**
- * An error that becomes an HTTP response. Route handlers throw it; the service's error handler
- * (see `createServiceApp`) turns it into `status` + {@link HttpError.toBody}.
+ * An error that becomes an HTTP response, in the project's `DomainError` family. Route handlers
+ * throw it; the service's error handler (see `createServiceApp`) turns it into `status` +
+ * {@link HttpError.toBody}.
  *
  * @example
  * throw new HttpError(404, 'not-found', 'tenant comp_99999 not found');
  */
-export class HttpError extends Error {
-  override readonly name: string = 'HttpError';
-  readonly retriable: boolean;
+export class HttpError extends DomainError {
   readonly headers: Readonly<Record<string, string>>;
-  readonly context: Readonly<Record<string, unknown>>;
   readonly details: unknown;
 
   constructor(
@@ -37,10 +37,8 @@ export class HttpError extends Error {
     message: string,
     options: HttpErrorOptions = {},
   ) {
-    super(message, { cause: options.cause });
-    this.retriable = options.retriable ?? (status >= 500 || status === 429);
+    super(message, { cause: options.cause, context: options.context, retriable: options.retriable ?? (status >= 500 || status === 429) });
     this.headers = options.headers ?? {};
-    this.context = options.context ?? {};
     this.details = options.details;
   }
 
@@ -60,8 +58,6 @@ export class HttpError extends Error {
  * throw new AwsStyleError(403, 'InvalidSignatureException', 'The request signature we calculated does not match …');
  */
 export class AwsStyleError extends HttpError {
-  override readonly name: string = 'AwsStyleError';
-
   constructor(status: number, errorType: string, message: string, options: HttpErrorOptions = {}) {
     super(status, errorType, message, { ...options, headers: { ...options.headers, 'x-amzn-ErrorType': errorType } });
   }
