@@ -10,3 +10,5 @@ export * from './errors';
 export * from './decode';
 export * from './encode';
 export * from './signed-fetch';
+export * from './config';
+export * from './property-groups';
