@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { decodeJobEvent, type DecodeContext, type DecodeResult } from './decode';
+import { decodeCompanyEvent, decodeJobEvent, type DecodeContext, type DecodeResult } from './decode';
 import { DEAD_LETTER_REASONS } from './dead-letter';
 import { encodeJobEventCsv, encodeJobEventJson } from './encode';
 import { DEFAULT_JOB_EVENT_LIMITS, type JobEvent } from './job-event';
@@ -174,6 +174,17 @@ describe('decodeJobEvent (properties)', () => {
         // Assess
         expect(truncatedJson.ok).toBe(false);
         expectWellFormed(truncatedCsv);
+      }),
+    );
+  });
+});
+
+describe('decodeCompanyEvent (properties)', () => {
+  it('never throws on arbitrary bytes or arbitrary JSON values', () => {
+    const records = fc.oneof(fc.uint8Array({ maxLength: 512 }), fc.jsonValue().map((value) => utf8.encode(JSON.stringify(value))));
+    fc.assert(
+      fc.property(records, (data) => {
+        expectWellFormed(decodeCompanyEvent(data, ctx));
       }),
     );
   });
