@@ -150,7 +150,7 @@ const KEY_SPECS = {
   'tenant.cache.ttl.ms': withDefault(integer(1, 7 * DAY_MS), '300000', 'How long a cached tenant profile is trusted.'),
   'state.table.name': withDefault(resourceName, 'company-state', 'DynamoDB table of per-company state.'),
   'dedupe.event.ttl.days': withDefault(integer(1, 365), '7', 'How long applied eventIDs are remembered for dedupe.'),
-  'dedupe.max.events.per.company': withDefault(integer(1, 1_000_000), '10000', 'Remembered eventIDs per company at most.'),
+  'dedupe.max.events.per.company': withDefault(integer(1, 4_000), '1000', 'Remembered eventIDs per company at most (they live in the company item, which DynamoDB caps at 400 KB).'),
   'validation.nbjobs.min': withDefault(integer(0, Number.MAX_SAFE_INTEGER), '1', 'Smallest accepted nbJobs.'),
   'validation.nbjobs.max': withDefault(integer(1, Number.MAX_SAFE_INTEGER), '100000', 'Largest accepted nbJobs.'),
   'validation.max.age.days': withDefault(integer(1, 3650), '365', 'Oldest accepted creationDate, in days before now.'),
