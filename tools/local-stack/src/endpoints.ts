@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node
 import path from 'node:path';
 import { z } from 'zod';
 import { EndpointsFileError } from './errors';
-import { KINESIS_BACKENDS } from './local-stack-options';
+import { DEFAULT_NAMES, DEFAULT_PORTS, DEFAULT_REGION, KINESIS_BACKENDS, LOCAL_CREDENTIALS } from './local-stack-options';
 import { DEFAULT_ENDPOINTS_FILE } from './repo-paths';
 
 const httpUrlSchema = z.url({ protocol: /^https?$/ });
@@ -30,6 +30,26 @@ export const localEndpointsSchema = z.object({
   churnEndpointName: nameSchema.optional(),
 });
 export type LocalEndpoints = z.infer<typeof localEndpointsSchema>;
+
+/**
+ * The endpoints of a stack started with every default (`nx serve mocks --no-services`), with
+ * overrides: a fixture for tests of code that consumes endpoints.
+ */
+export function defaultLocalEndpoints(overrides: Partial<LocalEndpoints> = {}): LocalEndpoints {
+  const at = (port: number): string => `http://127.0.0.1:${port}`;
+  return {
+    region: DEFAULT_REGION,
+    credentials: { ...LOCAL_CREDENTIALS },
+    kinesis: at(DEFAULT_PORTS.kinesis),
+    s3: at(DEFAULT_PORTS.s3),
+    dynamodb: at(DEFAULT_PORTS.dynamodb),
+    bucket: DEFAULT_NAMES.bucket,
+    streams: { jobs: DEFAULT_NAMES.jobs, companies: DEFAULT_NAMES.companies, enriched: DEFAULT_NAMES.enriched },
+    stateTable: DEFAULT_NAMES.stateTable,
+    kinesisBackend: 'kinesis-local',
+    ...overrides,
+  };
+}
 
 /**
  * Reads and validates the endpoints a running local stack wrote.

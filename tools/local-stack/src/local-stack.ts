@@ -56,9 +56,6 @@ type Component = 'kinesis' | 's3' | 'dynamodb' | ServiceName;
 
 const PROBE_INTERVAL_MS = 100;
 
-/** Probe clients: one attempt, short timeouts, so that a starting server is simply retried. */
-const probeHandler = (): NodeHttpHandler => new NodeHttpHandler({ connectionTimeout: 1_000, requestTimeout: 5_000 });
-
 class RunningLocalStack implements LocalStack {
   private readonly options: ResolvedLocalStackOptions;
   private readonly logger: Logger;
@@ -243,64 +240,64 @@ class RunningLocalStack implements LocalStack {
     });
   }
 
-  private clientEndpoints(url: string): ClientEndpoints {
-    return { region: this.options.region, credentials: LOCAL_CREDENTIALS, kinesis: url, s3: url, dynamodb: url };
+  /** Probe clients: one attempt and short timeouts, so that a server still starting is simply polled again. */
+  private probeConfig(url: string): { readonly endpoints: ClientEndpoints; readonly probe: { maxAttempts: number; requestHandler: NodeHttpHandler } } {
+    return {
+      endpoints: { region: this.options.region, credentials: LOCAL_CREDENTIALS, kinesis: url, s3: url, dynamodb: url },
+      probe: { maxAttempts: 1, requestHandler: new NodeHttpHandler({ connectionTimeout: 1_000, requestTimeout: 5_000 }) },
+    };
   }
 
-  private async probeKinesis(url: string): Promise<boolean> {
-    const client = new KinesisClient({ ...clientConfig(this.clientEndpoints(url), 'kinesis'), maxAttempts: 1, requestHandler: probeHandler() });
-    try {
+  private probeKinesis(url: string): Promise<boolean> {
+    const { endpoints, probe } = this.probeConfig(url);
+    return withClient(new KinesisClient({ ...clientConfig(endpoints, 'kinesis'), ...probe }), async (client) => {
       await client.send(new ListStreamsCommand({}));
       return true;
-    } finally {
-      client.destroy();
-    }
+    });
   }
 
-  private async probeS3(url: string): Promise<boolean> {
-    const client = new S3Client({ ...clientConfig(this.clientEndpoints(url), 's3'), maxAttempts: 1, requestHandler: probeHandler() });
-    try {
+  private probeS3(url: string): Promise<boolean> {
+    const { endpoints, probe } = this.probeConfig(url);
+    return withClient(new S3Client({ ...clientConfig(endpoints, 's3'), ...probe }), async (client) => {
       const { Buckets: buckets = [] } = await client.send(new ListBucketsCommand({}));
       // s3rver listens before it has created the configured bucket.
       return buckets.some(({ Name }) => Name === this.options.names.bucket);
-    } finally {
-      client.destroy();
-    }
+    });
   }
 
-  private async probeDynamoDb(url: string): Promise<boolean> {
-    const client = new DynamoDBClient({ ...clientConfig(this.clientEndpoints(url), 'dynamodb'), maxAttempts: 1, requestHandler: probeHandler() });
-    try {
+  private probeDynamoDb(url: string): Promise<boolean> {
+    const { endpoints, probe } = this.probeConfig(url);
+    return withClient(new DynamoDBClient({ ...clientConfig(endpoints, 'dynamodb'), ...probe }), async (client) => {
       await client.send(new ListTablesCommand({}));
       return true;
-    } finally {
-      client.destroy();
-    }
+    });
   }
 
-  private async provisionStreams(endpoints: LocalEndpoints): Promise<void> {
+  private provisionStreams(endpoints: LocalEndpoints): Promise<void> {
     const { names, shards, startTimeoutMs } = this.options;
-    // A fresh client, destroyed at once: an idle keep-alive connection makes kinesis-local wait 30 s on SIGTERM.
-    const kinesis = new KinesisClient(clientConfig(endpoints, 'kinesis'));
-    try {
-      const plan = [
-        { name: names.jobs, shards: shards.jobs },
-        { name: names.companies, shards: shards.companies },
-        { name: names.enriched, shards: shards.enriched },
-      ];
-      await ensureStreams(kinesis, plan, startTimeoutMs, this.logger);
-    } finally {
-      kinesis.destroy();
-    }
+    const plan = [
+      { name: names.jobs, shards: shards.jobs },
+      { name: names.companies, shards: shards.companies },
+      { name: names.enriched, shards: shards.enriched },
+    ];
+    return withClient(new KinesisClient(clientConfig(endpoints, 'kinesis')), (kinesis) => ensureStreams(kinesis, plan, startTimeoutMs, this.logger));
   }
 
-  private async provisionTable(endpoints: LocalEndpoints): Promise<void> {
-    const dynamodb = new DynamoDBClient(clientConfig(endpoints, 'dynamodb'));
-    try {
-      await ensureStateTable(dynamodb, this.options.names.stateTable, this.options.startTimeoutMs);
-    } finally {
-      dynamodb.destroy();
-    }
+  private provisionTable(endpoints: LocalEndpoints): Promise<void> {
+    const { names, startTimeoutMs } = this.options;
+    return withClient(new DynamoDBClient(clientConfig(endpoints, 'dynamodb')), (dynamodb) => ensureStateTable(dynamodb, names.stateTable, startTimeoutMs));
+  }
+}
+
+/**
+ * Uses a client once and destroys it: an idle keep-alive connection would make kinesis-local wait
+ * 30 s on SIGTERM.
+ */
+async function withClient<C extends { destroy(): void }, T>(client: C, use: (client: C) => Promise<T>): Promise<T> {
+  try {
+    return await use(client);
+  } finally {
+    client.destroy();
   }
 }
 

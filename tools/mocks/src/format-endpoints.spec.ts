@@ -1,0 +1,32 @@
+import { defaultLocalEndpoints } from '@tenant-analytics/local-stack';
+import { formatEndpoints } from './format-endpoints';
+
+describe('formatEndpoints', () => {
+  const endpoints = defaultLocalEndpoints();
+
+  it('prints each endpoint and an AWS CLI command that works as typed', () => {
+    // Act
+    const text = formatEndpoints(endpoints, '/repo/.local/endpoints.json');
+
+    // Assess
+    expect(text).toContain('Kinesis         http://127.0.0.1:4567  streams bigdatajobs, companies, enrichedcompanies');
+    expect(text).toContain('Endpoints file: /repo/.local/endpoints.json');
+    expect(text).toContain(
+      'AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER aws --region us-west-2 --endpoint-url http://127.0.0.1:4567 kinesis list-streams',
+    );
+    expect(text).not.toContain('Tenant manager');
+  });
+
+  it('lists the mock services when they run', () => {
+    // Act
+    const text = formatEndpoints(
+      { ...endpoints, tenantManager: 'http://127.0.0.1:4010', churnApi: 'http://127.0.0.1:4011', churnEndpointName: 'churn-endpoint' },
+      false,
+    );
+
+    // Assess
+    expect(text).toContain('Tenant manager  http://127.0.0.1:4010');
+    expect(text).toContain('Churn API       http://127.0.0.1:4011  SageMaker endpoint churn-endpoint');
+    expect(text).toContain('Endpoints file: not written');
+  });
+});

@@ -1,0 +1,30 @@
+import type { LocalEndpoints } from '@tenant-analytics/local-stack';
+
+/**
+ * What `serve mocks` prints once the stack is up: each endpoint, where the endpoints file is, and
+ * AWS CLI commands that work as typed (credentials and region inline).
+ */
+export function formatEndpoints(endpoints: LocalEndpoints, endpointsFile: string | false): string {
+  const { credentials, region } = endpoints;
+  const aws = `AWS_ACCESS_KEY_ID=${credentials.accessKeyId} AWS_SECRET_ACCESS_KEY=${credentials.secretAccessKey} aws --region ${region}`;
+  const lines = [
+    `Local stack ready (Kinesis: ${endpoints.kinesisBackend}, region ${region})`,
+    `  Kinesis         ${endpoints.kinesis}  streams ${endpoints.streams.jobs}, ${endpoints.streams.companies}, ${endpoints.streams.enriched}`,
+    `  S3              ${endpoints.s3}  bucket ${endpoints.bucket}`,
+    `  DynamoDB        ${endpoints.dynamodb}  table ${endpoints.stateTable}`,
+  ];
+  if (endpoints.tenantManager !== undefined) lines.push(`  Tenant manager  ${endpoints.tenantManager}`);
+  if (endpoints.churnApi !== undefined) {
+    lines.push(`  Churn API       ${endpoints.churnApi}  SageMaker endpoint ${endpoints.churnEndpointName ?? '-'}`);
+  }
+  lines.push(
+    `Credentials: access key ${credentials.accessKeyId}, secret ${credentials.secretAccessKey} (local test values)`,
+    endpointsFile === false ? 'Endpoints file: not written' : `Endpoints file: ${endpointsFile}`,
+    'Try:',
+    `  ${aws} --endpoint-url ${endpoints.kinesis} kinesis list-streams`,
+    `  ${aws} --endpoint-url ${endpoints.s3} s3 ls s3://${endpoints.bucket}`,
+    `  ${aws} --endpoint-url ${endpoints.dynamodb} dynamodb list-tables`,
+    'Press Ctrl-C to stop.',
+  );
+  return lines.join('\n');
+}

@@ -1,0 +1,67 @@
+// `npx nx serve mocks`: the local stack until SIGINT/SIGTERM, then a clean stop (exit code 0).
+import { startLocalStack, type LocalStack } from '@tenant-analytics/local-stack';
+import { CommanderError } from 'commander';
+import { pino } from 'pino';
+import { formatEndpoints } from './format-endpoints';
+import { parseServeMocksArgs, type ServeMocksArgs } from './serve-mocks-args';
+
+// The SDK's Node 20 deprecation notice would bury the endpoints; TOOLCHAIN.md explains the pin.
+process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
+
+function untilSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    let received = false;
+    const onSignal = (signal: NodeJS.Signals): void => {
+      // Listening on (not once): a second Ctrl-C must not kill us half-way through the stop.
+      if (received) console.log(`${signal} again: still stopping…`);
+      received = true;
+      resolve(signal);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+}
+
+/** The parsed arguments, or the exit code when commander has printed an error or the help. */
+function parseOrExitCode(argv: readonly string[]): ServeMocksArgs | number {
+  try {
+    return parseServeMocksArgs(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode;
+    throw error;
+  }
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const args = parseOrExitCode(argv);
+  if (typeof args === 'number') return args;
+  const logger = pino({ name: 'mocks', level: args.logLevel }, pino.destination(2));
+  const signal = untilSignal();
+  let stopRequested = false;
+  void signal.then(() => (stopRequested = true));
+  let stack: LocalStack;
+  try {
+    stack = await startLocalStack({ ...args.stack, logger });
+  } catch (error) {
+    if (stopRequested) return 0;
+    logger.debug({ err: error }, 'the local stack did not start');
+    console.error(`The local stack did not start: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  }
+  console.log(formatEndpoints(stack.endpoints, args.stack.endpointsFile));
+  const received = await signal;
+  console.log(`${received}: stopping the local stack…`);
+  await stack.stop();
+  console.log('Stopped.');
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,75 @@
+import { DEFAULT_ENDPOINTS_FILE, DEFAULT_PORTS, REPO_ROOT, resolveLocalStackOptions } from '@tenant-analytics/local-stack';
+import { CommanderError } from 'commander';
+import path from 'node:path';
+import { parseServeMocksArgs } from './serve-mocks-args';
+
+describe('parseServeMocksArgs', () => {
+  beforeEach(() => {
+    // Commander prints usage errors; the tests check the thrown error instead.
+    jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  });
+
+  it('defaults to the fixed ports, kinesis-local, both services and the repo endpoints file', () => {
+    // Act
+    const { stack, logLevel } = parseServeMocksArgs([]);
+    const resolved = resolveLocalStackOptions(stack);
+
+    // Assess
+    expect(logLevel).toBe('warn');
+    expect(resolved.kinesisBackend).toBe('kinesis-local');
+    expect(resolved.ports).toEqual(DEFAULT_PORTS);
+    expect(resolved.services).toEqual({ tenantManager: [], churnApi: [] });
+    expect(resolved.endpointsFile).toBe(DEFAULT_ENDPOINTS_FILE);
+    expect(resolved.dataDir).toBeUndefined();
+  });
+
+  it('turns the services off with --no-services', () => {
+    expect(parseServeMocksArgs(['--no-services']).stack.services).toEqual({ tenantManager: false, churnApi: false });
+  });
+
+  it('lays ports out from --port-base, an individual port flag winning', () => {
+    // Act
+    const { ports } = parseServeMocksArgs(['--port-base', '5000', '--s3-port', '6000']).stack;
+
+    // Assess
+    expect(ports).toEqual({ kinesis: 5000, dynamodb: 5001, s3: 6000, tenantManager: 5003, churnApi: 5004 });
+  });
+
+  it('makes every port a free one with --port-base 0', () => {
+    expect(Object.values(parseServeMocksArgs(['--port-base', '0']).stack.ports ?? {})).toEqual([0, 0, 0, 0, 0]);
+  });
+
+  it('passes backend, region, shard counts and log level through', () => {
+    // Act
+    const { stack, logLevel } = parseServeMocksArgs([
+      '--kinesis-backend', 'kinesalite', '--region', 'eu-west-1',
+      '--shards-jobs', '4', '--shards-companies', '2', '--shards-enriched', '3', '--log-level', 'debug',
+    ]);
+
+    // Assess
+    expect(resolveLocalStackOptions(stack)).toMatchObject({ kinesisBackend: 'kinesalite', region: 'eu-west-1', shards: { jobs: 4, companies: 2, enriched: 3 } });
+    expect(logLevel).toBe('debug');
+  });
+
+  it('takes relative paths from the repository root (nx runs the script in tools/mocks)', () => {
+    // Act
+    const { stack } = parseServeMocksArgs(['--data-dir', '.local/data', '--endpoints-file', 'tmp/endpoints.json']);
+
+    // Assess
+    expect(stack.dataDir).toBe(path.join(REPO_ROOT, '.local/data'));
+    expect(stack.endpointsFile).toBe(path.join(REPO_ROOT, 'tmp/endpoints.json'));
+  });
+
+  it.each([
+    ['an unknown backend', ['--kinesis-backend', 'localstack'], 'commander.invalidArgument'],
+    ['a port that is not an integer', ['--kinesis-port', 'abc'], 'commander.invalidArgument'],
+    ['an unknown flag', ['--kinesis'], 'commander.unknownOption'],
+  ])('rejects %s', (_label, argv, code) => {
+    // Act
+    const act = (): unknown => parseServeMocksArgs(argv);
+
+    // Assess
+    expect(act).toThrow(CommanderError);
+    expect(act).toThrow(expect.objectContaining({ code }));
+  });
+});

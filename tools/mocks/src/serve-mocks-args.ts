@@ -1,0 +1,96 @@
+import { DEFAULT_ENDPOINTS_FILE, DEFAULT_PORTS, REPO_ROOT, KINESIS_BACKENDS, type KinesisBackend, type LocalStackOptions, type PortName } from '@tenant-analytics/local-stack';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import path from 'node:path';
+
+/** What `serve mocks` runs: the local stack's options and the log level. */
+export interface ServeMocksArgs {
+  readonly stack: Omit<LocalStackOptions, 'logger' | 'endpointsFile'> & { readonly endpointsFile: string };
+  readonly logLevel: string;
+}
+
+/** Port offsets from `--port-base`, in the order of the default ports' documentation. */
+export const PORT_BASE_OFFSETS: Readonly<Record<PortName, number>> = { kinesis: 0, dynamodb: 1, s3: 2, tenantManager: 3, churnApi: 4 };
+
+const integer = (value: string): number => {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('expected a non-negative integer');
+  return Number(value);
+};
+
+interface RawFlags {
+  kinesisBackend: KinesisBackend;
+  region?: string;
+  services: boolean;
+  portBase?: number;
+  kinesisPort?: number;
+  dynamodbPort?: number;
+  s3Port?: number;
+  tenantManagerPort?: number;
+  churnApiPort?: number;
+  shardsJobs?: number;
+  shardsCompanies?: number;
+  shardsEnriched?: number;
+  dataDir?: string;
+  endpointsFile: string;
+  logLevel: string;
+}
+
+/** The `serve mocks` command line (commander), throwing instead of exiting so that tests can drive it. */
+export function serveMocksCommand(): Command {
+  return new Command('serve-mocks')
+    .description('Run the local stack (Kinesis, S3, DynamoDB emulators and the mock services) until Ctrl-C.')
+    .addOption(new Option('--kinesis-backend <backend>', 'Kinesis emulator').choices(KINESIS_BACKENDS).default('kinesis-local'))
+    .option('--region <region>', 'AWS region of the streams (default us-west-2)')
+    .option('--no-services', 'do not start the tenant manager and churn API mocks')
+    .option(
+      '--port-base <port>',
+      `ports from a base: kinesis +${PORT_BASE_OFFSETS.kinesis}, dynamodb +${PORT_BASE_OFFSETS.dynamodb}, s3 +${PORT_BASE_OFFSETS.s3}, tenant manager +${PORT_BASE_OFFSETS.tenantManager}, churn API +${PORT_BASE_OFFSETS.churnApi}; 0 = free ports`,
+      integer,
+    )
+    .option('--kinesis-port <port>', `Kinesis port (default ${DEFAULT_PORTS.kinesis})`, integer)
+    .option('--dynamodb-port <port>', `DynamoDB port (default ${DEFAULT_PORTS.dynamodb})`, integer)
+    .option('--s3-port <port>', `S3 port (default ${DEFAULT_PORTS.s3})`, integer)
+    .option('--tenant-manager-port <port>', `tenant manager port (default ${DEFAULT_PORTS.tenantManager})`, integer)
+    .option('--churn-api-port <port>', `churn API port (default ${DEFAULT_PORTS.churnApi})`, integer)
+    .option('--shards-jobs <count>', 'shards of the jobs stream (default 2)', integer)
+    .option('--shards-companies <count>', 'shards of the companies stream (default 1)', integer)
+    .option('--shards-enriched <count>', 'shards of the enriched stream (default 1)', integer)
+    .option('--data-dir <path>', 'keep emulator data here across runs, relative to the repository (default: a temp dir, removed on stop)')
+    .option('--endpoints-file <path>', 'where to write the endpoints, relative to the repository', DEFAULT_ENDPOINTS_FILE)
+    .addOption(new Option('--log-level <level>', 'log level').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('warn'))
+    .exitOverride();
+}
+
+/** Nx runs the script in the project folder, so relative paths are taken from the repository root. */
+const fromRepo = (file: string | undefined): string | undefined => (file === undefined ? undefined : path.resolve(REPO_ROOT, file));
+
+/**
+ * Parses `serve mocks` arguments (without `node` and the script) into local stack options. Fixed
+ * default ports and both mock services unless told otherwise; an individual port flag beats
+ * `--port-base`. Flags left out stay undefined, so the local stack's defaults
+ * apply; it also checks ranges, naming the option key.
+ *
+ * @throws CommanderError on an unknown flag, a bad choice or a non-integer (after printing it), and for --help
+ */
+export function parseServeMocksArgs(argv: readonly string[]): ServeMocksArgs {
+  const flags = serveMocksCommand().parse([...argv], { from: 'user' }).opts<RawFlags>();
+  const base = flags.portBase;
+  const fromBase = (name: PortName): number | undefined => (base === undefined ? undefined : base === 0 ? 0 : base + PORT_BASE_OFFSETS[name]);
+  return {
+    stack: {
+      kinesisBackend: flags.kinesisBackend,
+      region: flags.region,
+      ports: {
+        kinesis: flags.kinesisPort ?? fromBase('kinesis'),
+        dynamodb: flags.dynamodbPort ?? fromBase('dynamodb'),
+        s3: flags.s3Port ?? fromBase('s3'),
+        tenantManager: flags.tenantManagerPort ?? fromBase('tenantManager'),
+        churnApi: flags.churnApiPort ?? fromBase('churnApi'),
+      },
+      shards: { jobs: flags.shardsJobs, companies: flags.shardsCompanies, enriched: flags.shardsEnriched },
+      dataDir: fromRepo(flags.dataDir),
+      services: { tenantManager: flags.services, churnApi: flags.services },
+      endpointsFile: fromRepo(flags.endpointsFile) ?? DEFAULT_ENDPOINTS_FILE,
+    },
+    logLevel: flags.logLevel,
+  };
+}
