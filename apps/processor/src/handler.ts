@@ -1,10 +1,29 @@
+import { Metrics as PowertoolsMetrics } from '@aws-lambda-powertools/metrics';
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
+import { loadPipelineConfig, redactConfig } from '@tenant-analytics/domain';
+import { PowertoolsMetricsAdapter } from './adapters/powertools-metrics';
+import { createLogger } from './adapters/pino-logger';
+import { createAwsClients, createBatchProcessor } from './composition';
+import { createKinesisEventHandler } from './lambda/kinesis-event-handler';
 
 /**
- * Lambda entry point for the Kinesis event source mappings. Work in progress (issue "The
- * processor"): until the pipeline core lands it reports every record as failed, so nothing is
- * checkpointed by mistake.
+ * Lambda composition root. Everything is built once per container, at cold start: config (the
+ * property groups in the `PROPERTY_GROUPS` environment variable, overridden by single-key
+ * variables such as `S3_SINK_PATH`), SDK clients, the pipeline. A bad config fails the cold start
+ * with a message naming each bad key.
  */
+const config = loadPipelineConfig({ json: process.env['PROPERTY_GROUPS'] ?? '{"PropertyGroups":[]}', env: process.env });
+const logger = createLogger(config.log.level);
+const powertoolsMetrics = new PowertoolsMetrics({ namespace: 'TenantAnalytics', serviceName: 'processor' });
+const processor = createBatchProcessor(config, createAwsClients(config), { logger, metrics: new PowertoolsMetricsAdapter(powertoolsMetrics) });
+const handleEvent = createKinesisEventHandler(processor, logger);
+logger.info('processor ready', { config: redactConfig(config) });
+
+/** Kinesis event source mapping entry point (`ReportBatchItemFailures` enabled). */
 export async function handler(event: KinesisStreamEvent): Promise<KinesisStreamBatchResponse> {
-  return { batchItemFailures: event.Records.slice(0, 1).map((record) => ({ itemIdentifier: record.kinesis.sequenceNumber })) };
+  try {
+    return await handleEvent(event);
+  } finally {
+    powertoolsMetrics.publishStoredMetrics();
+  }
 }

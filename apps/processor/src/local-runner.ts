@@ -1,0 +1,125 @@
+import { existsSync } from 'node:fs';
+import { Command } from 'commander';
+import { loadPipelineConfig, redactConfig, type PipelineConfig, type StreamSourceConfig } from '@tenant-analytics/domain';
+import { DEFAULT_ENDPOINTS_FILE, readEndpointsFile } from '@tenant-analytics/local-stack';
+import { InMemoryMetrics } from './adapters/in-memory-metrics';
+import { KinesisShardReader, type StartPosition } from './adapters/kinesis-shard-reader';
+import { createLogger } from './adapters/pino-logger';
+import { EFFECT_STEPS, type EffectStep } from './core/batch-processor';
+import { createAwsClients, createBatchProcessor } from './composition';
+import { localPropertyGroups } from './local-config';
+import { ShardLanesRunner } from './runner/shard-lanes-runner';
+
+/** How often the runner logs its metrics. */
+const METRICS_LOG_INTERVAL_MS = 15_000;
+
+function startPosition(source: StreamSourceConfig): StartPosition {
+  if (source.initialPosition === 'AT_TIMESTAMP') return { type: 'AT_TIMESTAMP', timestamp: new Date(source.initialTimestamp ?? 0) };
+  return { type: source.initialPosition };
+}
+
+/**
+ * A test hook for crash tests: `PROCESSOR_TEST_CRASH_AFTER=<step>[:<n>]` kills this process with
+ * SIGKILL right after the n-th (default first) occurrence of an effect step (`pending-written`,
+ * `committed`, `published`, `completed`). Never set it outside tests.
+ */
+function crashHook(spec: string | undefined): ((step: EffectStep) => void) | undefined {
+  if (spec === undefined || spec === '') return undefined;
+  const [step, nth = '1'] = spec.split(':');
+  if (!EFFECT_STEPS.includes(step as EffectStep) || !/^\d+$/.test(nth)) {
+    throw new Error(`PROCESSOR_TEST_CRASH_AFTER must be <step>[:<n>] with step one of ${EFFECT_STEPS.join(', ')}; got ${spec}`);
+  }
+  let remaining = Number(nth);
+  return (current) => {
+    if (current === step && --remaining === 0) process.kill(process.pid, 'SIGKILL');
+  };
+}
+
+/** Loads config: a property-group file if given, else derived from the local stack's endpoints file. */
+function loadConfig(options: { config?: string; endpointsFile: string }): { config: PipelineConfig; credentials?: { accessKeyId: string; secretAccessKey: string } } {
+  if (options.config !== undefined) return { config: loadPipelineConfig({ file: options.config, env: process.env }) };
+  if (!existsSync(options.endpointsFile)) {
+    throw new Error(`no --config given and no local stack endpoints at ${options.endpointsFile}: start the stack with 'npx nx serve mocks' or pass --config <property-groups.json>`);
+  }
+  const endpoints = readEndpointsFile(options.endpointsFile);
+  return { config: loadPipelineConfig({ json: localPropertyGroups(endpoints), env: process.env }), credentials: endpoints.credentials };
+}
+
+/**
+ * Local composition root: `npx nx serve processor`. Polls every shard of both input streams,
+ * processes them through the same core as the Lambda, and drains on SIGINT/SIGTERM (exit 0).
+ */
+async function main(argv: readonly string[]): Promise<void> {
+  const options = new Command('processor')
+    .description('Runs the processor locally: polls every shard of the jobs and companies streams.')
+    .option('-c, --config <file>', 'property-group JSON file (the seed shape); environment variables override single keys')
+    .option('-e, --endpoints-file <file>', 'without --config: derive the config from this local stack endpoints file', DEFAULT_ENDPOINTS_FILE)
+    .parse(argv)
+    .opts<{ config?: string; endpointsFile: string }>();
+
+  const { config, credentials } = loadConfig(options);
+  const logger = createLogger(config.log.level);
+  const metrics = new InMemoryMetrics();
+  const credentialProvider = credentials === undefined ? undefined : async () => credentials;
+  const clients = createAwsClients(config, credentialProvider);
+  const afterStep = crashHook(process.env['PROCESSOR_TEST_CRASH_AFTER']);
+  const processor = createBatchProcessor(config, clients, {
+    logger,
+    metrics,
+    ...(credentialProvider === undefined ? {} : { credentials: credentialProvider }),
+    ...(afterStep === undefined ? {} : { afterStep }),
+  });
+  const runner = new ShardLanesRunner(
+    {
+      streams: [
+        { name: config.streams.jobs.name, initialPosition: startPosition(config.streams.jobs) },
+        { name: config.streams.companies.name, initialPosition: startPosition(config.streams.companies) },
+      ],
+      pollIntervalMs: config.runner.pollIntervalMs,
+      getRecordsLimit: config.runner.getRecordsLimit,
+    },
+    new KinesisShardReader(clients.kinesis),
+    processor,
+    logger.child({ component: 'runner' }),
+    metrics,
+  );
+
+  logger.info('processor starting', { config: redactConfig(config) });
+  await runner.start();
+  logger.info('processor running');
+  const metricsTimer = setInterval(() => logger.info('metrics', { ...metrics.snapshot(), maxMillisBehindLatest: runner.maxMillisBehindLatest }), METRICS_LOG_INTERVAL_MS);
+
+  let stopping = false;
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      logger.warn('second signal: exiting without draining', { signal });
+      process.exit(130);
+    }
+    stopping = true;
+    logger.info('draining in-flight batches', { signal });
+    const deadline = setTimeout(() => {
+      logger.error('drain timed out; exiting (the pending batch, if any, is finished by the next start)', { timeoutMs: config.runner.shutdownTimeoutMs });
+      process.exit(1);
+    }, config.runner.shutdownTimeoutMs);
+    runner
+      .stop()
+      .then(() => {
+        clearTimeout(deadline);
+        clearInterval(metricsTimer);
+        logger.info('processor stopped', metrics.snapshot());
+        process.exit(0);
+      })
+      .catch((error: unknown) => {
+        logger.error('stop failed', { error: String(error) });
+        process.exit(1);
+      });
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+}
+
+main(process.argv).catch((error: unknown) => {
+  // Start-up failures (config errors name each key) go to stderr in plain words.
+  process.stderr.write(`processor failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
