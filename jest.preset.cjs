@@ -4,6 +4,7 @@
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
+  setupFiles: [require('node:path').join(__dirname, 'jest.setup.cjs')],
   testEnvironmentOptions: {
     customExportConditions: ['@tenant-analytics/source', 'node', 'require', 'default'],
   },
