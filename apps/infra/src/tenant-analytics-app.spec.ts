@@ -53,10 +53,14 @@ describe('addTenantAnalyticsStacks', () => {
   });
 
   it('grants nothing for a churn URL that is not an API Gateway URL, and says so', () => {
+    // prepare
+    const consoleError = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+
     // act
     const stacks = synthTestStacks({ churnApiEndpointUrl: 'https://churn.example.com/assessChurn' });
 
     // assess
+    expect(consoleError).toHaveBeenCalledWith(expect.stringContaining('is not an API Gateway default URL'));
     expect(policyStatements(stacks.processorTemplate).flatMap(actionsOf)).not.toContain('execute-api:Invoke');
     Annotations.fromStack(stacks.processor).hasWarning('/TenantAnalyticsProcessor', Match.stringLikeRegexp('not an API Gateway default URL'));
   });

@@ -86,6 +86,17 @@ describe('parseInfraConfig', () => {
     expect(error.issues.map((issue) => issue.key)).toEqual(['deadLetterPrefix']);
   });
 
+  it('takes extra processor properties as JSON and rejects the keys it sets itself', () => {
+    // act
+    const config = parseInfraConfig({ processorProperties: '{"log.level":"debug","scoring.on.failure":"emit"}' });
+    const error = configError({ processorProperties: { predictChurnApiKey: 'k', 'jobs.stream.initial.position': 'LATEST' } });
+
+    // assess
+    expect(config.processorProperties).toEqual({ 'log.level': 'debug', 'scoring.on.failure': 'emit' });
+    expect(error.issues).toEqual([{ key: 'processorProperties', value: expect.anything(), expected: 'no key this app sets itself (predictChurnApiKey, jobs.stream.initial.position)' }]);
+    expect(configError({ processorProperties: '{not json' }).issues[0]?.key).toBe('processorProperties');
+  });
+
   it('rejects a log retention CloudWatch does not offer', () => {
     // act
     const error = configError({ logRetentionDays: 10 });

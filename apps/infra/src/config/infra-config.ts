@@ -1,5 +1,6 @@
 import type { Node } from 'constructs';
 import { z } from 'zod';
+import { MANAGED_PROPERTY_KEYS } from '../processor/processor-property-groups';
 
 /** Log retention periods CloudWatch Logs accepts, in days (9999 = never expire). */
 const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653, 9999];
@@ -18,6 +19,18 @@ function flag(defaultValue: boolean) {
 const streamName = z.string().regex(/^[a-zA-Z0-9_.-]{1,128}$/, 'a Kinesis stream name: 1-128 characters of [a-zA-Z0-9_.-]');
 const s3Prefix = z.string().regex(/^[a-z0-9][a-z0-9_.=/-]{0,200}[a-z0-9]$/, 'an S3 key prefix without leading or trailing slash');
 const startingPosition = z.enum(['LATEST', 'TRIM_HORIZON']);
+
+/** `-c key='{"a":"b"}'` arrives as a string; cdk.json gives the object itself. */
+function parsedJson(value: unknown): unknown {
+  if (typeof value !== 'string') {
+    return value;
+  }
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+}
 
 /**
  * Every context parameter the app reads (`cdk -c key=value` or `cdk.json`), with its default. The
@@ -61,9 +74,13 @@ export const infraContextSchema = z
       .number()
       .refine((days) => LOG_RETENTION_DAYS.includes(days), `one of ${LOG_RETENTION_DAYS.join(', ')}`)
       .default(30),
-    /** Base URL of the tenant manager (`GET /api/v1/tenants/{id}`); unset: no lookups. */
+    /** Base URL of the tenant manager (`GET /api/v1/tenants/{id}`); unset: asked for at deploy time. */
     tenantManagerEndpoint: z.url({ protocol: /^https?$/ }).optional(),
-    scoringBatchSize: integer(1, 1000).default(100),
+    scoringBatchSize: integer(1, 1000).default(25),
+    /** Further processor properties (string values) added to `ApplicationConfigProperties`. */
+    processorProperties: z
+      .preprocess(parsedJson, z.record(z.string().regex(/^[A-Za-z0-9_.]{1,128}$/, 'a property key'), z.string(), 'a JSON object of string values'))
+      .default({}),
     asyncCapacity: integer(1, 1000).default(20),
     /** How the processor calls the model: through the REST API (seed) or the SageMaker runtime. */
     churnApiMode: z.enum(['apigateway', 'sagemaker']).default('apigateway'),
@@ -96,6 +113,10 @@ export const infraContextSchema = z
     }
     if (config.churnSageMakerEndpointName !== undefined && config.churnApiMode !== 'sagemaker') {
       context.addIssue({ code: 'custom', path: ['churnSageMakerEndpointName'], input: config.churnSageMakerEndpointName, message: 'only with churnApiMode=sagemaker' });
+    }
+    const managed = Object.keys(config.processorProperties).filter((key) => MANAGED_PROPERTY_KEYS.includes(key));
+    if (managed.length > 0) {
+      context.addIssue({ code: 'custom', path: ['processorProperties'], input: config.processorProperties, message: `no key this app sets itself (${managed.join(', ')})` });
     }
     if (config.sinkPrefix.startsWith(config.deadLetterPrefix) || config.deadLetterPrefix.startsWith(config.sinkPrefix)) {
       context.addIssue({ code: 'custom', path: ['deadLetterPrefix'], input: config.deadLetterPrefix, message: `a prefix that neither contains nor is contained in sinkPrefix (${config.sinkPrefix})` });

@@ -11,6 +11,7 @@ function settingsFactory(overrides: Partial<ProcessorSettings> = {}): ProcessorS
     deadLetterPrefix: 'dead-letters',
     stateTableName: 'state',
     churn: { mode: 'apigateway', url: 'https://abc.execute-api.us-west-2.amazonaws.com/prod/assessChurn' },
+    tenantManagerEndpoint: 'https://tenants.example.com',
     scoringBatchSize: 100,
     asyncCapacity: 20,
     ...overrides,
@@ -40,6 +41,7 @@ describe('buildProcessorPropertyGroups', () => {
       'state.table.name': 'state',
       'scoring.batch.size': '100',
       'async.capacity': '20',
+      tenantManagerEndpoint: 'https://tenants.example.com',
       'churn.api.mode': 'apigateway',
       predictChurnApiEndpoint: 'https://abc.execute-api.us-west-2.amazonaws.com/prod/assessChurn',
     });
@@ -53,14 +55,23 @@ describe('buildProcessorPropertyGroups', () => {
     expect(keys.filter((key) => key.includes('initial.position'))).toEqual([]);
   });
 
-  it('adds the API key and the tenant manager only when given', () => {
+  it('adds the API key only when given', () => {
     // act
-    const groups = buildProcessorPropertyGroups(
-      settingsFactory({ churn: { mode: 'apigateway', url: 'https://x/prod/assessChurn', apiKey: '{{resolve:secretsmanager:arn}}' }, tenantManagerEndpoint: 'https://tenants.example.com' }),
+    const groups = buildProcessorPropertyGroups(settingsFactory({ churn: { mode: 'apigateway', url: 'https://x/prod/assessChurn', apiKey: '{{resolve:secretsmanager:arn}}' } }));
+
+    // assess
+    expect(propertyMap(groups, 'ApplicationConfigProperties')).toMatchObject({ predictChurnApiKey: '{{resolve:secretsmanager:arn}}' });
+  });
+
+  it('adds extra properties without letting them replace the managed ones', () => {
+    // act
+    const application = propertyMap(
+      buildProcessorPropertyGroups(settingsFactory({ extraProperties: { 'log.level': 'debug', 'state.table.name': 'other' } })),
+      'ApplicationConfigProperties',
     );
 
     // assess
-    expect(propertyMap(groups, 'ApplicationConfigProperties')).toMatchObject({ predictChurnApiKey: '{{resolve:secretsmanager:arn}}', tenantManagerEndpoint: 'https://tenants.example.com' });
+    expect(application).toMatchObject({ 'log.level': 'debug', 'state.table.name': 'state' });
   });
 
   it('names the SageMaker endpoint instead of a URL in sagemaker mode', () => {

@@ -9,6 +9,31 @@ export interface PropertyGroups {
   readonly PropertyGroups: readonly PropertyGroup[];
 }
 
+/**
+ * The keys this app sets from its own resources and context. Extra properties may not set them,
+ * nor the starting positions, which belong to the event source mappings on Lambda.
+ */
+export const MANAGED_PROPERTY_KEYS: readonly string[] = [
+  'aws.region',
+  'jobs.stream.name',
+  'companies.stream.name',
+  'enrichedcompanies.stream.name',
+  'S3SinkPath',
+  'dlqPath',
+  'state.table.name',
+  'scoring.batch.size',
+  'async.capacity',
+  'tenantManagerEndpoint',
+  'churn.api.mode',
+  'predictChurnApiEndpoint',
+  'predictChurnApiKey',
+  'churn.sagemaker.endpoint.name',
+  'jobs.stream.initial.position',
+  'jobs.stream.initial.timestamp',
+  'companies.stream.initial.position',
+  'companies.stream.initial.timestamp',
+];
+
 /** How the processor reaches the churn model, as the property groups say it. */
 export type ChurnEndpointSettings =
   | {
@@ -31,10 +56,12 @@ export interface ProcessorSettings {
   readonly deadLetterPrefix: string;
   readonly stateTableName: string;
   readonly churn: ChurnEndpointSettings;
-  /** Base URL of the tenant manager; unset: no lookups. */
-  readonly tenantManagerEndpoint?: string;
+  /** Base URL of the tenant manager (`GET /api/v1/tenants/{id}`). */
+  readonly tenantManagerEndpoint: string;
   readonly scoringBatchSize: number;
   readonly asyncCapacity: number;
+  /** Further processor keys (`log.level`, `scoring.on.failure`…), none of {@link MANAGED_PROPERTY_KEYS}. */
+  readonly extraProperties?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -67,13 +94,14 @@ export function buildProcessorPropertyGroups(settings: ProcessorSettings): Prope
       {
         PropertyGroupId: 'ApplicationConfigProperties',
         PropertyMap: {
+          ...settings.extraProperties,
           S3SinkPath: `s3://${settings.sinkBucketName}/${settings.sinkPrefix}`,
           dlqPath: `s3://${settings.sinkBucketName}/${settings.deadLetterPrefix}`,
           'state.table.name': settings.stateTableName,
           'scoring.batch.size': String(settings.scoringBatchSize),
           'async.capacity': String(settings.asyncCapacity),
+          tenantManagerEndpoint: settings.tenantManagerEndpoint,
           ...churnProperties,
-          ...(settings.tenantManagerEndpoint === undefined ? {} : { tenantManagerEndpoint: settings.tenantManagerEndpoint }),
         },
       },
     ],

@@ -1,4 +1,4 @@
-import { Annotations, Match, type Template } from 'aws-cdk-lib/assertions';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { actionsOf, policyStatements, synthTestStacks } from '../testing/test-app';
 import { STATE_TABLE_ACTIONS, STREAM_READ_ACTIONS } from './processor-stack';
 
@@ -150,16 +150,13 @@ describe('ProcessorStack', () => {
     });
   });
 
-  it('warns when no tenant manager is configured, and not otherwise', () => {
-    // prepare
-    const consoleError = jest.spyOn(console, 'error').mockImplementation(() => undefined);
-
+  it('asks for the tenant manager at deploy time unless the context names it', () => {
     // act
-    const withoutTenantManager = synthTestStacks({ tenantManagerEndpoint: undefined });
+    const withTenantManager = synthTestStacks({ tenantManagerEndpoint: 'https://tenants.example.com' });
 
     // assess
-    expect(consoleError).toHaveBeenCalledWith(expect.stringContaining('tenantManagerEndpoint is not set'));
-    Annotations.fromStack(withoutTenantManager.processor).hasWarning('/TenantAnalyticsProcessor/Function', Match.stringLikeRegexp('tenantManagerEndpoint is not set'));
-    Annotations.fromStack(stacks.processor).hasNoWarning('*', Match.stringLikeRegexp('tenantManagerEndpoint'));
+    template.hasParameter('TenantManagerEndpoint', { Type: 'String', Default: Match.absent(), AllowedPattern: '^https?://[^\\s]+$' });
+    withTenantManager.processorTemplate.hasParameter('TenantManagerEndpoint', { Default: 'https://tenants.example.com' });
+    expect(JSON.stringify(template.findResources('AWS::Lambda::Function'))).toContain('\\"tenantManagerEndpoint\\":\\"",{"Ref":"TenantManagerEndpoint"}');
   });
 });

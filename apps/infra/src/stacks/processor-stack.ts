@@ -1,4 +1,4 @@
-import { Annotations, Aws, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { Aws, CfnParameter, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
@@ -79,6 +79,14 @@ export class ProcessorStack extends Stack {
       description: 'Processor: reads the input streams, writes the sinks and its state, invokes the churn model',
     });
     logGroup.grantWrite(role);
+    // The processor cannot start without a tenant manager: with no context value, CloudFormation
+    // asks for one at deploy time instead of the function failing at its first cold start.
+    const tenantManagerEndpoint = new CfnParameter(this, 'TenantManagerEndpoint', {
+      description: 'Base URL of the tenant manager (GET /api/v1/tenants/{id}); default: the tenantManagerEndpoint context value',
+      allowedPattern: '^https?://[^\\s]+$',
+      constraintDescription: 'an http(s) URL',
+      default: config.tenantManagerEndpoint,
+    });
 
     this.function = new nodejs.NodejsFunction(this, 'Function', {
       description: 'Enriches job events with company state and churn scores (Kinesis event source)',
@@ -105,9 +113,10 @@ export class ProcessorStack extends Stack {
           deadLetterPrefix: config.deadLetterPrefix,
           stateTableName: data.stateTable.tableName,
           churn: churnEndpointSettings(churn),
-          tenantManagerEndpoint: config.tenantManagerEndpoint,
+          tenantManagerEndpoint: tenantManagerEndpoint.valueAsString,
           scoringBatchSize: config.scoringBatchSize,
           asyncCapacity: config.asyncCapacity,
+          extraProperties: config.processorProperties,
         })),
         POWERTOOLS_SERVICE_NAME: PROCESSOR_METRICS.dimensions.service,
         POWERTOOLS_METRICS_NAMESPACE: PROCESSOR_METRICS.namespace,
@@ -123,12 +132,6 @@ export class ProcessorStack extends Stack {
         esbuildArgs: { '--conditions': SOURCE_CONDITION },
       },
     });
-    if (config.tenantManagerEndpoint === undefined) {
-      Annotations.of(this.function).addWarningV2(
-        '@tenant-analytics/infra:noTenantManager',
-        'tenantManagerEndpoint is not set: companies with no snapshot on the companies stream become dead letters (unknown-company).',
-      );
-    }
 
     role.addToPolicy(new iam.PolicyStatement({ actions: STREAM_READ_ACTIONS, resources: [data.jobsStream.streamArn, data.companiesStream.streamArn] }));
     data.enrichedStream.grantWrite(role);

@@ -31,19 +31,12 @@ export interface TestStacks extends TenantAnalyticsStacks {
   readonly churnApiTemplate?: Template;
 }
 
-/** Context parameters every test deployment starts from (a tenant manager keeps synthesis free of warnings). */
-export const TEST_CONTEXT: Readonly<Record<string, unknown>> = { tenantManagerEndpoint: 'https://tenants.example.com' };
-
-/**
- * Synthesizes the whole app with `cdk.json`'s flags, {@link TEST_CONTEXT} and `context` (context
- * parameters as the CLI passes them; `undefined` unsets one).
- */
+/** Synthesizes the whole app with `cdk.json`'s flags plus `context` (context parameters as the CLI passes them). */
 export function synthTestStacks(context: Record<string, unknown> = {}, options: TestAppOptions = {}): TestStacks {
-  const parameters = { ...TEST_CONTEXT, ...context };
   const app = new App({
-    context: { ...cdkJsonContext(), ...(options.bundle === true ? {} : { 'aws:cdk:bundling-stacks': [] }), ...parameters },
+    context: { ...cdkJsonContext(), ...(options.bundle === true ? {} : { 'aws:cdk:bundling-stacks': [] }), ...context },
   });
-  const stacks = addTenantAnalyticsStacks(app, parseInfraConfig(parameters), { env: TEST_ENV });
+  const stacks = addTenantAnalyticsStacks(app, parseInfraConfig(context), { env: TEST_ENV });
   return {
     ...stacks,
     app,
