@@ -64,7 +64,7 @@ describe('ProcessorObservability', () => {
     const body = JSON.stringify(template.findResources('AWS::CloudWatch::Dashboard'));
 
     // assess
-    for (const fragment of ['IncomingRecords', 'enrichedcompanies', 'GetRecords.IteratorAgeMilliseconds', 'Duration', 'ScoringLatency', 'DeadLetters']) {
+    for (const fragment of ['IncomingRecords', 'enrichedcompanies', 'GetRecords.IteratorAgeMilliseconds', 'Duration', 'ScoringLatencyMs', 'RecordsIn', 'Enriched', 'DeadLetters']) {
       expect(body).toContain(fragment);
     }
   });

@@ -14,10 +14,14 @@ import { Construct } from 'constructs';
 export const PROCESSOR_METRICS = {
   namespace: 'TenantAnalytics',
   dimensions: { service: 'processor' },
-  /** Count of dead letters written to `dlqPath`. */
+  /** Records the processor received. */
+  recordsIn: 'RecordsIn',
+  /** Enriched records it produced. */
+  enriched: 'Enriched',
+  /** Dead letters it wrote to `dlqPath`. */
   deadLetters: 'DeadLetters',
   /** Milliseconds per churn scoring call. */
-  scoringLatency: 'ScoringLatency',
+  scoringLatency: 'ScoringLatencyMs',
 } as const;
 
 /** Props of {@link ProcessorObservability}. */
@@ -123,8 +127,12 @@ export class ProcessorObservability extends Construct {
         width: 12,
       }),
       new cloudwatch.GraphWidget({
-        title: 'Dead letters and discarded batches',
-        left: [deadLetters],
+        title: 'Processor records: in, enriched, dead letters; discarded batches (right)',
+        left: [
+          customMetric(PROCESSOR_METRICS.recordsIn, cloudwatch.Stats.SUM, oneMinute),
+          customMetric(PROCESSOR_METRICS.enriched, cloudwatch.Stats.SUM, oneMinute),
+          customMetric(PROCESSOR_METRICS.deadLetters, cloudwatch.Stats.SUM, oneMinute),
+        ],
         right: [discardedBatches],
         width: 12,
       }),

@@ -21,8 +21,19 @@ import { buildProcessorPropertyGroups, type ChurnEndpointSettings } from '../pro
  */
 export const STREAM_READ_ACTIONS = ['kinesis:DescribeStream', 'kinesis:DescribeStreamSummary', 'kinesis:GetRecords', 'kinesis:GetShardIterator', 'kinesis:ListShards'];
 
-/** The processor's item-level access to its state table: no Scan, no table-level actions. */
-export const STATE_TABLE_ACTIONS = ['dynamodb:BatchGetItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'];
+/**
+ * The processor's item-level access to its state table: no Scan, no table-level actions
+ * (BatchWriteItem deletes the chunks of a completed pending batch).
+ */
+export const STATE_TABLE_ACTIONS = [
+  'dynamodb:BatchGetItem',
+  'dynamodb:BatchWriteItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:GetItem',
+  'dynamodb:PutItem',
+  'dynamodb:Query',
+  'dynamodb:UpdateItem',
+];
 
 /** The esbuild export condition under which workspace libraries resolve to their TypeScript source. */
 export const SOURCE_CONDITION = '@tenant-analytics/source';
