@@ -1,4 +1,4 @@
-import { companyToTenant, ConfigError, DEFAULT_DATASET, generateCompanies } from '@tenant-analytics/domain';
+import { companyToTenant, DEFAULT_DATASET, generateCompanies } from '@tenant-analytics/domain';
 import {
   addServiceOptions,
   closeOnSignals,
@@ -8,6 +8,7 @@ import {
   FaultInjector,
   parseNumberFlag,
   readServiceOptions,
+  runCommand,
   startServer,
 } from '@tenant-analytics/service-kit';
 import { Command, Option } from 'commander';
@@ -89,10 +90,4 @@ addDatasetAndStreamOptions(program.command('publish-all'))
   .addOption(envOption('--concurrency <calls>', 'PutRecords calls in flight', 'TENANT_MANAGER_PUBLISH_CONCURRENCY').argParser(parseNumberFlag).default(4))
   .action((_options, command: Command) => publishAll(command.opts()));
 
-program.parseAsync().catch((error: unknown) => {
-  if (error instanceof ConfigError) {
-    program.error(error.message, { exitCode: 2 });
-  }
-  createLogger(SERVICE_NAME).fatal({ err: error }, 'tenant manager failed');
-  process.exitCode = 1;
-});
+void runCommand(program, { name: SERVICE_NAME });

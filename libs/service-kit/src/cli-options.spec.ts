@@ -1,6 +1,7 @@
 import { Command } from 'commander';
+import { pino } from 'pino';
 import { ConfigError } from '@tenant-analytics/domain';
-import { addServiceOptions, parseNumberFlag, readServiceOptions } from './cli-options';
+import { addServiceOptions, parseNumberFlag, readServiceOptions, runCommand } from './cli-options';
 import { DEFAULT_BODY_LIMIT_BYTES } from './body';
 
 function parse(argv: readonly string[], env: Record<string, string> = {}): Record<string, unknown> {
@@ -84,5 +85,45 @@ describe('parseNumberFlag', () => {
   it('parses decimals', () => {
     // assess
     expect(parseNumberFlag('0.25')).toBe(0.25);
+  });
+});
+
+describe('runCommand', () => {
+  afterEach(() => {
+    process.exitCode = undefined;
+  });
+
+  function programFailingWith(error: Error): Command {
+    return new Command('svc')
+      .exitOverride()
+      .configureOutput({ writeErr: () => undefined })
+      .action(() => {
+        throw error;
+      });
+  }
+
+  it('ends with exit code 2 and the message on a ConfigError', async () => {
+    // prepare
+    const program = programFailingWith(new ConfigError([{ key: '--port', problem: 'invalid', value: 'x', expected: 'a number' }]));
+
+    // act
+    const run = runCommand(program, { name: 'svc', argv: [], logger: pino({ level: 'silent' }) });
+
+    // assess
+    await expect(run).rejects.toMatchObject({ exitCode: 2, message: expect.stringContaining('--port = "x": expected a number') });
+  });
+
+  it('logs any other failure as fatal and sets exit code 1', async () => {
+    // prepare
+    const lines: string[] = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(line) });
+
+    // act
+    await runCommand(programFailingWith(new Error('artifact missing')), { name: 'svc', argv: [], logger });
+
+    // assess
+    expect(process.exitCode).toBe(1);
+    expect(lines.join('')).toContain('"msg":"svc failed"');
+    expect(lines.join('')).toContain('artifact missing');
   });
 });

@@ -1,8 +1,10 @@
 import { ConfigError } from '@tenant-analytics/domain';
 import { InvalidArgumentError, Option, type Command } from 'commander';
+import type { Logger } from 'pino';
 import { z } from 'zod';
 import { DEFAULT_BODY_LIMIT_BYTES } from './body';
 import { faultConfigSchema, type FaultConfig } from './fault-config';
+import { createLogger } from './logger';
 
 /** Log levels accepted by `--log-level`. */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -117,4 +119,34 @@ export function decodeFlags<S extends z.ZodType>(schema: S, values: unknown): z.
 /** `latencyP99Ms` → `--latency-p99-ms`; the fault schema's `seed` is the `--fault-seed` flag. */
 function flagName(key: string): string {
   return `--${(key === 'seed' ? 'faultSeed' : key).replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
+}
+
+/** What {@link runCommand} needs besides the program. */
+export interface RunCommandOptions {
+  /** Names the fatal log line's logger. */
+  readonly name: string;
+  /** Arguments without `node script`; @default - `process.argv` */
+  readonly argv?: readonly string[];
+  /** @default - `createLogger(name)` */
+  readonly logger?: Logger;
+}
+
+/**
+ * Parses the command line and runs the chosen action. A `ConfigError` ends the program through
+ * commander with its message on stderr and exit code 2; any other failure is logged as fatal and
+ * sets exit code 1.
+ *
+ * @example
+ * void runCommand(program, { name: 'churn-mock' });
+ */
+export async function runCommand(program: Command, options: RunCommandOptions): Promise<void> {
+  try {
+    await (options.argv === undefined ? program.parseAsync() : program.parseAsync([...options.argv], { from: 'user' }));
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      program.error(error.message, { exitCode: 2 });
+    }
+    (options.logger ?? createLogger(options.name)).fatal({ err: error }, `${options.name} failed`);
+    process.exitCode = 1;
+  }
 }

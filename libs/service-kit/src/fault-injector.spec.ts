@@ -48,7 +48,7 @@ describe('FaultInjector', () => {
     expect(errors).toBeGreaterThanOrEqual(150);
     expect(errors).toBeLessThanOrEqual(250);
     expect(statuses.filter((status) => status !== 503 && status !== 200)).toEqual([]);
-  });
+  }, 60_000); // 1,000 HTTP calls: generous when the machine is busy
 
   it('rolls the same dice for the same seed', () => {
     // prepare
@@ -135,6 +135,21 @@ describe('FaultInjector', () => {
     const response = await held;
     expect(response.status).toBe(503);
     expect(await response.json()).toEqual({ error: { code: 'shutting-down', message: expect.any(String) } });
+  });
+
+  it('lets a request waiting out its latency finish when the server shuts down', async () => {
+    // prepare
+    handle = await startFaultedService(new FaultInjector({ latencyMs: 300 }));
+    const inFlight = fetch(`${handle.url}/work`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+
+    // act
+    await handle.close();
+
+    // assess
+    const response = await inFlight;
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ ok: true });
   });
 
   it('resets the connection without an answer', async () => {

@@ -31,8 +31,8 @@ const ERROR_CODES: Readonly<Record<FaultConfig['errorStatus'], string>> = {
  * Mount {@link FaultInjector.middleware} after routing and authentication, just before the
  * handler: probes (`/health`, `/ping`), admin routes and rejected requests are never faulted.
  * Settings change at run time through {@link FaultInjector.configure} (the `/admin/faults` route).
- * {@link FaultInjector.close} releases every waiting request, so a shutdown never hangs on a held
- * one.
+ * {@link FaultInjector.close} releases every held request, so a shutdown never hangs on one;
+ * requests waiting out their latency finish normally.
  *
  * @example
  * const faults = new FaultInjector({ errorRate: 0.2, errorStatus: 503, seed: 7 });
@@ -96,7 +96,7 @@ export class FaultInjector {
     return (req, res, next) => this.apply(req, res, next);
   }
 
-  /** Releases every waiting request with 503 `shutting-down`; later requests pass untouched. */
+  /** Releases every held request (timeout fault) with 503 `shutting-down`; later requests pass untouched. */
   close(): void {
     this.closing.abort();
   }
@@ -113,7 +113,7 @@ export class FaultInjector {
       req.socket.destroy();
       return;
     }
-    if (delayMs > 0 && !(await this.wait(delayMs, res))) {
+    if (delayMs > 0 && !(await this.wait(delayMs, res, false))) {
       req.socket.destroy();
       return;
     }
@@ -128,7 +128,7 @@ export class FaultInjector {
     }
     if (outcome === 'timeout') {
       log?.info({ fault: outcome, timeoutMs: config.timeoutMs }, 'injected fault: holding request');
-      if (!(await this.wait(config.timeoutMs, res))) {
+      if (!(await this.wait(config.timeoutMs, res, true))) {
         req.socket.destroy();
         return;
       }
@@ -141,19 +141,21 @@ export class FaultInjector {
 
   /**
    * Waits `ms` unless the client goes away (→ false: nobody to answer, and the caller destroys the
-   * half-closed socket so that it cannot keep a drain waiting) or the injector closes (→ 503, so
-   * that the server can drain).
+   * half-closed socket so that it cannot keep a drain waiting) or, for a hold (`endsOnClose`), the
+   * injector closes (→ 503, so that the server can drain). Latency is simulated work: an in-flight
+   * request finishes it during a drain.
    */
-  private async wait(ms: number, res: Response): Promise<boolean> {
+  private async wait(ms: number, res: Response, endsOnClose: boolean): Promise<boolean> {
     const clientGone = new AbortController();
     const onClose = (): void => clientGone.abort();
     res.once('close', onClose);
     this.waiting += 1;
     try {
-      await sleep(ms, undefined, { signal: AbortSignal.any([clientGone.signal, this.closing.signal]) });
+      const signals = endsOnClose ? [clientGone.signal, this.closing.signal] : [clientGone.signal];
+      await sleep(ms, undefined, { signal: AbortSignal.any(signals) });
       return true;
     } catch (error) {
-      if (this.closing.signal.aborted) {
+      if (endsOnClose && this.closing.signal.aborted && !clientGone.signal.aborted) {
         throw new HttpError(503, 'shutting-down', 'the service is shutting down', { cause: error });
       }
       return false;
