@@ -1,0 +1,16 @@
+export { sendJobEvents, SendFailedError } from './send-job-events';
+export type { SendJobEventsOptions, SendJobEventsDeps, SendProgress, SendSummary } from './send-job-events';
+export { seedCompanies } from './seed-companies';
+export type { SeedCompaniesOptions, SeedCompaniesDeps, SeedCompaniesSummary } from './seed-companies';
+export { createJobEventGenerator, resolveGeneratorOptions, RUN_ID_PATTERN } from './job-event-generator';
+export type { GeneratedRecord, JobEventGenerator, JobEventGeneratorOptions, RecordOutcome } from './job-event-generator';
+export { INVALID_RECORD_RECIPES, invalidRecipesFor, JOB_EVENT_FORMATS } from './invalid-records';
+export type { InvalidRecordRecipe, JobEventFormat, SpoilContext } from './invalid-records';
+export { runOpenLoopSchedule } from './open-loop-schedule';
+export type { OpenLoopOutcome, OpenLoopScheduleOptions, ScheduledBatch } from './open-loop-schedule';
+export { StreamWriter } from './stream-writer';
+export type { RetrySettings, StreamWriterCounters } from './stream-writer';
+export { companyIdsUpTo, readCompanyIdsFile } from './company-ids';
+export { createKinesisClient, defaultEndpointsFile, DEFAULT_STREAMS, producerEndpointsSchema, readProducerEndpoints, resolveConnection } from './connection';
+export type { ConnectionFlags, KinesisConnection, ProducerEndpoints } from './connection';
+export * from './errors';
