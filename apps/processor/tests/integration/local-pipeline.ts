@@ -22,7 +22,7 @@ export class LocalPipelineProbe {
   }
 
   /** Puts records (partition key = companyID, or `key` for raw payloads) in order, one call. */
-  async put(stream: string, payloads: readonly (string | { companyID: string })[]): Promise<void> {
+  async put(stream: string, payloads: readonly (string | { readonly companyID: string; readonly [field: string]: unknown })[]): Promise<void> {
     const response = await this.kinesis.send(
       new PutRecordsCommand({
         StreamName: stream,
@@ -106,9 +106,9 @@ export async function eventually<T>(check: () => Promise<T | undefined>, timeout
 }
 
 /** The local runner as a separate process (`tsx src/local-runner.ts`), as `nx serve processor` runs it. */
-export function spawnLocalRunner(endpointsFile: string, env: Record<string, string> = {}): { child: ChildProcess; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>; output: () => string } {
+export function spawnLocalRunner(endpointsFile: string, env: Record<string, string> = {}, extraArgs: readonly string[] = []): { child: ChildProcess; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>; output: () => string } {
   let output = '';
-  const child = spawn(process.execPath, [path.join(REPO_ROOT, 'node_modules/tsx/dist/cli.mjs'), path.join(REPO_ROOT, 'apps/processor/src/local-runner.ts'), '--endpoints-file', endpointsFile], {
+  const child = spawn(process.execPath, [path.join(REPO_ROOT, 'node_modules/tsx/dist/cli.mjs'), path.join(REPO_ROOT, 'apps/processor/src/local-runner.ts'), '--endpoints-file', endpointsFile, ...extraArgs], {
     cwd: REPO_ROOT,
     env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', LOG_LEVEL: 'info', RUNNER_POLL_INTERVAL_MS: '100', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
