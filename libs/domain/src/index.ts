@@ -12,3 +12,4 @@ export * from './encode';
 export * from './signed-fetch';
 export * from './config';
 export * from './property-groups';
+export * from './company-state-record';

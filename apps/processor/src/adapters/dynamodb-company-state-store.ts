@@ -6,7 +6,8 @@ import {
   type AttributeValue,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import { companyStateSchema, type CompanyState } from '../core/company-state';
+import { companyStateKey, companyStateSchema } from '@tenant-analytics/domain';
+import type { CompanyState } from '../core/company-state';
 import { DependencyUnavailableError } from '../core/errors';
 import type { CompanyStateStore } from '../core/ports';
 import { decodeStoredJson, translateDynamoError } from './dynamodb-errors';
@@ -17,7 +18,8 @@ const BATCH_GET_LIMIT = 100;
 
 /** The key of a company's item: `pk = company#<id>`, `sk = state`. */
 export function companyKey(companyID: string): Record<string, AttributeValue> {
-  return { pk: { S: `company#${companyID}` }, sk: { S: 'state' } };
+  const { pk, sk } = companyStateKey(companyID);
+  return { pk: { S: pk }, sk: { S: sk } };
 }
 
 /**

@@ -1,5 +1,5 @@
-import { companyProfileShape, type Company } from '@tenant-analytics/domain';
-import { z } from 'zod';
+import type { Company, CompanyStateRecord } from '@tenant-analytics/domain';
+
 
 /** Milliseconds in a UTC day. */
 export const DAY_MS = 86_400_000;
@@ -13,7 +13,8 @@ export type CompanyProfile = Omit<Company, 'companyID'>;
 export type ProfileSource = 'snapshot' | 'lookup';
 
 /**
- * The durable state of one company (one DynamoDB item).
+ * The durable state of one company (one DynamoDB item; the stored shape is the domain's
+ * {@link CompanyStateRecord} contract). Treat it as immutable: every transition returns a new one.
  *
  * Invariants:
  * - `buckets` holds only days in `[newestDay − 89, newestDay]` and only days ≥ `day(asOf)` added
@@ -23,22 +24,7 @@ export type ProfileSource = 'snapshot' | 'lookup';
  * - `recentEventIds` holds at most the configured bound of producer event ids, each with its
  *   expiry (epoch ms).
  */
-export interface CompanyState {
-  readonly companyID: string;
-  /** Optimistic-concurrency version: every write increments it and is conditional on it. */
-  readonly version: number;
-  readonly profile?: CompanyProfile;
-  /** Snapshot time of the profile (ISO). */
-  readonly asOf?: string;
-  readonly profileSource?: ProfileSource;
-  /** Jobs submitted per UTC epoch day (`Math.floor(ms / DAY_MS)`). */
-  readonly buckets: Readonly<Record<number, number>>;
-  /** The newest event day ever seen for this company, or undefined before the first event. */
-  readonly newestDay?: number;
-  readonly watermarks: Readonly<Record<string, string>>;
-  readonly recentEventIds: Readonly<Record<string, number>>;
-  readonly lastScore?: { readonly probability: number | null; readonly churn: boolean | null; readonly at: string };
-}
+export type CompanyState = Readonly<CompanyStateRecord>;
 
 /** A fresh, empty state for a company (version 0: the item does not exist yet). */
 export function emptyCompanyState(companyID: string): CompanyState {
@@ -179,19 +165,3 @@ export function isApplied(state: CompanyState, laneId: string, sequenceNumber: s
   const current = state.watermarks[laneId];
   return current !== undefined && compareSequence(current, sequenceNumber) >= 0;
 }
-
-const storedProfileSchema = z.object({ ...companyProfileShape, riskOfChurn: z.boolean() });
-
-/** Decodes a stored company state. */
-export const companyStateSchema = z.object({
-  companyID: z.string(),
-  version: z.number().int().nonnegative(),
-  profile: storedProfileSchema.optional(),
-  asOf: z.string().optional(),
-  profileSource: z.enum(['snapshot', 'lookup']).optional(),
-  buckets: z.record(z.string(), z.number()),
-  newestDay: z.number().int().optional(),
-  watermarks: z.record(z.string(), z.string()),
-  recentEventIds: z.record(z.string(), z.number()),
-  lastScore: z.object({ probability: z.number().nullable(), churn: z.boolean().nullable(), at: z.string() }).optional(),
-}) satisfies z.ZodType<CompanyState>;

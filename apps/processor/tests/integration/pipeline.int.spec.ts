@@ -11,7 +11,7 @@ import { DAY_MS } from '../../src/core/company-state';
 import { localPropertyGroups } from '../../src/local-config';
 import { ShardLanesRunner } from '../../src/runner/shard-lanes-runner';
 import { MemoryLogger } from '../../src/testing/in-memory-adapters';
-import { LocalPipelineProbe, eventually, spawnLocalRunner } from './local-pipeline';
+import { LocalPipelineProbe, eventually, spawnLocalRunner } from '@tenant-analytics/pipeline-harness';
 
 /**
  * The processor against the real local stack: kinesis-local, s3rver and dynalite as child

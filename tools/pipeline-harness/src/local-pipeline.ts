@@ -4,12 +4,22 @@ import path from 'node:path';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { GetRecordsCommand, GetShardIteratorCommand, KinesisClient, ListShardsCommand, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { deadLetterSchema, enrichedCompanySchema, type DeadLetter, type EnrichedCompany } from '@tenant-analytics/domain';
+import {
+  companyStateKey,
+  companyStateSchema,
+  deadLetterSchema,
+  enrichedCompanySchema,
+  type CompanyStateRecord,
+  type DeadLetter,
+  type EnrichedCompany,
+} from '@tenant-analytics/domain';
 import { clientConfig, REPO_ROOT, type LocalEndpoints } from '@tenant-analytics/local-stack';
-import { companyKey } from '../../src/adapters/dynamodb-company-state-store';
-import { companyStateSchema, type CompanyState } from '../../src/core/company-state';
 
-/** Helpers for integration tests that drive the real local stack with the SDK clients. */
+/**
+ * Reads and writes the local stack like a user's tools would (SDK clients over the emulators'
+ * protocols): puts records, reads the S3 sink, dead letters, the output stream and company state.
+ * Used by integration tests, the demo, benchmarks and the reliability suite.
+ */
 export class LocalPipelineProbe {
   readonly kinesis: KinesisClient;
   readonly s3: S3Client;
@@ -42,7 +52,7 @@ export class LocalPipelineProbe {
       const list = await this.s3.send(new ListObjectsV2Command({ Bucket: this.endpoints.bucket, Prefix: prefix, ...(token === undefined ? {} : { ContinuationToken: token }) }));
       for (const object of list.Contents ?? []) {
         const body = await this.s3.send(new GetObjectCommand({ Bucket: this.endpoints.bucket, Key: object.Key }));
-        found.push({ key: object.Key ?? '', body: Buffer.from(await body.Body!.transformToByteArray()) });
+        found.push({ key: object.Key ?? '', body: Buffer.from((await body.Body?.transformToByteArray()) ?? []) });
       }
       token = list.NextContinuationToken;
     } while (token !== undefined);
@@ -82,8 +92,10 @@ export class LocalPipelineProbe {
     return records;
   }
 
-  async companyState(companyID: string): Promise<CompanyState | undefined> {
-    const item = (await this.dynamodb.send(new GetItemCommand({ TableName: this.endpoints.stateTable, Key: companyKey(companyID), ConsistentRead: true }))).Item;
+  async companyState(companyID: string): Promise<CompanyStateRecord | undefined> {
+    const { pk, sk } = companyStateKey(companyID);
+    const key = { pk: { S: pk }, sk: { S: sk } };
+    const item = (await this.dynamodb.send(new GetItemCommand({ TableName: this.endpoints.stateTable, Key: key, ConsistentRead: true }))).Item;
     return item === undefined ? undefined : companyStateSchema.parse(JSON.parse(item['state']?.S ?? ''));
   }
 
