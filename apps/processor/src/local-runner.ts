@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { Command } from 'commander';
 import { loadPipelineConfig, redactConfig, type PipelineConfig, type StreamSourceConfig } from '@tenant-analytics/domain';
 import { DEFAULT_ENDPOINTS_FILE, readEndpointsFile } from '@tenant-analytics/local-stack';
@@ -35,14 +36,41 @@ function crashHook(spec: string | undefined): ((step: EffectStep) => void) | und
   };
 }
 
+/** How long credentials read from the endpoints file are reused before the file is read again. */
+const CREDENTIALS_REFRESH_MS = 1_000;
+
+/**
+ * Credentials from the local stack's endpoints file, re-read at most every second, so that keys
+ * rotated in the file take effect without a restart (the role a refreshing provider plays on AWS).
+ * If the file cannot be read, the last keys read are kept.
+ */
+function endpointsFileCredentials(file: string, initial: AwsCredentialIdentity): AwsCredentialIdentityProvider {
+  let current = initial;
+  let readAtMs = Date.now();
+  return async () => {
+    if (Date.now() - readAtMs >= CREDENTIALS_REFRESH_MS) {
+      readAtMs = Date.now();
+      try {
+        current = readEndpointsFile(file).credentials;
+      } catch {
+        // keep the last keys: the stack may be restarting
+      }
+    }
+    return current;
+  };
+}
+
 /** Loads config: a property-group file if given, else derived from the local stack's endpoints file. */
-function loadConfig(options: { config?: string; endpointsFile: string }): { config: PipelineConfig; credentials?: { accessKeyId: string; secretAccessKey: string } } {
+function loadConfig(options: { config?: string; endpointsFile: string }): { config: PipelineConfig; credentials?: AwsCredentialIdentityProvider } {
   if (options.config !== undefined) return { config: loadPipelineConfig({ file: options.config, env: process.env }) };
   if (!existsSync(options.endpointsFile)) {
     throw new Error(`no --config given and no local stack endpoints at ${options.endpointsFile}: start the stack with 'npx nx serve mocks' or pass --config <property-groups.json>`);
   }
   const endpoints = readEndpointsFile(options.endpointsFile);
-  return { config: loadPipelineConfig({ json: localPropertyGroups(endpoints), env: process.env }), credentials: endpoints.credentials };
+  return {
+    config: loadPipelineConfig({ json: localPropertyGroups(endpoints), env: process.env }),
+    credentials: endpointsFileCredentials(options.endpointsFile, endpoints.credentials),
+  };
 }
 
 /**
@@ -57,10 +85,9 @@ async function main(argv: readonly string[]): Promise<void> {
     .parse(argv)
     .opts<{ config?: string; endpointsFile: string }>();
 
-  const { config, credentials } = loadConfig(options);
+  const { config, credentials: credentialProvider } = loadConfig(options);
   const logger = createLogger(config.log.level);
   const metrics = new InMemoryMetrics();
-  const credentialProvider = credentials === undefined ? undefined : async () => credentials;
   const clients = createAwsClients(config, credentialProvider);
   const afterStep = crashHook(process.env['PROCESSOR_TEST_CRASH_AFTER']);
   const processor = createBatchProcessor(config, clients, {
