@@ -149,7 +149,11 @@ export class DynamoDbLaneStore implements LaneStore {
           }),
         )
         .catch((error: unknown) => translateDynamoError(error, 'Query', this.tableName));
-      for (const item of response.Items ?? []) if (item['data']?.B !== undefined) parts.push(item['data'].B);
+      // Chunks at or past the count are left over from an earlier, larger write of the same batch id
+      // (a crash before the lane update, then a recomputed body): they are not part of this body.
+      for (const item of response.Items ?? []) {
+        if (item['data']?.B !== undefined && (item['sk']?.S ?? '') < chunkSortKey(pendingId, chunks)) parts.push(item['data'].B);
+      }
       startKey = response.LastEvaluatedKey;
     } while (startKey !== undefined);
     if (parts.length !== chunks) {

@@ -1,0 +1,332 @@
+import { randomBytes } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
+import {
+  BatchWriteItemCommand,
+  ConditionalCheckFailedException,
+  DynamoDBClient,
+  GetItemCommand,
+  ProvisionedThroughputExceededException,
+  PutItemCommand,
+  QueryCommand,
+  UpdateItemCommand,
+  type AttributeValue,
+  type QueryCommandInput,
+} from '@aws-sdk/client-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { DependencyUnavailableError, LaneConflictError, ProcessorError } from '../core/errors';
+import type { PendingBatch } from '../core/pending-batch';
+import { deadLetterFactory, pendingBatchFactory } from '../testing/record-fixtures';
+import { DynamoDbLaneStore } from './dynamodb-lane-store';
+
+const TABLE = 'checkpoints';
+const LANE = 'bigdatajobs/shardId-000000000000';
+const LANE_KEY = { pk: { S: `lane#${LANE}` }, sk: { S: 'lane' } };
+/** DynamoDB's item size limit. */
+const MAX_ITEM_BYTES = 400 * 1024;
+
+const dynamodb = mockClient(DynamoDBClient);
+const storeFactory = () => new DynamoDbLaneStore(new DynamoDBClient({ region: 'us-west-2' }), TABLE);
+
+/** A pending batch whose dead letters carry incompressible data: about 750 KB gzipped. */
+function largePendingBatch(): PendingBatch {
+  const letters = ['105', '110', '115'].map((sequence) => deadLetterFactory(sequence, {}, randomBytes(250_000).toString('base64')));
+  return pendingBatchFactory({ deadLetters: letters });
+}
+
+/** An item's size as DynamoDB counts it: attribute names plus values. */
+function itemBytes(item: Record<string, AttributeValue>): number {
+  return Object.entries(item).reduce((sum, [name, value]) => {
+    const size = value.B?.byteLength ?? Buffer.byteLength(value.S ?? value.N ?? '');
+    return sum + Buffer.byteLength(name) + size;
+  }, 0);
+}
+
+const commandNames = () => dynamodb.calls().map((call) => (call.args[0] as object).constructor.name);
+const writtenChunks = () => dynamodb.commandCalls(PutItemCommand).map((call) => call.args[0].input.Item ?? {});
+const conflict = () => new ConditionalCheckFailedException({ message: 'conditional request failed', $metadata: {} });
+
+/** Serves the lane item and the chunks the store wrote, one chunk per Query page. */
+function serveLane(chunks: readonly Record<string, AttributeValue>[], lane: Record<string, AttributeValue>) {
+  dynamodb.on(GetItemCommand).resolves({ Item: { ...LANE_KEY, ...lane } });
+  dynamodb.on(QueryCommand).callsFake(async (input: QueryCommandInput) => {
+    const prefix = input.ExpressionAttributeValues?.[':prefix']?.S ?? '';
+    const matching = chunks.filter((chunk) => chunk['pk']?.S === input.ExpressionAttributeValues?.[':pk']?.S && chunk['sk']?.S?.startsWith(prefix));
+    const start = input.ExclusiveStartKey === undefined ? 0 : matching.findIndex((chunk) => chunk['sk']?.S === input.ExclusiveStartKey?.['sk']?.S) + 1;
+    const page = matching.slice(start, start + 1);
+    const last = page[0];
+    return { Items: page, ...(start + 1 < matching.length && last !== undefined ? { LastEvaluatedKey: { pk: last['pk'] ?? { S: '' }, sk: last['sk'] ?? { S: '' } } } : {}) };
+  });
+}
+
+describe('DynamoDbLaneStore', () => {
+  beforeEach(() => dynamodb.reset());
+  afterAll(() => dynamodb.restore());
+
+  describe('get', () => {
+    it('answers a lane without an item as a lane without checkpoint', async () => {
+      // Prepare
+      dynamodb.on(GetItemCommand).resolves({});
+
+      // Act
+      const lane = await storeFactory().get(LANE);
+
+      // Assess
+      expect(lane).toEqual({ laneId: LANE });
+      expect(dynamodb.commandCalls(GetItemCommand)[0]?.args[0].input).toEqual({ TableName: TABLE, Key: LANE_KEY, ConsistentRead: true });
+    });
+
+    it('reads the checkpoint of a lane without a pending batch, without querying chunks', async () => {
+      // Prepare
+      dynamodb.on(GetItemCommand).resolves({ Item: { ...LANE_KEY, checkpoint: { S: '4711' } } });
+
+      // Act
+      const lane = await storeFactory().get(LANE);
+
+      // Assess
+      expect(lane).toEqual({ laneId: LANE, checkpoint: '4711' });
+      expect(dynamodb.commandCalls(QueryCommand)).toHaveLength(0);
+    });
+
+    it('fails with a retriable DependencyUnavailableError when throttled', async () => {
+      // Prepare
+      dynamodb.on(GetItemCommand).rejects(new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} }));
+
+      // Act
+      const failure = await storeFactory().get(LANE).catch((error: unknown) => error);
+
+      // Assess
+      expect(failure).toBeInstanceOf(DependencyUnavailableError);
+    });
+  });
+
+  describe('putPending', () => {
+    it('writes the body as one chunk item, then points the lane at it conditionally', async () => {
+      // Prepare
+      dynamodb.on(PutItemCommand).resolves({});
+      dynamodb.on(UpdateItemCommand).resolves({});
+      const batch = pendingBatchFactory();
+
+      // Act
+      await storeFactory().putPending(LANE, batch);
+
+      // Assess
+      expect(commandNames()).toEqual(['PutItemCommand', 'UpdateItemCommand']);
+      expect(writtenChunks()[0]).toMatchObject({ pk: { S: `lane#${LANE}` }, sk: { S: `pending#${batch.id}#0000` } });
+      expect(dynamodb.commandCalls(UpdateItemCommand)[0]?.args[0].input).toMatchObject({
+        TableName: TABLE,
+        Key: LANE_KEY,
+        ConditionExpression: 'attribute_not_exists(pendingId) OR pendingId = :id',
+        ExpressionAttributeValues: { ':id': { S: batch.id }, ':chunks': { N: '1' }, ':first': { S: '100' }, ':last': { S: '120' } },
+      });
+    });
+
+    it('splits a large body into several chunk items below the item size limit, all written before the lane update', async () => {
+      // Prepare
+      dynamodb.on(PutItemCommand).resolves({});
+      dynamodb.on(UpdateItemCommand).resolves({});
+      const batch = largePendingBatch();
+
+      // Act
+      await storeFactory().putPending(LANE, batch);
+
+      // Assess
+      const chunks = writtenChunks();
+      expect(chunks.length).toBeGreaterThanOrEqual(3);
+      expect(chunks.map((chunk) => chunk['sk']?.S)).toEqual(chunks.map((_, index) => `pending#${batch.id}#${String(index).padStart(4, '0')}`));
+      expect(Math.max(...chunks.map(itemBytes))).toBeLessThanOrEqual(MAX_ITEM_BYTES);
+      expect(commandNames()).toEqual([...chunks.map(() => 'PutItemCommand'), 'UpdateItemCommand']);
+      expect(dynamodb.commandCalls(UpdateItemCommand)[0]?.args[0].input.ExpressionAttributeValues?.[':chunks']).toEqual({ N: String(chunks.length) });
+    });
+
+    it('fails with a LaneConflictError when another pending batch holds the lane', async () => {
+      // Prepare
+      dynamodb.on(PutItemCommand).resolves({});
+      dynamodb.on(UpdateItemCommand).rejects(conflict());
+
+      // Act
+      const failure = await storeFactory().putPending(LANE, pendingBatchFactory()).catch((error: unknown) => error);
+
+      // Assess
+      expect(failure).toBeInstanceOf(LaneConflictError);
+      expect(failure).toMatchObject({ retriable: false, context: { laneId: LANE } });
+    });
+
+    it('fails with a retriable error and leaves the lane alone when a chunk write is throttled', async () => {
+      // Prepare
+      dynamodb.on(PutItemCommand).rejects(new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} }));
+
+      // Act
+      const failure = await storeFactory().putPending(LANE, pendingBatchFactory()).catch((error: unknown) => error);
+
+      // Assess
+      expect(failure).toBeInstanceOf(DependencyUnavailableError);
+      expect(dynamodb.commandCalls(UpdateItemCommand)).toHaveLength(0);
+    });
+  });
+
+  describe('get with a pending batch', () => {
+    /** Writes `batch` through the store and returns the chunk items it wrote. */
+    async function writeThroughStore(batch: PendingBatch) {
+      dynamodb.on(PutItemCommand).resolves({});
+      dynamodb.on(UpdateItemCommand).resolves({});
+      await storeFactory().putPending(LANE, batch);
+      const chunks = writtenChunks();
+      dynamodb.reset();
+      return chunks;
+    }
+
+    it('reassembles the chunks it wrote (round trip, paged Query) and decodes the batch', async () => {
+      // Prepare
+      const batch = largePendingBatch();
+      const chunks = await writeThroughStore(batch);
+      serveLane(chunks, { checkpoint: { S: '90' }, pendingId: { S: batch.id }, pendingChunks: { N: String(chunks.length) } });
+
+      // Act
+      const lane = await storeFactory().get(LANE);
+
+      // Assess
+      expect(lane).toEqual({ laneId: LANE, checkpoint: '90', pending: batch });
+      const queries = dynamodb.commandCalls(QueryCommand).map((call) => call.args[0].input);
+      expect(queries).toHaveLength(chunks.length);
+      expect(queries[0]).toMatchObject({
+        TableName: TABLE,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': { S: `lane#${LANE}` }, ':prefix': { S: `pending#${batch.id}#` } },
+        ConsistentRead: true,
+      });
+    });
+
+    it('ignores chunks of another pending batch of the same lane', async () => {
+      // Prepare: a crash left the chunks of batch 1–5 behind
+      const batch = pendingBatchFactory();
+      const leftOver = await writeThroughStore(pendingBatchFactory({ firstSequenceNumber: '1', lastSequenceNumber: '5' }));
+      const chunks = await writeThroughStore(batch);
+      serveLane([...leftOver, ...chunks], { pendingId: { S: batch.id }, pendingChunks: { N: '1' } });
+
+      // Act
+      const lane = await storeFactory().get(LANE);
+
+      // Assess
+      expect(lane.pending).toEqual(batch);
+    });
+
+    it('ignores chunks past the count, left by an earlier attempt that wrote the same batch id larger', async () => {
+      // Prepare: attempt 1 wrote 3+ chunks and crashed before the lane update; attempt 2
+      // recomputed the same range (same id) into a body of one chunk and completed the write
+      const first = await writeThroughStore(largePendingBatch());
+      const batch = pendingBatchFactory();
+      const second = await writeThroughStore(batch);
+      const merged = [...second, ...first.slice(second.length)];
+      serveLane(merged, { pendingId: { S: batch.id }, pendingChunks: { N: String(second.length) } });
+
+      // Act
+      const lane = await storeFactory().get(LANE);
+
+      // Assess
+      expect(merged.length).toBeGreaterThan(second.length);
+      expect(lane.pending).toEqual(batch);
+    });
+
+    it('fails with a clear, non-retriable error when a chunk is missing', async () => {
+      // Prepare
+      const batch = largePendingBatch();
+      const chunks = await writeThroughStore(batch);
+      serveLane(chunks.slice(0, -1), { pendingId: { S: batch.id }, pendingChunks: { N: String(chunks.length) } });
+
+      // Act
+      const failure = await storeFactory().get(LANE).catch((error: unknown) => error);
+
+      // Assess
+      expect(failure).toBeInstanceOf(ProcessorError);
+      expect(failure).toMatchObject({
+        retriable: false,
+        message: `pending batch ${batch.id} of lane ${LANE} has ${chunks.length - 1} of ${chunks.length} chunks`,
+      });
+    });
+
+    it('rejects a stored body that does not match the pending batch schema', async () => {
+      // Prepare
+      const chunk = { pk: { S: `lane#${LANE}` }, sk: { S: 'pending#p1#0000' }, data: { B: gzipSync(JSON.stringify({ id: 'p1', commits: 'none' })) } };
+      serveLane([chunk], { pendingId: { S: 'p1' }, pendingChunks: { N: '1' } });
+
+      // Act
+      const failure = await storeFactory().get(LANE).catch((error: unknown) => error);
+
+      // Assess
+      expect(failure).toMatchObject({ retriable: false, message: expect.stringMatching(/pending batch p1 does not match its schema/) });
+    });
+  });
+
+  describe('complete', () => {
+    it('clears the pending batch and sets the checkpoint in one conditional update, then deletes the chunks', async () => {
+      // Prepare
+      dynamodb.on(UpdateItemCommand).resolves({ Attributes: { pendingChunks: { N: '3' } } });
+      dynamodb.on(BatchWriteItemCommand).resolves({});
+
+      // Act
+      await storeFactory().complete(LANE, 'p1', '120');
+
+      // Assess
+      const update = dynamodb.commandCalls(UpdateItemCommand)[0]?.args[0].input;
+      expect(update).toMatchObject({
+        Key: LANE_KEY,
+        ConditionExpression: 'pendingId = :id',
+        ExpressionAttributeValues: { ':checkpoint': { S: '120' }, ':id': { S: 'p1' } },
+        ReturnValues: 'UPDATED_OLD',
+      });
+      expect(update?.UpdateExpression).toMatch(/^SET checkpoint = :checkpoint.* REMOVE pendingId, pendingChunks, pendingFirst, pendingLast$/);
+      const deletes = dynamodb.commandCalls(BatchWriteItemCommand)[0]?.args[0].input.RequestItems?.[TABLE] ?? [];
+      expect(deletes.map((request) => request.DeleteRequest?.Key?.['sk']?.S)).toEqual(['pending#p1#0000', 'pending#p1#0001', 'pending#p1#0002']);
+      expect(deletes.every((request) => request.DeleteRequest?.Key?.['pk']?.S === `lane#${LANE}`)).toBe(true);
+    });
+
+    it('completes even when deleting the chunks fails (they expire through their TTL)', async () => {
+      // Prepare
+      dynamodb.on(UpdateItemCommand).resolves({ Attributes: { pendingChunks: { N: '1' } } });
+      dynamodb.on(BatchWriteItemCommand).rejects(new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} }));
+
+      // Act / Assess
+      await expect(storeFactory().complete(LANE, 'p1', '120')).resolves.toBeUndefined();
+    });
+
+    it('fails with a LaneConflictError when the lane holds another pending batch', async () => {
+      // Prepare
+      dynamodb.on(UpdateItemCommand).rejects(conflict());
+
+      // Act
+      const failure = await storeFactory().complete(LANE, 'p1', '120').catch((error: unknown) => error);
+
+      // Assess
+      expect(failure).toBeInstanceOf(LaneConflictError);
+      expect(dynamodb.commandCalls(BatchWriteItemCommand)).toHaveLength(0);
+    });
+  });
+
+  describe('advance', () => {
+    it('sets the checkpoint of a lane without a pending batch', async () => {
+      // Prepare
+      dynamodb.on(UpdateItemCommand).resolves({});
+
+      // Act
+      await storeFactory().advance(LANE, '130');
+
+      // Assess
+      expect(dynamodb.commandCalls(UpdateItemCommand)[0]?.args[0].input).toMatchObject({
+        Key: LANE_KEY,
+        ConditionExpression: 'attribute_not_exists(pendingId)',
+        ExpressionAttributeValues: { ':checkpoint': { S: '130' } },
+      });
+    });
+
+    it('fails with a LaneConflictError when the lane has a pending batch', async () => {
+      // Prepare
+      dynamodb.on(UpdateItemCommand).rejects(conflict());
+
+      // Act
+      const failure = await storeFactory().advance(LANE, '130').catch((error: unknown) => error);
+
+      // Assess
+      expect(failure).toBeInstanceOf(LaneConflictError);
+    });
+  });
+});
