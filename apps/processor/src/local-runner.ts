@@ -6,9 +6,9 @@ import { DEFAULT_ENDPOINTS_FILE, readEndpointsFile } from '@tenant-analytics/loc
 import { InMemoryMetrics } from './adapters/in-memory-metrics';
 import { KinesisShardReader, type StartPosition } from './adapters/kinesis-shard-reader';
 import { createLogger } from './adapters/pino-logger';
-import { EFFECT_STEPS, type EffectStep } from './core/batch-processor';
 import { createAwsClients, createBatchProcessor } from './composition';
 import { localPropertyGroups } from './local-config';
+import { crashHook } from './runner/crash-hook';
 import { ShardLanesRunner } from './runner/shard-lanes-runner';
 
 /** How often the runner logs its metrics. */
@@ -17,23 +17,6 @@ const METRICS_LOG_INTERVAL_MS = 15_000;
 function startPosition(source: StreamSourceConfig): StartPosition {
   if (source.initialPosition === 'AT_TIMESTAMP') return { type: 'AT_TIMESTAMP', timestamp: new Date(source.initialTimestamp ?? 0) };
   return { type: source.initialPosition };
-}
-
-/**
- * A test hook for crash tests: `PROCESSOR_TEST_CRASH_AFTER=<step>[:<n>]` kills this process with
- * SIGKILL right after the n-th (default first) occurrence of an effect step (`pending-written`,
- * `committed`, `published`, `completed`). Never set it outside tests.
- */
-function crashHook(spec: string | undefined): ((step: EffectStep) => void) | undefined {
-  if (spec === undefined || spec === '') return undefined;
-  const [step, nth = '1'] = spec.split(':');
-  if (!EFFECT_STEPS.includes(step as EffectStep) || !/^\d+$/.test(nth)) {
-    throw new Error(`PROCESSOR_TEST_CRASH_AFTER must be <step>[:<n>] with step one of ${EFFECT_STEPS.join(', ')}; got ${spec}`);
-  }
-  let remaining = Number(nth);
-  return (current) => {
-    if (current === step && --remaining === 0) process.kill(process.pid, 'SIGKILL');
-  };
 }
 
 /** How long credentials read from the endpoints file are reused before the file is read again. */
@@ -89,7 +72,7 @@ async function main(argv: readonly string[]): Promise<void> {
   const logger = createLogger(config.log.level);
   const metrics = new InMemoryMetrics();
   const clients = createAwsClients(config, credentialProvider);
-  const afterStep = crashHook(process.env['PROCESSOR_TEST_CRASH_AFTER']);
+  const afterStep = crashHook(process.env['PROCESSOR_TEST_CRASH_AFTER'], () => process.kill(process.pid, 'SIGKILL'));
   const processor = createBatchProcessor(config, clients, {
     logger,
     metrics,
