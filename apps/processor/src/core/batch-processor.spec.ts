@@ -3,26 +3,12 @@ import { deadLetterSchema, enrichedCompanySchema, generateCompanies, type Enrich
 import { EFFECT_STEPS, type EffectStep } from './batch-processor';
 import { ScoringUnavailableError } from './errors';
 import type { ChurnScorer, InputRecord } from './ports';
-import { buildTestProcessor, jobEvent, kinesisRecordFactory } from '../testing/factories';
+import { buildTestProcessor, jobEvent, kinesisRecordFactory, scriptedJobRecords } from '../testing/factories';
 import { InMemoryCompanyStateStore, InMemoryLaneStore, InMemoryObjectSink, InMemoryStreamSink, InMemoryTenantDirectory } from '../testing/in-memory-adapters';
 
 const companies = generateCompanies(42, 20);
 const comp1 = companies[1]!;
 const comp2 = companies[2]!;
-
-/** The scripted batch: valid JSON and CSV events, a producer duplicate, bad records, an unknown company. */
-function scenario(): InputRecord[] {
-  const record = kinesisRecordFactory('bigdatajobs');
-  return [
-    record(jobEvent({ companyID: 'comp_1', nbJobs: 2, eventID: 'e1' })),
-    record(jobEvent({ companyID: 'comp_1', nbJobs: 3, eventID: 'e2', creationDate: '2026-11-25T09:30:00.000Z' })),
-    record(jobEvent({ companyID: 'comp_1', nbJobs: 2, eventID: 'e1' })),
-    record('{"companyID": "comp_1", '),
-    record(jobEvent({ companyID: 'comp_999', eventID: 'e3' })),
-    record('comp_2,user_7,4,2026-11-25T08:00:00Z'),
-    record(jobEvent({ companyID: 'comp_2', nbJobs: 0 })),
-  ];
-}
 
 function s3Records(objects: InMemoryObjectSink, prefix: string): EnrichedCompany[] {
   return [...objects.objects.entries()]
@@ -69,7 +55,7 @@ describe('BatchProcessor', () => {
     const { processor, objects, stream, stateStore, metrics } = buildTestProcessor({ companies });
 
     // Act
-    const result = await processor.process('bigdatajobs', 'shardId-000000000000', scenario());
+    const result = await processor.process('bigdatajobs', 'shardId-000000000000', scriptedJobRecords());
 
     // Assess: outputs
     expect(result).toMatchObject({ enriched: 3, deadLetters: 3, alreadyCompleted: 0 });
@@ -97,7 +83,7 @@ describe('BatchProcessor', () => {
 
   it('writes S3 objects under event-time partitions with keys derived from the batch range', async () => {
     const { processor, objects } = buildTestProcessor({ companies });
-    const records = scenario();
+    const records = scriptedJobRecords();
 
     await processor.process('bigdatajobs', 'shardId-000000000000', records);
 
@@ -123,14 +109,14 @@ describe('BatchProcessor', () => {
   });
 
   describe('exactly-once effects', () => {
-    const clean = () => runDeliveries([{ records: scenario() }]);
+    const clean = () => runDeliveries([{ records: scriptedJobRecords() }]);
 
     it.each(EFFECT_STEPS.map((step) => [step]))('leaves state and S3 as a clean run would after a crash after %s', async (step) => {
       // Prepare
       const expected = await clean();
 
       // Act: crash, then the same batch is delivered again
-      const actual = await runDeliveries([{ records: scenario(), crashAfter: step }, { records: scenario() }]);
+      const actual = await runDeliveries([{ records: scriptedJobRecords(), crashAfter: step }, { records: scriptedJobRecords() }]);
 
       // Assess
       expect(actual.stateStore.items).toEqual(expected.stateStore.items);
@@ -141,7 +127,7 @@ describe('BatchProcessor', () => {
 
     it('finishes the first attempt whole when the redelivery is shorter', async () => {
       const expected = await clean();
-      const records = scenario();
+      const records = scriptedJobRecords();
 
       const actual = await runDeliveries([{ records, crashAfter: 'pending-written' }, { records: records.slice(0, 2) }, { records: records.slice(2) }]);
 
@@ -152,7 +138,7 @@ describe('BatchProcessor', () => {
     it('counts every event once when the redelivery is longer or replays a suffix', async () => {
       // Prepare: the clean run sees the same records in one batch
       const expected = await clean();
-      const records = scenario();
+      const records = scriptedJobRecords();
 
       // Act: a first attempt on a prefix crashes, the redelivery is the whole batch, then a suffix replays
       const actual = await runDeliveries([{ records: records.slice(0, 3), crashAfter: 'committed' }, { records }, { records: records.slice(4) }]);

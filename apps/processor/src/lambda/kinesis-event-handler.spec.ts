@@ -1,11 +1,11 @@
 import type { KinesisStreamEvent } from 'aws-lambda';
 import { generateCompanies } from '@tenant-analytics/domain';
 import type { InputRecord } from '../core/ports';
-import { buildTestProcessor, jobEvent, kinesisRecordFactory } from '../testing/factories';
+import { buildTestProcessor, scriptedJobRecords } from '../testing/factories';
 import { InMemoryCompanyStateStore, InMemoryLaneStore, InMemoryObjectSink, InMemoryStreamSink, MemoryLogger } from '../testing/in-memory-adapters';
 import { createKinesisEventHandler, streamNameOf } from './kinesis-event-handler';
 
-const companies = generateCompanies(42, 5);
+const companies = generateCompanies(42, 20);
 
 /** A Lambda Kinesis event carrying `records`, as an event source mapping delivers it. */
 function kinesisEventFixture(records: readonly InputRecord[]): KinesisStreamEvent {
@@ -41,8 +41,7 @@ class FlakyObjectSink extends InMemoryObjectSink {
 }
 
 describe('createKinesisEventHandler', () => {
-  const record = kinesisRecordFactory('bigdatajobs');
-  const records = [record(jobEvent({ companyID: 'comp_1', eventID: 'a' })), record(jobEvent({ companyID: 'comp_2', eventID: 'b' })), record('not json')];
+  const records = scriptedJobRecords();
 
   it('processes a batch and reports no failures', async () => {
     const { processor, objects, stream } = buildTestProcessor({ companies });
@@ -51,8 +50,8 @@ describe('createKinesisEventHandler', () => {
     const response = await handler(kinesisEventFixture(records));
 
     expect(response).toEqual({ batchItemFailures: [] });
-    expect(stream.records.map((r) => r.eventID)).toEqual(['a', 'b']);
-    expect([...objects.objects.keys()].filter((key) => key.includes('dead-letters'))).toHaveLength(1);
+    expect(stream.records.map((r) => r.eventID)).toEqual(['e1', 'e2', expect.stringMatching(/^bigdatajobs\/shardId-000000000000\/\d+$/)]);
+    expect([...objects.objects.keys()].filter((key) => key.includes('dead-letters'))).toHaveLength(3);
   });
 
   it('reports the first record when a sink fails, and a redelivery completes the batch exactly once', async () => {

@@ -15,6 +15,25 @@ import {
   RuleChurnScorer,
 } from './in-memory-adapters';
 
+/**
+ * The scripted batch of the unit tests: valid JSON and CSV events, a producer duplicate, bad
+ * records and an unknown company, for companies of `generateCompanies(42, …)`. Expected: enriched
+ * e1, e2 and the CSV event; dead letters malformed-json, unknown-company, out-of-range; one
+ * duplicate skipped.
+ */
+export function scriptedJobRecords(): InputRecord[] {
+  const record = kinesisRecordFactory('bigdatajobs');
+  return [
+    record(jobEvent({ companyID: 'comp_1', nbJobs: 2, eventID: 'e1' })),
+    record(jobEvent({ companyID: 'comp_1', nbJobs: 3, eventID: 'e2', creationDate: '2026-11-25T09:30:00.000Z' })),
+    record(jobEvent({ companyID: 'comp_1', nbJobs: 2, eventID: 'e1' })),
+    record('{"companyID": "comp_1", '),
+    record(jobEvent({ companyID: 'comp_999', eventID: 'e3' })),
+    record('comp_2,user_7,4,2026-11-25T08:00:00Z'),
+    record(jobEvent({ companyID: 'comp_2', nbJobs: 0 })),
+  ];
+}
+
 /** Typed factory for Kinesis records of the jobs or companies stream. */
 export function kinesisRecordFactory(stream: string, shardId = 'shardId-000000000000', arrivalTime = new Date('2026-11-25T10:00:00Z')) {
   let sequence = 49_000_000_000_000_000_000_000_000_000_000_000_000_000_000_000n;
