@@ -1,1 +1,3 @@
 export * from './local-pipeline';
+export * from './pipeline-run';
+export * from './accounting';
