@@ -1,4 +1,4 @@
-import type { ShardInfo, ShardReadResult, StartPosition } from '../adapters/kinesis-shard-reader';
+import { IteratorExpiredError, type ShardInfo, type ShardReadResult, type StartPosition } from '../adapters/kinesis-shard-reader';
 import type { BatchProcessor } from '../core/batch-processor';
 import { compareSequence } from '../core/company-state';
 import { describeError, isRetriableError } from '../core/errors';
@@ -162,7 +162,9 @@ export class ShardLanesRunner {
         iterator = result.nextIterator;
         if (result.records.length === 0 && result.millisBehindLatest === 0) await sleep(this.settings.pollIntervalMs, signal);
       } catch (error) {
-        iterator = undefined; // re-acquire from the checkpoint (covers expired iterators)
+        // An iterator stays valid for 5 minutes: after a transient failure (throttling) read on with it.
+        // Re-acquiring from the initial position (LATEST) would skip what arrived in between.
+        if (error instanceof IteratorExpiredError || !isRetriableError(error)) iterator = undefined;
         await backoff(error, 'reading the shard');
       }
     }
