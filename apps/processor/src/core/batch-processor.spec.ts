@@ -1,5 +1,5 @@
 import { gunzipSync } from 'node:zlib';
-import { deadLetterSchema, enrichedCompanySchema, generateCompanies, type EnrichedCompany } from '@tenant-analytics/domain';
+import { deadLetterSchema, enrichedCompanySchema, generateCompanies, type Company, type EnrichedCompany } from '@tenant-analytics/domain';
 import { EFFECT_STEPS, type EffectStep } from './batch-processor';
 import { ScoringUnavailableError } from './errors';
 import type { ChurnScorer, InputRecord } from './ports';
@@ -7,8 +7,7 @@ import { buildTestProcessor, jobEvent, kinesisRecordFactory, scriptedJobRecords 
 import { InMemoryCompanyStateStore, InMemoryLaneStore, InMemoryObjectSink, InMemoryStreamSink, InMemoryTenantDirectory } from '../testing/in-memory-adapters';
 
 const companies = generateCompanies(42, 20);
-const comp1 = companies[1]!;
-const comp2 = companies[2]!;
+const [, comp1, comp2] = companies as [Company, Company, Company];
 
 function s3Records(objects: InMemoryObjectSink, prefix: string): EnrichedCompany[] {
   return [...objects.objects.entries()]
@@ -87,8 +86,8 @@ describe('BatchProcessor', () => {
 
     await processor.process('bigdatajobs', 'shardId-000000000000', records);
 
-    const first = records[0]!.sequenceNumber;
-    const last = records.at(-1)!.sequenceNumber;
+    const first = records[0]?.sequenceNumber;
+    const last = records.at(-1)?.sequenceNumber;
     expect([...objects.objects.keys()].filter((key) => key.includes('churn/data')).sort()).toEqual([
       `bucket/churn/data/dt=2026-11-25/hour=08/bigdatajobs-shardId-000000000000-${first}-${last}.jsonl.gz`,
       `bucket/churn/data/dt=2026-11-25/hour=09/bigdatajobs-shardId-000000000000-${first}-${last}.jsonl.gz`,
