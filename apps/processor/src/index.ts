@@ -1,0 +1,43 @@
+// The processor's engine for tools (benchmarks, demo, reliability suite): the core, the
+// composition root's builders and the in-memory adapters. Re-exports only.
+export { BatchProcessor, EFFECT_STEPS, toDeadLetter } from './core/batch-processor';
+export type { BatchProcessorDependencies, BatchProcessorSettings, BatchResult, EffectStep } from './core/batch-processor';
+export { ChurnScoringService } from './core/churn-scoring';
+export type { ScoringOutcome, ScoringSettings } from './core/churn-scoring';
+export { TenantProfiles } from './core/tenant-profiles';
+export type { ProfileLookupOutcome, TenantLookupSettings } from './core/tenant-profiles';
+export { mapLimited } from './core/concurrency';
+export { METRIC } from './core/ports';
+export type {
+  ChurnFeaturesWithId,
+  ChurnScorer,
+  ChurnVerdict,
+  Clock,
+  CompanyStateStore,
+  InputRecord,
+  LaneStore,
+  Logger,
+  MetricName,
+  Metrics,
+  ObjectSink,
+  SinkLocations,
+  StreamSink,
+  TenantDirectory,
+  TenantLookup,
+} from './core/ports';
+export { ChurnApiScorer } from './adapters/churn-api-scorer';
+export type { ChurnApiTarget } from './adapters/churn-api-scorer';
+export { InMemoryMetrics } from './adapters/in-memory-metrics';
+export { createAwsClients, createBatchProcessor } from './composition';
+export type { AwsClients, RuntimeServices } from './composition';
+export {
+  InMemoryCompanyStateStore,
+  InMemoryLaneStore,
+  InMemoryObjectSink,
+  InMemoryStreamSink,
+  InMemoryTenantDirectory,
+  ManualClock,
+  MemoryLogger,
+  RuleChurnScorer,
+} from './testing/in-memory-adapters';
+export { buildTestProcessor, jobEvent, kinesisRecordFactory, TEST_LOOKUP, TEST_SCORING, TEST_SETTINGS } from './testing/factories';
