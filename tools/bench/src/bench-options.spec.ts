@@ -1,0 +1,48 @@
+import path from 'node:path';
+import { benchCommand, DEFAULT_OUT_DIR, parseBenchOptions } from './bench-options';
+
+describe('parseBenchOptions', () => {
+  it('runs every scenario on kinesalite and updates the docs by default', () => {
+    // Act
+    const options = parseBenchOptions([]);
+
+    // Assess
+    expect(options).toMatchObject({ scenarios: ['1', '2', '3'], quick: false, outDir: DEFAULT_OUT_DIR, kinesisBackends: ['kinesalite'], updateDocs: true });
+    expect(options.profileDir).toBeUndefined();
+  });
+
+  it('runs one scenario without touching the docs', () => {
+    // Act
+    const options = parseBenchOptions(['--scenario', '2']);
+
+    // Assess
+    expect(options.scenarios).toEqual(['2']);
+    expect(options.updateDocs).toBe(false);
+  });
+
+  it('never updates the docs from a quick run or when told not to', () => {
+    expect(parseBenchOptions(['--quick']).updateDocs).toBe(false);
+    expect(parseBenchOptions(['--no-docs']).updateDocs).toBe(false);
+  });
+
+  it('resolves the output folder and puts profiles under it', () => {
+    // Act
+    const options = parseBenchOptions(['--out', 'tmp/results', '--profile']);
+
+    // Assess
+    expect(options.outDir).toBe(path.resolve('tmp/results'));
+    expect(options.profileDir).toBe(path.join(path.resolve('tmp/results'), 'profiles'));
+  });
+
+  it('runs scenario 3 on both emulators when asked', () => {
+    expect(parseBenchOptions(['--kinesis-backend', 'both']).kinesisBackends).toEqual(['kinesis-local', 'kinesalite']);
+  });
+
+  it('rejects an unknown scenario', () => {
+    // Prepare
+    const quiet = benchCommand().exitOverride().configureOutput({ writeErr: () => undefined });
+
+    // Act + Assess
+    expect(() => parseBenchOptions(['--scenario', '4'], quiet)).toThrow(/Allowed choices are 1, 2, 3, all/);
+  });
+});

@@ -1,0 +1,112 @@
+import type { Company } from '@tenant-analytics/domain';
+import {
+  BatchProcessor,
+  ChurnScoringService,
+  InMemoryCompanyStateStore,
+  InMemoryLaneStore,
+  InMemoryMetrics,
+  InMemoryObjectSink,
+  InMemoryStreamSink,
+  InMemoryTenantDirectory,
+  mapLimited,
+  MemoryLogger,
+  TenantProfiles,
+  TEST_LOOKUP,
+  TEST_SETTINGS,
+  type ChurnScorer,
+  type Clock,
+} from '@tenant-analytics/processor';
+import type { ShardBatch } from './workload';
+
+/** Our design's knobs that the benchmarks vary. */
+export interface OurDesignSettings {
+  /** Companies per churn call (`scoring.batch.size`). */
+  readonly scoringBatchSize: number;
+  /** Churn calls in flight per batch (`async.capacity`). */
+  readonly capacity: number;
+}
+
+/** Our processor over in-memory adapters, with handles on what it wrote. */
+export interface OurDesign {
+  readonly processor: BatchProcessor;
+  readonly directory: InMemoryTenantDirectory;
+  readonly objects: InMemoryObjectSink;
+  readonly stream: InMemoryStreamSink;
+  readonly metrics: InMemoryMetrics;
+}
+
+/**
+ * Our pipeline core (`BatchProcessor`: decode, state, rolling windows, batched and deduped
+ * scoring, write-ahead, commits, gzip JSON Lines, output stream) over the in-memory adapters, with
+ * the production defaults for everything the benchmark does not vary (retry budget 30 s, 5
+ * attempts, a breaker after 5 failures, tenant cache of 10,000).
+ */
+export function buildOurDesign(options: {
+  readonly companies: readonly Company[];
+  readonly scorer: ChurnScorer;
+  readonly settings: OurDesignSettings;
+  readonly clock: Clock;
+}): OurDesign {
+  const directory = new InMemoryTenantDirectory(new Map(options.companies.map((company) => [company.companyID, company])));
+  const objects = new InMemoryObjectSink();
+  const stream = new InMemoryStreamSink();
+  const metrics = new InMemoryMetrics();
+  const logger = new MemoryLogger();
+  const processor = new BatchProcessor(TEST_SETTINGS, {
+    stateStore: new InMemoryCompanyStateStore(),
+    laneStore: new InMemoryLaneStore(),
+    tenantProfiles: new TenantProfiles(directory, { ...TEST_LOOKUP, concurrency: 10, cacheMaxEntries: 10_000, cacheTtlMs: 300_000 }, metrics, logger),
+    scoring: new ChurnScoringService(
+      options.scorer,
+      {
+        batchSize: options.settings.scoringBatchSize,
+        capacity: options.settings.capacity,
+        maxAttempts: 5,
+        initialDelayMs: 100,
+        maxDelayMs: 5_000,
+        totalTimeoutMs: 30_000,
+        breakerConsecutiveFailures: 5,
+        breakerHalfOpenAfterMs: 10_000,
+      },
+      metrics,
+      logger,
+    ),
+    objects,
+    enrichedStream: stream,
+    clock: options.clock,
+    logger,
+    metrics,
+  });
+  return { processor, directory, objects, stream, metrics };
+}
+
+/** What processing a set of shard batches produced. */
+export interface LanesResult {
+  readonly enriched: number;
+  readonly deadLetters: number;
+}
+
+/**
+ * Processes shard batches the way the runtimes do: one lane per shard, the batches of a lane one
+ * after the other in order, up to `concurrentLanes` lanes at once (1 = strictly sequential).
+ */
+export async function processLanes(processor: BatchProcessor, stream: string, batches: readonly ShardBatch[], concurrentLanes: number): Promise<LanesResult> {
+  const byShard = new Map<string, ShardBatch[]>();
+  for (const batch of batches) byShard.set(batch.shardId, [...(byShard.get(batch.shardId) ?? []), batch]);
+  let enriched = 0;
+  let deadLetters = 0;
+  const runLane = async (lane: readonly ShardBatch[]) => {
+    for (const batch of lane) {
+      const result = await processor.process(stream, batch.shardId, batch.records);
+      enriched += result.enriched;
+      deadLetters += result.deadLetters;
+    }
+  };
+  if (concurrentLanes <= 1) {
+    // Take the batches in the given (interleaved) order, one at a time.
+    for (const batch of batches) await runLane([batch]);
+  } else {
+    await mapLimited([...byShard.values()], concurrentLanes, runLane);
+  }
+  return { enriched, deadLetters };
+}

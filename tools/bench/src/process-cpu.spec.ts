@@ -1,0 +1,53 @@
+import { cpuOfProcessTrees, parseProcStat, ProcessCpuMeter } from './process-cpu';
+
+describe('parseProcStat', () => {
+  it('reads pid, parent and CPU time, even with spaces and parentheses in the command name', () => {
+    // Prepare: utime 150 and stime 50 ticks = 2,000 ms
+    const text = '4242 (node (tsx) x) S 4200 4242 4242 0 -1 4194560 1 0 0 0 150 50 0 0 20 0 11 0 1 1 1\n';
+
+    // Act
+    const stat = parseProcStat(text);
+
+    // Assess
+    expect(stat).toEqual({ pid: 4242, ppid: 4200, cpuMs: 2_000 });
+  });
+
+  it('rejects text that is not a stat line', () => {
+    expect(parseProcStat('garbage')).toBeUndefined();
+  });
+});
+
+describe('cpuOfProcessTrees', () => {
+  it('sums each root with all its descendants', () => {
+    // Prepare: 10 → 11 → 12, and 20 alone
+    const stats = [
+      { pid: 10, ppid: 1, cpuMs: 100 },
+      { pid: 11, ppid: 10, cpuMs: 30 },
+      { pid: 12, ppid: 11, cpuMs: 5 },
+      { pid: 20, ppid: 1, cpuMs: 7 },
+    ];
+
+    // Act
+    const totals = cpuOfProcessTrees({ runner: 10, dynamodb: 20, gone: 99 }, stats);
+
+    // Assess
+    expect(totals).toEqual({ runner: 135, dynamodb: 7, gone: 0 });
+  });
+});
+
+describe('ProcessCpuMeter', () => {
+  it('gives this process a non-negative share of a core over a span', () => {
+    // Prepare
+    const meter = new ProcessCpuMeter({ self: process.pid });
+
+    // Act
+    meter.start();
+    let sum = 0;
+    for (let i = 0; i < 1e6; i++) sum += i;
+    const shares = meter.stop();
+
+    // Assess
+    expect(sum).toBeGreaterThan(0);
+    expect(shares['self']).toBeGreaterThanOrEqual(0);
+  });
+});
