@@ -152,6 +152,13 @@ export interface RunningPipeline {
   readonly probe: LocalPipelineProbe;
   /** The current runner process (a new one after {@link RunningPipeline.restartRunner}). */
   readonly runner: LocalRunnerProcess;
+  /**
+   * The pid of the processor itself (from its log lines): `runner.child` is tsx's wrapper, which
+   * relays SIGTERM/SIGINT but would leave the processor orphaned if it were SIGKILLed.
+   */
+  readonly runnerPid: number | undefined;
+  /** Sends a signal to the processor itself (default SIGKILL, for crash tests) and awaits its exit. */
+  killRunner(signal?: NodeJS.Signals): Promise<RunnerExit>;
   /** SIGTERM the runner (SIGKILL after the stop timeout), await its exit. Returns at once if it had exited. */
   stopRunner(): Promise<RunnerExit>;
   /** Stops the current runner (if it still runs) and starts a new one with extra env, awaiting its readiness. */
@@ -167,6 +174,18 @@ function outputTail(output: string): string {
   return output.trimEnd().split('\n').slice(-OUTPUT_TAIL_LINES).join('\n');
 }
 
+const pidLineSchema = z.looseObject({ pid: z.number().int().positive() });
+
+/** The pid in the runner's first JSON log line (pino adds it): the processor's own process. */
+export function runnerPidOf(output: string): number | undefined {
+  for (const line of output.split('\n')) {
+    if (!line.startsWith('{')) continue;
+    const decoded = pidLineSchema.safeParse(safeJson(line));
+    if (decoded.success) return decoded.data.pid;
+  }
+  return undefined;
+}
+
 function hasExited(runner: LocalRunnerProcess): boolean {
   return runner.child.exitCode !== null || runner.child.signalCode !== null;
 }
@@ -178,7 +197,7 @@ async function launchRunner(endpointsFile: string, env: Readonly<Record<string, 
   while (!runner.output().includes(`"msg":"${RUNNER_READY_MESSAGE}"`)) {
     if (hasExited(runner) || Date.now() > deadline) {
       const exited = hasExited(runner);
-      if (!exited) runner.child.kill('SIGKILL');
+      if (!exited) killProcessTree(runner, 'SIGKILL');
       const { code, signal } = await runner.exited;
       const what = exited ? `exited (code ${code ?? 'none'}, signal ${signal ?? 'none'})` : `did not log "${RUNNER_READY_MESSAGE}" within ${timeoutMs} ms`;
       throw new PipelineRunError(`The processor ${what}. Last output:\n${outputTail(runner.output()) || '(none)'}`, {
@@ -190,9 +209,26 @@ async function launchRunner(endpointsFile: string, env: Readonly<Record<string, 
   return runner;
 }
 
+/** Signals the processor itself (when its pid is known) and tsx's wrapper. */
+function killProcessTree(runner: LocalRunnerProcess, signal: NodeJS.Signals): void {
+  const pid = runnerPidOf(runner.output());
+  if (pid !== undefined) {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // Already gone: the wrapper exits on its own then.
+    }
+  }
+  runner.child.kill(signal);
+}
+
 class Pipeline implements RunningPipeline {
   private current: LocalRunnerProcess;
   private stopping: Promise<{ readonly runner: RunnerExit }> | undefined;
+  /** Last resort if this process exits without stop(): no processor is left behind. */
+  private readonly onExit = (): void => {
+    if (!hasExited(this.current)) killProcessTree(this.current, 'SIGKILL');
+  };
 
   constructor(
     readonly stack: LocalStack,
@@ -209,6 +245,25 @@ class Pipeline implements RunningPipeline {
     },
   ) {
     this.current = runner;
+    process.on('exit', this.onExit);
+  }
+
+  get runnerPid(): number | undefined {
+    return runnerPidOf(this.current.output());
+  }
+
+  async killRunner(signal: NodeJS.Signals = 'SIGKILL'): Promise<RunnerExit> {
+    const runner = this.current;
+    const pid = runnerPidOf(runner.output());
+    if (!hasExited(runner)) {
+      // The wrapper exits once it has reaped the processor; signalling both at once could leave a zombie behind.
+      if (pid === undefined) runner.child.kill(signal);
+      else process.kill(pid, signal);
+      const fallback = setTimeout(() => killProcessTree(runner, 'SIGKILL'), this.settings.stopTimeoutMs);
+      await runner.exited;
+      clearTimeout(fallback);
+    }
+    return this.stopRunner();
   }
 
   get endpoints(): LocalEndpoints {
@@ -223,7 +278,7 @@ class Pipeline implements RunningPipeline {
     const runner = this.current;
     if (!hasExited(runner)) {
       runner.child.kill('SIGTERM');
-      const killer = setTimeout(() => runner.child.kill('SIGKILL'), this.settings.stopTimeoutMs);
+      const killer = setTimeout(() => killProcessTree(runner, 'SIGKILL'), this.settings.stopTimeoutMs);
       await runner.exited;
       clearTimeout(killer);
     }
@@ -249,6 +304,7 @@ class Pipeline implements RunningPipeline {
     try {
       return { runner: await this.stopRunner() };
     } finally {
+      process.off('exit', this.onExit);
       this.probe.destroy();
       await this.stack.stop();
       if (this.settings.workDir !== undefined) rmSync(this.settings.workDir, { recursive: true, force: true });
