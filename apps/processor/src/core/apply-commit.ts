@@ -1,6 +1,6 @@
 import {
   advanceWatermark,
-  applyJobEvent,
+  addJobEvent,
   applyLookupProfile,
   applySnapshot,
   isApplied,
@@ -45,7 +45,8 @@ export function applyCommit(state: CompanyState, commit: CompanyCommit, laneId: 
   const last = jobs.at(-1);
   if (last !== undefined && !isApplied(next, laneId, last.sequenceNumber)) {
     if (commit.lookup !== undefined) next = applyLookupProfile(next, commit.lookup.profile, commit.lookup.asOf);
-    for (const job of jobs) next = applyJobEvent(next, job).state;
+    if (next.profile === undefined) throw new Error(`commit of jobs for company ${commit.companyID}, which has no profile: a commit needs a profile`);
+    for (const job of jobs) next = addJobEvent(next, job).state;
     next = rememberEventIds(
       next,
       jobs.flatMap((job) => (job.eventID === undefined ? [] : [job.eventID])),

@@ -136,7 +136,7 @@ export class BatchProcessor {
       return { checkpoint, enriched: 0, deadLetters: 0, alreadyCompleted, recoveredPending };
     }
     this.deps.metrics.count(METRIC.recordsIn, fresh.length, { stream });
-    const pending = await this.compute(stream, shardId, fresh, first.sequenceNumber, last.sequenceNumber);
+    const { pending, states } = await this.compute(stream, shardId, fresh, first.sequenceNumber, last.sequenceNumber);
     try {
       await this.deps.laneStore.putPending(laneId, pending);
     } catch (error) {
@@ -144,7 +144,7 @@ export class BatchProcessor {
       throw error;
     }
     await this.deps.afterStep?.('pending-written', pending);
-    await this.finish(laneId, pending);
+    await this.finish(laneId, pending, states);
     return {
       checkpoint: pending.lastSequenceNumber,
       enriched: pending.enriched.length,
@@ -154,9 +154,12 @@ export class BatchProcessor {
     };
   }
 
-  /** Steps 4–6 for a durable pending batch. Idempotent. */
-  private async finish(laneId: string, pending: PendingBatch): Promise<void> {
-    await this.commitAll(laneId, pending.commits);
+  /**
+   * Steps 4–6 for a durable pending batch. Idempotent. `knownStates` are the states the batch was
+   * computed from (saves a read; a stale one only costs a version conflict and a re-read).
+   */
+  private async finish(laneId: string, pending: PendingBatch, knownStates?: ReadonlyMap<string, CompanyState>): Promise<void> {
+    await this.commitAll(laneId, pending.commits, knownStates);
     await this.deps.afterStep?.('committed', pending);
     await this.publish(pending);
     await this.deps.afterStep?.('published', pending);
@@ -168,7 +171,13 @@ export class BatchProcessor {
     }
   }
 
-  private async compute(stream: string, shardId: string, records: readonly InputRecord[], first: string, last: string): Promise<PendingBatch> {
+  private async compute(
+    stream: string,
+    shardId: string,
+    records: readonly InputRecord[],
+    first: string,
+    last: string,
+  ): Promise<{ pending: PendingBatch; states?: ReadonlyMap<string, CompanyState> }> {
     const now = this.deps.clock.now();
     const base = {
       id: `${laneIdOf(stream, shardId)}/${first}-${last}`,
@@ -178,8 +187,11 @@ export class BatchProcessor {
       lastSequenceNumber: last,
       createdAt: now.toISOString(),
     };
-    if (stream === this.settings.streams.companies) return { ...base, ...this.computeSnapshots(records, now) };
-    if (stream === this.settings.streams.jobs) return { ...base, ...(await this.computeJobs(records, now)) };
+    if (stream === this.settings.streams.companies) return { pending: { ...base, ...this.computeSnapshots(records, now) } };
+    if (stream === this.settings.streams.jobs) {
+      const { states, ...outputs } = await this.computeJobs(records, now);
+      return { pending: { ...base, ...outputs }, states };
+    }
     throw new Error(`record from stream ${stream}, which is neither the jobs nor the companies stream`);
   }
 
@@ -201,7 +213,10 @@ export class BatchProcessor {
     return { commits, enriched: [], deadLetters };
   }
 
-  private async computeJobs(records: readonly InputRecord[], now: Date): Promise<Pick<PendingBatch, 'commits' | 'enriched' | 'deadLetters'>> {
+  private async computeJobs(
+    records: readonly InputRecord[],
+    now: Date,
+  ): Promise<Pick<PendingBatch, 'commits' | 'enriched' | 'deadLetters'> & { states: ReadonlyMap<string, CompanyState> }> {
     const deadLetters: DeadLetter[] = [];
     const eventsByCompany = new Map<string, { record: InputRecord; event: DecodedJobEvent }[]>();
     for (const record of records) {
@@ -310,12 +325,12 @@ export class BatchProcessor {
       return { companyID, ...commit, ...(score === undefined ? {} : { lastScore: score }) };
     });
     deadLetters.sort((a, b) => compareSequence(a.record.sequenceNumber, b.record.sequenceNumber));
-    return { commits, enriched, deadLetters };
+    return { commits, enriched, deadLetters, states };
   }
 
-  private async commitAll(laneId: string, commits: readonly CompanyCommit[]): Promise<void> {
+  private async commitAll(laneId: string, commits: readonly CompanyCommit[], knownStates?: ReadonlyMap<string, CompanyState>): Promise<void> {
     if (commits.length === 0) return;
-    const states = await this.deps.stateStore.getMany(commits.map((commit) => commit.companyID));
+    const states = knownStates ?? (await this.deps.stateStore.getMany(commits.map((commit) => commit.companyID)));
     await mapLimited(commits, this.writeConcurrency, async (commit) => {
       let state = states.get(commit.companyID) ?? emptyCompanyState(commit.companyID);
       for (let conflicts = 0; ; conflicts++) {

@@ -93,39 +93,56 @@ export interface JobCounts {
   readonly counted: boolean;
 }
 
-function windowSum(buckets: Readonly<Record<number, number>>, lastDay: number, days: number): number {
-  let sum = 0;
-  for (const [day, count] of Object.entries(buckets)) {
-    const d = Number(day);
-    if (d <= lastDay && d > lastDay - days) sum += count;
-  }
-  return sum;
-}
-
 /**
- * Applies one job event to a company that has a profile and returns its counts (ARCHITECTURE.md §3):
- * the event adds `nbJobs` to its day's bucket unless that day is more than 89 days before the newest
- * day seen; `job30 = (D − day(asOf) < 30 ? profile.job30 : 0) + Σ buckets[D−29 … D]`, `job90` alike
- * over 90 days. Buckets after `D` do not count. Buckets that fall out of the 90-day window of the
- * newest day are dropped.
+ * Adds one job event to a company's buckets (ARCHITECTURE.md §3): `nbJobs` goes to the event's UTC
+ * day unless that day is more than 89 days before the newest day seen; buckets that fall out of
+ * the 90-day window of the newest day are dropped. Returns whether the event was counted.
  */
-export function applyJobEvent(state: CompanyState, event: JobApplication): { state: CompanyState; counts: JobCounts } {
-  const profile = state.profile;
-  if (profile === undefined || state.asOf === undefined) {
-    throw new Error(`applyJobEvent needs a profile for company ${state.companyID}`);
-  }
+export function addJobEvent(state: CompanyState, event: JobApplication): { state: CompanyState; counted: boolean } {
   const day = epochDay(event.eventTime);
   const newestDay = Math.max(state.newestDay ?? day, day);
   const counted = day > newestDay - WINDOW_DAYS;
-  const buckets: Record<number, number> = {};
-  for (const [d, count] of Object.entries(state.buckets)) {
-    if (Number(d) > newestDay - WINDOW_DAYS) buckets[Number(d)] = count;
+  let buckets: Record<number, number>;
+  if (newestDay === state.newestDay) {
+    buckets = { ...state.buckets };
+  } else {
+    buckets = {};
+    for (const [d, count] of Object.entries(state.buckets)) {
+      if (Number(d) > newestDay - WINDOW_DAYS) buckets[Number(d)] = count;
+    }
   }
   if (counted) buckets[day] = (buckets[day] ?? 0) + event.nbJobs;
+  return { state: { ...state, buckets, newestDay }, counted };
+}
+
+/**
+ * The rolling counts of a company as of an event on `eventTime`'s day `D`:
+ * `job30 = (D − day(asOf) < 30 ? profile.job30 : 0) + Σ buckets[D−29 … D]`, `job90` alike over 90
+ * days. Buckets after `D` (events later in event time, applied earlier) do not count.
+ */
+export function jobCountsAt(state: CompanyState, eventTime: string): { job30: number; job90: number } {
+  const profile = state.profile;
+  if (profile === undefined || state.asOf === undefined) {
+    throw new Error(`job counts need a profile for company ${state.companyID}`);
+  }
+  const day = epochDay(eventTime);
+  let last30 = 0;
+  let last90 = 0;
+  for (const [d, count] of Object.entries(state.buckets)) {
+    const age = day - Number(d);
+    if (age < 0 || age >= WINDOW_DAYS) continue;
+    last90 += count;
+    if (age < 30) last30 += count;
+  }
   const sinceSnapshot = day - epochDay(state.asOf);
-  const job30 = (sinceSnapshot < 30 ? profile.job30 : 0) + windowSum(buckets, day, 30);
-  const job90 = (sinceSnapshot < 90 ? profile.job90 : 0) + windowSum(buckets, day, 90);
-  return { state: { ...state, buckets, newestDay }, counts: { job30, job90, counted } };
+  return { job30: (sinceSnapshot < 30 ? profile.job30 : 0) + last30, job90: (sinceSnapshot < 90 ? profile.job90 : 0) + last90 };
+}
+
+/** Applies one job event to a company that has a profile and returns its counts as of the event. */
+export function applyJobEvent(state: CompanyState, event: JobApplication): { state: CompanyState; counts: JobCounts } {
+  if (state.profile === undefined) throw new Error(`applyJobEvent needs a profile for company ${state.companyID}`);
+  const added = addJobEvent(state, event);
+  return { state: added.state, counts: { ...jobCountsAt(added.state, event.eventTime), counted: added.counted } };
 }
 
 /** Whether a producer event id was already applied to this company (and is still remembered). */
@@ -136,7 +153,7 @@ export function hasSeenEvent(state: CompanyState, eventID: string, nowMs: number
 
 /**
  * Remembers producer event ids for dedupe: expired ids are dropped, then the oldest beyond
- * `maxEntries` (ids expire in insertion order, so the smallest expiry is the oldest).
+ * `maxEntries` (every id gets the same TTL, so the smallest expiry is the oldest).
  */
 export function rememberEventIds(
   state: CompanyState,
@@ -148,9 +165,11 @@ export function rememberEventIds(
   if (eventIDs.length === 0) return state;
   const kept = Object.entries(state.recentEventIds).filter(([, expiresAt]) => expiresAt > nowMs);
   for (const id of eventIDs) kept.push([id, nowMs + ttlMs]);
-  kept.sort((a, b) => a[1] - b[1]);
-  const bounded = kept.slice(Math.max(0, kept.length - maxEntries));
-  return { ...state, recentEventIds: Object.fromEntries(bounded) };
+  if (kept.length > maxEntries) {
+    kept.sort((a, b) => a[1] - b[1]);
+    kept.splice(0, kept.length - maxEntries);
+  }
+  return { ...state, recentEventIds: Object.fromEntries(kept) };
 }
 
 /** Advances the dedupe watermark of one source shard (never moves it back). */

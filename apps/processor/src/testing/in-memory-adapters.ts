@@ -20,11 +20,18 @@ import type {
 
 /**
  * In-memory implementations of the core's ports, for unit tests and the CPU benchmark. They keep
- * the semantics that matter (compare-and-set versions, lane conflicts, overwrite on same key) and
- * deep-copy what they store, like a real store would.
+ * the semantics that matter (compare-and-set versions, lane conflicts, overwrite on same key).
+ * Stored values are shared, not copied, and frozen: the core treats state as immutable, and a core
+ * that mutated a stored value would throw here instead of passing by accident.
  */
 
-const copy = <T>(value: T): T => structuredClone(value);
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const nested of Object.values(value)) deepFreeze(nested);
+  }
+  return value;
+}
 
 export class InMemoryCompanyStateStore implements CompanyStateStore {
   readonly items = new Map<string, CompanyState>();
@@ -33,7 +40,7 @@ export class InMemoryCompanyStateStore implements CompanyStateStore {
     const found = new Map<string, CompanyState>();
     for (const id of companyIDs) {
       const item = this.items.get(id);
-      if (item !== undefined) found.set(id, copy(item));
+      if (item !== undefined) found.set(id, item);
     }
     return found;
   }
@@ -41,7 +48,7 @@ export class InMemoryCompanyStateStore implements CompanyStateStore {
   async put(next: CompanyState): Promise<boolean> {
     const current = this.items.get(next.companyID)?.version ?? 0;
     if (current !== next.version - 1) return false;
-    this.items.set(next.companyID, copy(next));
+    this.items.set(next.companyID, deepFreeze(next));
     return true;
   }
 }
@@ -50,13 +57,13 @@ export class InMemoryLaneStore implements LaneStore {
   readonly lanes = new Map<string, LaneState>();
 
   async get(laneId: string): Promise<LaneState> {
-    return copy(this.lanes.get(laneId) ?? { laneId });
+    return this.lanes.get(laneId) ?? { laneId };
   }
 
   async putPending(laneId: string, pending: PendingBatch): Promise<void> {
     const lane = this.lanes.get(laneId) ?? { laneId };
     if (lane.pending !== undefined && lane.pending.id !== pending.id) throw new LaneConflictError(laneId);
-    this.lanes.set(laneId, { ...lane, pending: copy(pending) });
+    this.lanes.set(laneId, { ...lane, pending: Object.freeze(pending) });
   }
 
   async complete(laneId: string, pendingId: string, checkpoint: string): Promise<void> {
@@ -86,7 +93,7 @@ export class InMemoryStreamSink implements StreamSink {
   readonly records: EnrichedCompany[] = [];
 
   async putRecords(records: readonly EnrichedCompany[]): Promise<void> {
-    this.records.push(...copy(records));
+    this.records.push(...records);
   }
 }
 
@@ -98,7 +105,7 @@ export class InMemoryTenantDirectory implements TenantDirectory {
   async lookup(companyID: string): Promise<TenantLookup> {
     this.calls += 1;
     const company = this.companies.get(companyID);
-    return company === undefined ? { found: false } : { found: true, company: copy(company) };
+    return company === undefined ? { found: false } : { found: true, company };
   }
 }
 
