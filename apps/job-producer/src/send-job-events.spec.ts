@@ -1,6 +1,7 @@
 import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { createRandom } from '@tenant-analytics/domain';
 import { StreamNotFoundError } from './errors';
+import type { GeneratedRecord } from './job-event-generator';
 import { SendFailedError, sendJobEvents, type SendJobEventsOptions, type SendProgress } from './send-job-events';
 import { givenPutRecords, givenStream, mockedKinesis } from './testing/kinesis-mock';
 
@@ -74,6 +75,41 @@ describe('sendJobEvents', () => {
     const acceptedIds = stream.accepted.map((record) => eventIdOf(record.data));
     expect(new Set(acceptedIds).size).toBe(acceptedIds.length);
     expect(acceptedIds).not.toContain('run1-7');
+  });
+
+  it('hands over the records of each accepted batch, with their expected outcomes', async () => {
+    // Prepare
+    const { kinesis, stub } = mockedKinesis();
+    givenStream(stub);
+    const stream = givenPutRecords(stub);
+    const handed: GeneratedRecord[][] = [];
+
+    // Act
+    await sendJobEvents(options({ count: 1_200, invalidRatio: 0.1 }), { kinesis, onRecordsAccepted: (records) => handed.push([...records]) });
+
+    // Assess: every accepted record exactly once, in batches, bytes as sent
+    expect(handed.map((batch) => batch.length)).toEqual(stream.callSizes);
+    const decoder = new TextDecoder();
+    expect(handed.flat().map((record) => decoder.decode(record.data))).toEqual(stream.accepted.map((record) => record.data));
+    expect(handed.flat().filter((record) => record.outcome.type === 'invalid').length).toBeGreaterThan(0);
+  });
+
+  it('hands over no record of a batch that failed', async () => {
+    // Prepare: one record of the third batch is throttled forever, so that batch fails
+    const { kinesis, stub } = mockedKinesis();
+    givenStream(stub);
+    givenPutRecords(stub, (data) => data.includes('"run1-250"'));
+    const handed: GeneratedRecord[] = [];
+
+    // Act
+    const sending = sendJobEvents(options({ count: 600, maxBatchSize: 100, concurrency: 1, retry: { maxAttempts: 2, initialDelayMs: 1, maxDelayMs: 2 } }), {
+      kinesis,
+      onRecordsAccepted: (records) => handed.push(...records),
+    });
+
+    // Assess: the two batches before it, and nothing of it
+    await expect(sending).rejects.toBeInstanceOf(SendFailedError);
+    expect(handed.map((record) => record.sequence)).toEqual(Array.from({ length: 200 }, (_, index) => index));
   });
 
   it('tallies the records by expected outcome', async () => {

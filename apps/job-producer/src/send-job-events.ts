@@ -31,6 +31,12 @@ export interface SendJobEventsDeps {
   readonly logger?: Logger;
   /** Called whenever a counter changes; keep it cheap. */
   readonly onProgress?: (progress: SendProgress) => void;
+  /**
+   * Called with the records of each batch Kinesis accepted in full, with their expected outcomes,
+   * so that a test can account for every record downstream. Records of a batch that failed are
+   * never passed (some of them may still be on the stream: the send then fails).
+   */
+  readonly onRecordsAccepted?: (records: readonly GeneratedRecord[]) => void;
 }
 
 /** A snapshot of a running send. */
@@ -183,6 +189,7 @@ export async function sendJobEvents(options: SendJobEventsOptions, deps: SendJob
         const records = batch.scheduledAtMs.map((scheduledAtMs) => next(scheduledAtMs));
         records.forEach((record) => tally.add(record));
         await writer.put(records.map(({ data, partitionKey }) => ({ data, partitionKey })));
+        deps.onRecordsAccepted?.(records);
       },
     );
     const summary = summarize(outcome.interrupted);
