@@ -1,0 +1,222 @@
+import { countedJobs, type DeadLetter } from '@tenant-analytics/domain';
+import { companyIdsUpTo, sendJobEvents, type SendJobEventsOptions, type SendSummary } from '@tenant-analytics/job-producer';
+import type { KinesisBackend } from '@tenant-analytics/local-stack';
+import {
+  accountedCompanies,
+  accountForRecords,
+  collectRunStats,
+  observationsFromProcessedAt,
+  startPipeline,
+  waitUntilDrained,
+  type AccountableRecord,
+  type AccountingReport,
+  type RunnerExit,
+  type RunningPipeline,
+  type RunStats,
+} from '@tenant-analytics/pipeline-harness';
+import type { LogCapture, SuiteSecrets } from './log-scan';
+import { childPids } from './process-tree';
+
+/** What every scenario shares: where logs go, the secrets handed out, the emulator, the seed. */
+export interface SuiteSettings {
+  readonly kinesisBackend: KinesisBackend;
+  readonly secrets: SuiteSecrets;
+  readonly logs: LogCapture;
+  /** Base seed of the generated traffic and of random kill times. */
+  readonly seed: number;
+  /** Progress lines for the person watching (stderr in the CLI). */
+  readonly progress: (message: string) => void;
+}
+
+/** How a scenario wants its pipeline. */
+export interface ChaosPipelineOptions {
+  /** Config keys of the runner as environment variables (`RUNNER_GETRECORDS_LIMIT`, …). */
+  readonly runnerEnv?: Readonly<Record<string, string>>;
+  /** Companies the generated events are spread over (`comp_0 …`). @default 300 */
+  readonly companies?: number;
+}
+
+/** A send of generated events: any option of `sendJobEvents` but the stream, ids and seed. */
+export type ChaosSendOptions = Omit<SendJobEventsOptions, 'streamName' | 'runId' | 'seed' | 'companyIds'> & { readonly companyIds?: readonly string[] };
+
+/** What the sinks hold at the end, compared with the inputs. */
+export interface PipelineOutcome {
+  readonly accounting: AccountingReport;
+  readonly stats: RunStats;
+  readonly deadLetters: readonly DeadLetter[];
+  /** How the last runner process ended (a clean drain on SIGTERM is code 0). */
+  readonly lastRunner: RunnerExit;
+}
+
+/** Options of {@link ChaosPipeline.finish}. */
+export interface FinishOptions {
+  /** Failure reasons valid events may get (see `accountForRecords`). @default both */
+  readonly toleratedFailures?: readonly ('score-failed' | 'lookup-failed')[];
+  /** Wait until every lane is at its shard's tip first. @default true */
+  readonly drain?: boolean;
+  /** @default 180000 */
+  readonly drainTimeoutMs?: number;
+  /** The records to account for. @default - every record accepted */
+  readonly records?: readonly AccountableRecord[];
+}
+
+const DEFAULT_COMPANIES = 300;
+const KILL_WAIT_MS = 15_000;
+
+/**
+ * The pipeline of one scenario (local stack, both mocks with the suite's api key required, the
+ * runner as a process) with what the suite needs around it: every record Kinesis accepted, with its
+ * expected outcome; every runner process it started and its output in the log capture; SIGKILL of
+ * the real runner process; and the final accounting.
+ */
+export class ChaosPipeline {
+  /** Every record accepted on the jobs stream, in acceptance order. */
+  readonly records: AccountableRecord[] = [];
+  /** How each runner process that was replaced or stopped ended. */
+  readonly runnerExits: RunnerExit[] = [];
+  private sends = 0;
+  private runnerCount = 1;
+  private stopped: Promise<RunnerExit> | undefined;
+
+  private constructor(
+    readonly name: string,
+    readonly pipeline: RunningPipeline,
+    private readonly settings: SuiteSettings,
+    private readonly companyIds: readonly string[],
+  ) {}
+
+  static async start(name: string, settings: SuiteSettings, options: ChaosPipelineOptions = {}): Promise<ChaosPipeline> {
+    const pipeline = await startPipeline({
+      kinesisBackend: settings.kinesisBackend,
+      services: { tenantManager: true, churnApi: { args: ['--api-key', settings.secrets.apiKey] } },
+      runnerEnv: { PREDICT_CHURN_API_KEY: settings.secrets.apiKey, ...options.runnerEnv },
+      logger: settings.logs.logger(`${name}/local-stack`),
+    });
+    return new ChaosPipeline(name, pipeline, settings, companyIdsUpTo(options.companies ?? DEFAULT_COMPANIES));
+  }
+
+  get endpoints(): RunningPipeline['endpoints'] {
+    return this.pipeline.endpoints;
+  }
+
+  get probe(): RunningPipeline['probe'] {
+    return this.pipeline.probe;
+  }
+
+  /** Registers records put by other means than {@link send} (hand-made corpora). */
+  accepted(records: readonly AccountableRecord[]): void {
+    this.records.push(...records);
+  }
+
+  /** Sends generated events (unique run id per call) and registers each accepted batch. */
+  send(options: ChaosSendOptions): Promise<SendSummary> {
+    this.sends += 1;
+    return sendJobEvents(
+      {
+        ...options,
+        companyIds: options.companyIds ?? this.companyIds,
+        streamName: this.endpoints.streams.jobs,
+        runId: `${this.name.slice(0, 20)}-${this.sends}`,
+        seed: this.settings.seed + this.sends,
+      },
+      { kinesis: this.probe.kinesis, onRecordsAccepted: (records) => this.accepted(records) },
+    );
+  }
+
+  /** PID of the node process that runs the processor (the tsx CLI's child), if it runs. */
+  runnerPid(): number | undefined {
+    const tsxPid = this.pipeline.runner.child.pid;
+    return tsxPid === undefined ? undefined : childPids(tsxPid)[0];
+  }
+
+  /** True while the current runner process has not exited. */
+  runnerAlive(): boolean {
+    const { child } = this.pipeline.runner;
+    return child.exitCode === null && child.signalCode === null;
+  }
+
+  /** SIGKILLs the processor process (no drain, no cleanup) and waits until the runner has exited. */
+  async killRunner(): Promise<void> {
+    const pid = this.runnerPid();
+    if (pid !== undefined) process.kill(pid, 'SIGKILL');
+    await settlesWithin(this.pipeline.runner.exited, KILL_WAIT_MS);
+    // tsx relays the SIGKILL of its child as exit code 137; if it lingers, end it too.
+    if (this.runnerAlive()) this.pipeline.runner.child.kill('SIGKILL');
+    await this.pipeline.runner.exited;
+  }
+
+  /** Waits up to `timeoutMs` for the current runner to exit by itself (a crash hook). */
+  async waitForRunnerExit(timeoutMs: number): Promise<boolean> {
+    return settlesWithin(this.pipeline.runner.exited, timeoutMs);
+  }
+
+  /** Stops the current runner (SIGTERM drain, unless it has exited) and starts a new one with `env`. */
+  async restartRunner(env: Readonly<Record<string, string>> = {}): Promise<RunnerExit> {
+    const previous = this.pipeline.runner;
+    const exit = await this.pipeline.restartRunner(env);
+    this.settings.logs.add(`${this.name}/runner#${this.runnerCount}`, previous.output());
+    this.runnerCount += 1;
+    this.runnerExits.push(exit);
+    return exit;
+  }
+
+  /** Output of the current runner so far. */
+  runnerOutput(): string {
+    return this.pipeline.runner.output();
+  }
+
+  /**
+   * Waits until every record is processed, reads S3, the dead letters, the output stream and the
+   * counters of every company concerned, and accounts for every record; then stops the pipeline.
+   */
+  async finish(options: FinishOptions = {}): Promise<PipelineOutcome> {
+    if (options.drain !== false) await waitUntilDrained(this.probe, { timeoutMs: options.drainTimeoutMs ?? 180_000, streams: [this.endpoints.streams.jobs] });
+    const records = options.records ?? this.records;
+    const [enriched, deadLetters, onStream] = [await this.probe.enrichedInS3(), await this.probe.deadLetters(), await this.probe.enrichedOnStream()];
+    const counted = new Map<string, number>();
+    for (const companyID of accountedCompanies(records)) {
+      const state = await this.probe.companyState(companyID);
+      if (state !== undefined) counted.set(companyID, countedJobs(state));
+    }
+    const accounting = accountForRecords({
+      records,
+      enriched,
+      deadLetters,
+      onStream,
+      countedJobs: counted,
+      ...(options.toleratedFailures === undefined ? {} : { toleratedFailures: options.toleratedFailures }),
+    });
+    const stats = collectRunStats({ observations: observationsFromProcessedAt(enriched), deadLetters, latencyBasis: 'processedAt' });
+    return { accounting, stats, deadLetters, lastRunner: await this.stop() };
+  }
+
+  /** Stops the runner (drain) and the stack, and captures the runner's output. Idempotent. */
+  stop(): Promise<RunnerExit> {
+    this.stopped ??= (async () => {
+      const runner = this.pipeline.runner;
+      try {
+        return (await this.pipeline.stop()).runner;
+      } finally {
+        this.settings.logs.add(`${this.name}/runner#${this.runnerCount}`, runner.output());
+      }
+    })();
+    return this.stopped;
+  }
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** True if `promise` settles within `ms` (its timer is cleared either way). */
+export async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([promise.then(() => true), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
