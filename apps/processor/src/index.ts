@@ -30,6 +30,7 @@ export type { ChurnApiTarget } from './adapters/churn-api-scorer';
 export { InMemoryMetrics } from './adapters/in-memory-metrics';
 export { createAwsClients, createBatchProcessor } from './composition';
 export type { AwsClients, RuntimeServices } from './composition';
+export { localPropertyGroups } from './local-config';
 export {
   InMemoryCompanyStateStore,
   InMemoryLaneStore,

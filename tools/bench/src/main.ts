@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { CommanderError } from 'commander';
+import { REPO_ROOT } from '@tenant-analytics/local-stack';
 import { parseBenchOptions, type BenchOptions } from './bench-options';
 import { readCpuProfile, summarizeCpuProfile, type HotSpot } from './cpu-profile';
 import { readMachineInfo } from './machine';
@@ -43,7 +44,7 @@ function printProfile(file: string): void {
 function printScenarioProfiles(result: ScenarioResult): void {
   for (const [design, report] of Object.entries(result.profiles ?? {})) {
     console.log(`\nScenario ${result.id}, ${design}, CPU profile of the measured part:`);
-    printProfile(report.file);
+    printProfile(path.resolve(REPO_ROOT, report.file));
   }
 }
 

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { REPO_ROOT } from '@tenant-analytics/local-stack';
 import { readCpuProfile } from './cpu-profile';
 import { designFigures, measure, profileRun } from './measure';
 
@@ -50,8 +51,8 @@ describe('profileRun', () => {
       const report = await profileRun(dir, 'unit', async () => JSON.stringify(Array.from({ length: 10_000 }, (_, i) => ({ i }))));
 
       // Assess
-      expect(report.file).toBe(path.join(dir, 'unit.cpuprofile'));
-      expect(readCpuProfile(report.file).nodes.length).toBeGreaterThan(0);
+      expect(path.resolve(REPO_ROOT, report.file)).toBe(path.join(dir, 'unit.cpuprofile'));
+      expect(readCpuProfile(path.resolve(REPO_ROOT, report.file)).nodes.length).toBeGreaterThan(0);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

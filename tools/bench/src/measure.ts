@@ -1,5 +1,6 @@
 import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { REPO_ROOT } from '@tenant-analytics/local-stack';
 import { readCpuProfile, summarizeCpuProfile, withCpuProfile, type HotSpot } from './cpu-profile';
 import { microsPerEvent, ratePerSecond, summarize, type Summary } from './statistics';
 
@@ -48,6 +49,7 @@ export function designFigures(rounds: readonly Measurement[]): DesignFigures {
 
 /** Hot spots of a profiled run, and where its profile file is. */
 export interface ProfileReport {
+  /** Relative to the repository root (result files travel). */
   readonly file: string;
   readonly functions: readonly HotSpot[];
   readonly files: readonly HotSpot[];
@@ -61,7 +63,7 @@ export async function profileRun(dir: string, name: string, task: () => Promise<
   const file = path.join(dir, `${name}.cpuprofile`);
   writeFileSync(file, JSON.stringify(profile));
   const summary = summarizeCpuProfile(profile, { top: 12 });
-  return { file, functions: summary.functions, files: summary.files, stages: summary.stages };
+  return { file: path.relative(REPO_ROOT, file), functions: summary.functions, files: summary.files, stages: summary.stages };
 }
 
 /**
@@ -78,5 +80,5 @@ export function largestProfileIn(dir: string): ProfileReport | undefined {
   const largest = files.map((name) => path.join(dir, name)).sort((a, b) => statSync(b).size - statSync(a).size)[0];
   if (largest === undefined) return undefined;
   const summary = summarizeCpuProfile(readCpuProfile(largest), { top: 12 });
-  return { file: largest, functions: summary.functions, files: summary.files, stages: summary.stages };
+  return { file: path.relative(REPO_ROOT, largest), functions: summary.functions, files: summary.files, stages: summary.stages };
 }

@@ -29,6 +29,7 @@ export interface OurDesignSettings {
 /** Our processor over in-memory adapters, with handles on what it wrote. */
 export interface OurDesign {
   readonly processor: BatchProcessor;
+  readonly stateStore: InMemoryCompanyStateStore;
   readonly directory: InMemoryTenantDirectory;
   readonly objects: InMemoryObjectSink;
   readonly stream: InMemoryStreamSink;
@@ -52,8 +53,9 @@ export function buildOurDesign(options: {
   const stream = new InMemoryStreamSink();
   const metrics = new InMemoryMetrics();
   const logger = new MemoryLogger();
+  const stateStore = new InMemoryCompanyStateStore();
   const processor = new BatchProcessor(TEST_SETTINGS, {
-    stateStore: new InMemoryCompanyStateStore(),
+    stateStore,
     laneStore: new InMemoryLaneStore(),
     tenantProfiles: new TenantProfiles(directory, { ...TEST_LOOKUP, concurrency: 10, cacheMaxEntries: 10_000, cacheTtlMs: 300_000 }, metrics, logger),
     scoring: new ChurnScoringService(
@@ -77,7 +79,17 @@ export function buildOurDesign(options: {
     logger,
     metrics,
   });
-  return { processor, directory, objects, stream, metrics };
+  return { processor, stateStore, directory, objects, stream, metrics };
+}
+
+/**
+ * The mean number of producer event ids a company remembers for dedupe (bounded per company by
+ * config, 1,000 by default): the state grows with it, and so does the cost of a commit.
+ */
+export function meanRememberedEventIds(stateStore: InMemoryCompanyStateStore): number {
+  let total = 0;
+  for (const state of stateStore.items.values()) total += Object.keys(state.recentEventIds).length;
+  return stateStore.items.size === 0 ? 0 : total / stateStore.items.size;
 }
 
 /** What processing a set of shard batches produced. */

@@ -75,14 +75,7 @@ export class SeedDesignPipeline {
       const [verdict] = await this.deps.scorer.score([company]);
       if (verdict === undefined) return undefined;
       return {
-        companyID: company.companyID,
-        industry: company.industry,
-        revenu: company.revenu,
-        employees: company.employees,
-        job30: company.job30,
-        job90: company.job90,
-        monthlyFee: company.monthlyFee,
-        totalFee: company.totalFee,
+        ...company,
         riskOfChurn: verdict.churn,
         churnProbability: verdict.probability,
         eventID: event.eventID ?? `${record.stream}/${record.shardId}/${record.sequenceNumber}`,

@@ -5,6 +5,7 @@ import { companyIdsUpTo } from '@tenant-analytics/job-producer';
 import { clientConfig, DEFAULT_SHARDS, type KinesisBackend } from '@tenant-analytics/local-stack';
 import { startPipeline, type RunningPipeline } from '@tenant-analytics/pipeline-harness';
 import { atLeast, atMost, type TargetVerdict } from '../bounds';
+import { diagnoseProcessor, type ProcessorDiagnosis } from '../e2e/processor-diagnosis';
 import { StepRunner, type DrainSettings, type SearchOutcome, type StepResult } from '../e2e/step-runner';
 import { StreamTap } from '../e2e/stream-tap';
 import { readLoadAverage } from '../machine';
@@ -30,6 +31,8 @@ export interface EndToEndOptions {
   readonly maxSteps: number;
   /** Whether to run the seed's configuration too (a second search). */
   readonly includeSeed: boolean;
+  /** Batches of the in-process diagnosis of one lane (0 = none). */
+  readonly diagnosisBatches: number;
 }
 
 /** Full and quick sizes; kinesalite by default (kinesis-local takes ~800 records/s, see TOOLCHAIN.md). */
@@ -46,6 +49,7 @@ export function endToEndOptions(quick: boolean, backends: readonly KinesisBacken
     refinements: quick ? 0 : 2,
     maxSteps: quick ? 2 : 10,
     includeSeed: !quick,
+    diagnosisBatches: quick ? 2 : 8,
   };
 }
 
@@ -64,6 +68,8 @@ interface BackendRun {
   readonly passThrough: DesignRun;
   readonly ours: DesignRun;
   readonly seed?: DesignRun;
+  /** One lane of our processor run in this process against the stack, every step timed. */
+  readonly diagnosis?: ProcessorDiagnosis;
   /** CPU profiles of the processor (whole run of each configuration), with `--profile`. */
   readonly profiles: Readonly<Record<string, ProfileReport>>;
 }
@@ -85,6 +91,21 @@ function cpuText(cores: Readonly<Record<string, number>>): string {
     .sort((a, b) => b[1] - a[1])
     .map(([name, value]) => `${name} ${value.toFixed(2)}`)
     .join(', ');
+}
+
+/** Where one batch of ours spent its time, in words. */
+function diagnosisText(diagnosis: ProcessorDiagnosis): string {
+  const { stepsMs, calls, scoring } = diagnosis;
+  const ms = (value: number) => `${formatInteger(value)} ms`;
+  const busiest = Object.entries(calls)
+    .sort((a, b) => b[1].msPerBatch - a[1].msPerBatch)
+    .slice(0, 5)
+    .map(([command, call]) => `${command} ×${formatInteger(call.perBatch)} (${ms(call.msPerBatch)} summed)`);
+  return (
+    `one lane of ours in process, batch of ${formatInteger(diagnosis.recordsPerBatch)} (median of ${diagnosis.batches}): ${ms(diagnosis.batchMs)} → ${formatInteger(diagnosis.laneEventsPerSecond)} events/s per lane; ` +
+    `compute ${ms(stepsMs.compute)} (churn ${formatInteger(scoring.callsPerBatch)} calls of ${formatInteger(scoring.callMs)} ms), write-ahead ${ms(stepsMs.writeAhead)}, commit ${ms(stepsMs.commit)}, publish ${ms(stepsMs.publish)}, complete ${ms(stepsMs.complete)}; ` +
+    `CPU ${ms(diagnosis.cpuMsPerBatch)} per batch; calls per batch: ${busiest.join(', ')}`
+  );
 }
 
 /** CPU use at the highest sustained and the lowest failed step of a search: where the time went when it saturated. */
@@ -147,6 +168,7 @@ export async function runEndToEndScenario(options: EndToEndOptions, context: Sce
       notes.push(`[${run.backend}] ${name} steps (events/s): ${steps.join(', ')}${design.search.aborted === undefined ? '' : `; stopped: ${design.search.aborted}`}`);
       notes.push(`[${run.backend}] ${name} CPU cores used while sending (2 = both cores of this machine busy): ${saturationText(design.search)}`);
     }
+    if (run.diagnosis !== undefined) notes.push(`[${run.backend}] ${diagnosisText(run.diagnosis)}`);
     for (const [configuration, report] of Object.entries(run.profiles)) {
       notes.push(`[${run.backend}] processor (${configuration}) top self time: ${report.functions.slice(0, 6).map((spot) => `${spot.name} ${formatPercent(spot.share)}`).join('; ')} (${report.file})`);
     }
@@ -232,6 +254,11 @@ async function runOnBackend(backend: KinesisBackend, options: EndToEndOptions, c
     log(`ours: warm-up, ${options.warmupEvents} events at ${options.warmupRate}/s`);
     await oursRunner.step(options.warmupRate, options.warmupEvents / options.warmupRate, { timeoutMs: 180_000, stallMs: 30_000 }, processorAlive);
     const ours = await runDesign(oursRunner, options.startRates.ours, processorAlive);
+    let diagnosis: ProcessorDiagnosis | undefined;
+    if (options.diagnosisBatches > 0) {
+      log(`ours: timing ${options.diagnosisBatches} batches of 1,000 records in this process, one lane`);
+      diagnosis = await diagnoseProcessor(pipeline.endpoints, { batches: options.diagnosisBatches, recordsPerBatch: 1_000, companies: options.companies });
+    }
 
     let seed: DesignRun | undefined;
     if (options.includeSeed) {
@@ -241,7 +268,7 @@ async function runOnBackend(backend: KinesisBackend, options: EndToEndOptions, c
       taps.push(await StreamTap.start(tapClient, pipeline.endpoints.streams.enriched, seedRunner.handler));
       seed = await runDesign(seedRunner, options.startRates.seed, processorAlive);
     }
-    run = { backend, passThrough, ours, ...(seed === undefined ? {} : { seed }) };
+    run = { backend, passThrough, ours, ...(seed === undefined ? {} : { seed }), ...(diagnosis === undefined ? {} : { diagnosis }) };
   } finally {
     await Promise.all(taps.map((tap) => tap.stop()));
     producer.destroy();

@@ -89,26 +89,35 @@ async function measureEnrichment(options: EnrichmentOptions, context: ScenarioCo
   const endpoint = `${mock.url}/prod/assessChurn`;
   const ourScorer = new CapacityGatedScorer(new ChurnApiScorer({ mode: 'apigateway', endpoint, maxBatchSize: options.scoringBatchSize }, signedFetch), options.capacity);
   const seedScorer = new CapacityGatedScorer(new ChurnApiScorer({ mode: 'apigateway', endpoint, maxBatchSize: 1 }, signedFetch), options.capacity);
-  const ours = buildOurDesign({ companies, scorer: ourScorer, settings: { scoringBatchSize: options.scoringBatchSize, capacity: options.capacity }, clock });
+  // Our design's cost grows with its state (event ids remembered per company): the run at latency
+  // and the run without get a design each, fed the same events, so that both see the same state.
+  const buildOurs = () => ({
+    design: buildOurDesign({ companies, scorer: ourScorer, settings: { scoringBatchSize: options.scoringBatchSize, capacity: options.capacity }, clock }),
+    workload: new JobWorkload({ companies: options.companies, shards: options.lanes, recordsPerBatch: options.recordsPerBatch, seed: 11 }),
+  });
+  const oursAtLatency = buildOurs();
+  const oursNoLatency = buildOurs();
   const seedSinks = { objects: new InMemoryObjectSink(), stream: new InMemoryStreamSink() };
   const seed = new SeedDesignPipeline(
     { capacity: options.capacity, limits: DEFAULT_JOB_EVENT_LIMITS, sink: { bucket: 'bucket', prefix: 'seed' } },
     { directory: new InMemoryTenantDirectory(new Map(companies.map((company) => [company.companyID, company]))), scorer: seedScorer, ...seedSinks, clock },
   );
-  const workload = new JobWorkload({ companies: options.companies, shards: options.lanes, recordsPerBatch: options.recordsPerBatch, seed: 11 });
+  const seedWorkload = new JobWorkload({ companies: options.companies, shards: options.lanes, recordsPerBatch: options.recordsPerBatch, seed: 12 });
   const clearSinks = () => {
-    ours.objects.objects.clear();
-    ours.stream.records.length = 0;
+    for (const { design } of [oursAtLatency, oursNoLatency]) {
+      design.objects.objects.clear();
+      design.stream.records.length = 0;
+    }
     seedSinks.objects.objects.clear();
     seedSinks.stream.records.length = 0;
   };
 
   /** Runs one design once and adds the round and its scorer's figures to `phase`. */
-  const runPhase = async (phase: Phase, scorer: CapacityGatedScorer, events: number, task: (batches: ReturnType<JobWorkload['batches']>) => Promise<number>) => {
-    const batches = workload.batches(events);
+  const runPhase = async (phase: Phase, scorer: CapacityGatedScorer, task: () => Promise<{ events: number; run: () => Promise<number> }>) => {
+    const { events, run } = await task();
     const before = { calls: scorer.calls, companies: scorer.companies, totalCallMs: scorer.totalCallMs };
     scorer.maxInFlight = 0;
-    phase.rounds.push(await measure(events, () => task(batches)));
+    phase.rounds.push(await measure(events, run));
     const calls = scorer.calls - before.calls;
     phase.calls += calls;
     phase.companies += scorer.companies - before.companies;
@@ -116,22 +125,30 @@ async function measureEnrichment(options: EnrichmentOptions, context: ScenarioCo
     phase.maxInFlight = Math.max(phase.maxInFlight, scorer.maxInFlight);
     clearSinks();
   };
-  const runOurs = (phase: Phase, events: number) =>
-    runPhase(phase, ourScorer, events, async (batches) => (await processLanes(ours.processor, workload.streamName, batches, options.lanes)).enriched);
-  const runSeed = (phase: Phase, events: number) => runPhase(phase, seedScorer, events, async (batches) => (await seed.run(batches.flatMap((batch) => batch.records))).enriched);
+  const runOurs = (phase: Phase, ours: ReturnType<typeof buildOurs>, events: number) =>
+    runPhase(phase, ourScorer, async () => {
+      const batches = ours.workload.batches(events);
+      return { events, run: async () => (await processLanes(ours.design.processor, ours.workload.streamName, batches, options.lanes)).enriched };
+    });
+  const runSeed = (phase: Phase, events: number) =>
+    runPhase(phase, seedScorer, async () => {
+      const records = seedWorkload.batches(events).flatMap((batch) => batch.records);
+      return { events, run: async () => (await seed.run(records)).enriched };
+    });
 
   context.log(`scenario 2: churn mock at ${mock.url}; warm-up with ${formatInteger(options.warmupEvents)} events`);
   await mock.setFaults({});
-  await runOurs(newPhase(), options.warmupEvents);
+  await runOurs(newPhase(), oursAtLatency, options.warmupEvents);
+  await runOurs(newPhase(), oursNoLatency, options.warmupEvents);
   await runSeed(newPhase(), Math.min(options.warmupEvents, options.seedEventsPerRound));
 
   const phases = { seedAtLatency: newPhase(), oursAtLatency: newPhase(), oursCpu: newPhase(), seedCpu: newPhase() };
   for (let round = 1; round <= options.rounds; round++) {
     await mock.setFaults({ latencyMs: options.latencyMs });
     await runSeed(phases.seedAtLatency, options.seedEventsPerRound);
-    await runOurs(phases.oursAtLatency, options.oursEventsPerRound);
+    await runOurs(phases.oursAtLatency, oursAtLatency, options.oursEventsPerRound);
     await mock.setFaults({});
-    await runOurs(phases.oursCpu, options.oursEventsPerRound);
+    await runOurs(phases.oursCpu, oursNoLatency, options.oursEventsPerRound);
     await runSeed(phases.seedCpu, options.seedEventsPerRound);
     context.log(
       `scenario 2: round ${round}/${options.rounds}: at ${options.latencyMs} ms seed ${formatInteger(medianRate(phases.seedAtLatency))}/s, ours ${formatInteger(medianRate(phases.oursAtLatency))}/s; no latency ours ${formatInteger(medianRate(phases.oursCpu))}/s`,
@@ -141,8 +158,8 @@ async function measureEnrichment(options: EnrichmentOptions, context: ScenarioCo
   const profiles: Record<string, ProfileReport> = {};
   if (context.profileDir !== undefined) {
     await mock.setFaults({ latencyMs: options.latencyMs });
-    const batches = workload.batches(options.oursEventsPerRound);
-    profiles['ours'] = await profileRun(context.profileDir, 'scenario-2-ours', () => processLanes(ours.processor, workload.streamName, batches, options.lanes));
+    const batches = oursAtLatency.workload.batches(options.oursEventsPerRound);
+    profiles['ours'] = await profileRun(context.profileDir, 'scenario-2-ours', () => processLanes(oursAtLatency.design.processor, oursAtLatency.workload.streamName, batches, options.lanes));
     clearSinks();
   }
 
@@ -153,7 +170,7 @@ async function measureEnrichment(options: EnrichmentOptions, context: ScenarioCo
   const ours20 = boundAttainment(ourRate, ourLittle, medianRate(phases.oursCpu));
   const seed20 = boundAttainment(seedRate, seedBound, medianRate(phases.seedCpu));
   const speedup = ratio(ourRate, seedRate);
-  const dedupedCompanies = ours.metrics.counter(METRIC.scoringDedupedCompanies);
+  const dedupedCompanies = oursAtLatency.design.metrics.counter(METRIC.scoringDedupedCompanies);
 
   const row = (name: string, latency: string, phase: Phase, attainment: ReturnType<typeof boundAttainment> | undefined, versusSeed: number | undefined) => [
     name,
@@ -202,7 +219,7 @@ async function measureEnrichment(options: EnrichmentOptions, context: ScenarioCo
     ],
     notes: [
       `Little's bound = capacity × companies per call / latency, with the configured batch size (${options.scoringBatchSize}) and the injected latency; actual calls carried ${formatDecimal(phases.oursAtLatency.companies / Math.max(1, phases.oursAtLatency.calls), 1)} companies (a lane's batch splits into calls per ${options.recordsPerBatch} records, after dedupe: ${formatInteger(dedupedCompanies)} companies deduped in all).`,
-      'CPU bound = the same design with no injected latency, on this machine, churn mock included (it shares the CPUs).',
+      'CPU bound = the same design with no injected latency, on this machine, churn mock included (it shares the CPUs); run on a second instance of our design fed the same events, so both carry the same state.',
       ...(profiles['ours'] === undefined ? [] : [`ours at ${options.latencyMs} ms, top self time: ${profiles['ours'].functions.slice(0, 5).map((spot) => `${spot.name} ${formatPercent(spot.share)}`).join('; ')}`]),
     ],
     metrics: { phases, seedBound, ourLittle, ours: ours20, seed: seed20, speedup, dedupedCompanies },
