@@ -3,6 +3,9 @@ import { pino } from 'pino';
 import { parseDemoArgs, type DemoOptions } from './demo-options';
 import { runDemo } from './run-demo';
 
+/** Signals closer together than this are one Ctrl-C. */
+const SAME_SIGNAL_WINDOW_MS = 1_000;
+
 /**
  * `npm start [-- flags]`: the whole pipeline on the local stack (see tools/demo/README.md).
  * Ctrl-C stops everything it started (a second Ctrl-C exits at once; the stack's exit hook still
@@ -17,11 +20,15 @@ async function main(): Promise<number> {
     throw error;
   }
   const controller = new AbortController();
+  let firstSignalAtMs = 0;
   const onSignal = (signal: NodeJS.Signals): void => {
+    // Ctrl-C reaches this process twice: from the terminal (whole process group) and relayed by tsx's wrapper.
+    if (controller.signal.aborted && Date.now() - firstSignalAtMs < SAME_SIGNAL_WINDOW_MS) return;
     if (controller.signal.aborted) {
       process.stderr.write(`second ${signal}: exiting without waiting for the stop\n`);
       process.exit(130);
     }
+    firstSignalAtMs = Date.now();
     controller.abort(signal);
   };
   process.on('SIGINT', onSignal);

@@ -262,7 +262,10 @@ export async function runDemo(options: DemoOptions, io: DemoIo): Promise<DemoOut
   } finally {
     if (pipeline !== undefined) {
       const { runner } = await pipeline.stop();
-      if (!runner.clean && !options.keepRunning && outcome.exitCode === 0) outcome = { ...outcome, exitCode: EXIT_FAILED };
+      if (!runner.clean) {
+        io.out(`The processor did not exit cleanly (code ${runner.code ?? 'none'}, signal ${runner.signal ?? 'none'}). Its last output:\n${runner.outputTail}\n`);
+        if (outcome.exitCode === 0) outcome = { ...outcome, exitCode: EXIT_FAILED };
+      }
       io.out('Stopped the processor and the local stack.\n');
     }
   }

@@ -20,6 +20,8 @@ import { LocalPipelineProbe, spawnLocalRunner } from './local-pipeline';
 
 /** What the local runner logs once it polls every shard. */
 export const RUNNER_READY_MESSAGE = 'processor running';
+/** What the local runner logs when its drain has finished, just before it exits 0. */
+export const RUNNER_STOPPED_MESSAGE = 'processor stopped';
 
 /** Every port 0: each child takes a free port, so runs never collide. */
 const FREE_PORTS: Readonly<Record<PortName, number>> = { kinesis: 0, s3: 0, dynamodb: 0, tenantManager: 0, churnApi: 0 };
@@ -52,7 +54,7 @@ export const runnerMetricsSchema = z.object({
 });
 export type RunnerMetrics = z.infer<typeof runnerMetricsSchema>;
 
-const METRICS_MESSAGES = new Set(['metrics', 'processor stopped']);
+const METRICS_MESSAGES = new Set(['metrics', RUNNER_STOPPED_MESSAGE]);
 const logLineSchema = z.looseObject({ msg: z.string() });
 
 /**
@@ -136,7 +138,12 @@ export type LocalRunnerProcess = ReturnType<typeof spawnLocalRunner>;
 export interface RunnerExit {
   readonly code: number | null;
   readonly signal: NodeJS.Signals | null;
-  /** True when it exited with code 0 (a complete drain). */
+  /** It logged "processor stopped": every in-flight batch finished before it exited. */
+  readonly drained: boolean;
+  /**
+   * Exited with code 0, or drained and then exited otherwise: on Ctrl-C in a terminal both the
+   * processor and tsx's wrapper get SIGINT, and the wrapper then exits 130 after a complete drain.
+   */
   readonly clean: boolean;
   readonly metrics: RunnerMetrics | undefined;
   /** Its last output lines, for error messages. */
@@ -159,7 +166,7 @@ export interface RunningPipeline {
   readonly runnerPid: number | undefined;
   /** Sends a signal to the processor itself (default SIGKILL, for crash tests) and awaits its exit. */
   killRunner(signal?: NodeJS.Signals): Promise<RunnerExit>;
-  /** SIGTERM the runner (SIGKILL after the stop timeout), await its exit. Returns at once if it had exited. */
+  /** SIGTERM the processor (SIGKILL after the stop timeout), await its exit. Returns at once if it had exited. */
   stopRunner(): Promise<RunnerExit>;
   /** Stops the current runner (if it still runs) and starts a new one with extra env, awaiting its readiness. */
   restartRunner(env?: Readonly<Record<string, string>>): Promise<RunnerExit>;
@@ -255,19 +262,6 @@ class Pipeline implements RunningPipeline {
     return runnerPidOf(this.current.output());
   }
 
-  async killRunner(signal: NodeJS.Signals = 'SIGKILL'): Promise<RunnerExit> {
-    const runner = this.current;
-    const pid = runnerPidOf(runner.output());
-    if (!hasExited(runner)) {
-      // The wrapper exits once it has reaped the processor; signalling both at once could leave a zombie behind.
-      if (pid === undefined) runner.child.kill(signal);
-      else process.kill(pid, signal);
-      const fallback = setTimeout(() => killProcessTree(runner, 'SIGKILL'), this.settings.stopTimeoutMs);
-      await runner.exited;
-      clearTimeout(fallback);
-    }
-    return this.stopRunner();
-  }
 
   get endpoints(): LocalEndpoints {
     return this.stack.endpoints;
@@ -278,16 +272,32 @@ class Pipeline implements RunningPipeline {
   }
 
   async stopRunner(): Promise<RunnerExit> {
+    return this.signalRunner('SIGTERM');
+  }
+
+  killRunner(signal: NodeJS.Signals = 'SIGKILL'): Promise<RunnerExit> {
+    return this.signalRunner(signal);
+  }
+
+  /**
+   * Signals the processor itself, not tsx's wrapper: the wrapper relays a signal only if the child
+   * reports it within 30 ms, else SIGKILLs it — which a processor busy with a batch on a loaded
+   * machine misses, losing its drain. The wrapper exits with the processor's code.
+   */
+  private async signalRunner(signal: NodeJS.Signals): Promise<RunnerExit> {
     const runner = this.current;
     if (!hasExited(runner)) {
-      runner.child.kill('SIGTERM');
+      const pid = runnerPidOf(runner.output());
+      if (pid === undefined) runner.child.kill(signal);
+      else process.kill(pid, signal);
       const killer = setTimeout(() => killProcessTree(runner, 'SIGKILL'), this.settings.stopTimeoutMs);
       await runner.exited;
       clearTimeout(killer);
     }
-    const { code, signal } = await runner.exited;
-    const exit: RunnerExit = { code, signal, clean: code === 0, metrics: lastRunnerMetrics(runner.output()), outputTail: outputTail(runner.output()) };
-    if (!exit.clean) this.settings.logger.warn({ code, signal, outputTail: exit.outputTail }, 'the processor did not exit cleanly');
+    const { code, signal: exitSignal } = await runner.exited;
+    const drained = runner.output().includes(`"msg":"${RUNNER_STOPPED_MESSAGE}"`);
+    const exit: RunnerExit = { code, signal: exitSignal, drained, clean: code === 0 || drained, metrics: lastRunnerMetrics(runner.output()), outputTail: outputTail(runner.output()) };
+    if (!exit.clean) this.settings.logger.warn({ code, signal: exitSignal }, 'the processor did not exit cleanly');
     return exit;
   }
 

@@ -33,7 +33,7 @@ describe('startPipeline', () => {
     expect(stats.deadLettersByReason).toEqual({ 'malformed-json': 1 });
     expect(stats.latencyMs?.count).toBe(2);
     expect(stats.latencyMs?.p99).toBeGreaterThan(0);
-    expect(runner.clean).toBe(true);
+    expect(runner).toMatchObject({ code: 0, clean: true, drained: true });
     expect(counterOf(runner.metrics, 'DuplicatesSkipped')).toBe(1);
     expect(counterOf(runner.metrics, 'Enriched')).toBe(2);
     expect(existsSync(endpointsFile)).toBe(false);
@@ -53,7 +53,7 @@ describe('startPipeline', () => {
     await waitUntilDrained(probe, { timeoutMs: 60_000, expected: { enriched: 1 } });
 
     // Assess
-    expect(killed.clean).toBe(false);
+    expect(killed).toMatchObject({ clean: false, drained: false });
     expect(previous).toEqual(killed);
     expect(firstPid).toBeDefined();
     expect(() => process.kill(firstPid ?? 0, 0)).toThrow(); // the processor itself is gone, not only tsx's wrapper
