@@ -6,6 +6,7 @@ describe('niceTicks', () => {
     expect(niceTicks(9_311)).toEqual([0, 2_000, 4_000, 6_000, 8_000, 10_000]);
     expect(niceTicks(7, 8)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
     expect(niceTicks(0)).toEqual([0, 1]);
+    expect(niceTicks(3, 8, 1)).toEqual([0, 1, 2, 3]);
   });
 });
 

@@ -3,10 +3,10 @@ export function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 
-/** Round tick values from 0 to at least `max` (1, 2 or 5 times a power of ten apart). */
-export function niceTicks(max: number, count = 5): number[] {
+/** Round tick values from 0 to at least `max` (1, 2 or 5 times a power of ten apart, at least `minStep`). */
+export function niceTicks(max: number, count = 5, minStep = 0): number[] {
   if (!(max > 0)) return [0, 1];
-  const raw = max / count;
+  const raw = Math.max(max / count, minStep);
   const power = 10 ** Math.floor(Math.log10(raw));
   const step = ([1, 2, 5, 10].find((factor) => factor * power >= raw) ?? 10) * power;
   const ticks: number[] = [];
@@ -38,7 +38,7 @@ const compact = (value: number): string => (value >= 10_000 ? `${Number((value /
  */
 export function lineChart(options: { readonly title: string; readonly xLabel: string; readonly yLabel: string; readonly series: readonly ChartSeries[] }): string {
   const all = options.series.flatMap(({ points }) => points);
-  const xTicks = niceTicks(Math.max(1, ...all.map(([x]) => x)), 8);
+  const xTicks = niceTicks(Math.max(1, ...all.map(([x]) => x)), 8, 1); // whole seconds
   const yTicks = niceTicks(Math.max(0, ...all.map(([, y]) => y)));
   const xMax = xTicks[xTicks.length - 1] ?? 1;
   const yMax = yTicks[yTicks.length - 1] ?? 1;
