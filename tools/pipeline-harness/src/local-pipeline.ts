@@ -117,10 +117,14 @@ export async function eventually<T>(check: () => Promise<T | undefined>, timeout
   }
 }
 
-/** The local runner as a separate process (`tsx src/local-runner.ts`), as `nx serve processor` runs it. */
+/**
+ * The local runner as a separate process, as `nx serve processor` runs it: `node --import tsx`, so
+ * the child is the processor itself (the tsx CLI would put a wrapper in front that relays signals
+ * and SIGKILLs a child slow to acknowledge one, cutting a drain short).
+ */
 export function spawnLocalRunner(endpointsFile: string, env: Record<string, string> = {}, extraArgs: readonly string[] = []): { child: ChildProcess; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>; output: () => string } {
   let output = '';
-  const child = spawn(process.execPath, [path.join(REPO_ROOT, 'node_modules/tsx/dist/cli.mjs'), path.join(REPO_ROOT, 'apps/processor/src/local-runner.ts'), '--endpoints-file', endpointsFile, ...extraArgs], {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'apps/processor/src/local-runner.ts'), '--endpoints-file', endpointsFile, ...extraArgs], {
     cwd: REPO_ROOT,
     env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', LOG_LEVEL: 'info', RUNNER_POLL_INTERVAL_MS: '100', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
