@@ -1,4 +1,4 @@
-import { atLeast, atMost, boundAttainment, littlesLawBound } from './bounds';
+import { atLeast, atMost, boundAttainment, cpuBound, littlesLawBound } from './bounds';
 
 describe('littlesLawBound', () => {
   it('gives the seed design 1,000 events/s at 20 in flight and 20 ms', () => {
@@ -11,6 +11,17 @@ describe('littlesLawBound', () => {
 
   it('rejects a zero latency', () => {
     expect(() => littlesLawBound({ capacity: 20, batchSize: 1, latencyMs: 0 })).toThrow(RangeError);
+  });
+});
+
+describe('cpuBound', () => {
+  it('is the rate that keeps one core busy', () => {
+    expect(cpuBound(125)).toBe(8_000);
+    expect(cpuBound(125, 2)).toBe(16_000);
+  });
+
+  it('rejects a zero cost', () => {
+    expect(() => cpuBound(0)).toThrow(RangeError);
   });
 });
 

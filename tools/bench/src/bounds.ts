@@ -13,6 +13,17 @@ export function littlesLawBound(settings: { readonly capacity: number; readonly 
   return (capacity * batchSize * 1_000) / latencyMs;
 }
 
+/**
+ * The rate at which a design saturates `cores` cores: `cores × 10⁶ / CPU µs per event`. Our
+ * process runs its JavaScript on one thread, so its bound is one core's worth.
+ *
+ * @throws RangeError when the CPU cost is not positive
+ */
+export function cpuBound(cpuMicrosPerEvent: number, cores = 1): number {
+  if (!(cpuMicrosPerEvent > 0)) throw new RangeError(`CPU µs per event must be positive, got ${cpuMicrosPerEvent}`);
+  return (cores * 1e6) / cpuMicrosPerEvent;
+}
+
 /** Which bound limits a design, and how close a measured rate came to it. */
 export interface BoundAttainment {
   readonly littlesLaw: number;

@@ -22,7 +22,7 @@ describe('designFigures', () => {
   it('summarizes rounds as rates and per-event costs', () => {
     // Prepare: 1,000 events in 10 ms and in 20 ms of wall time
     const rounds = [
-      { events: 1_000, outputs: 1_000, wallMs: 10, cpuMs: 12 },
+      { events: 1_000, outputs: 1_000, wallMs: 10, cpuMs: 12, mainThreadCpuMs: 9 },
       { events: 1_000, outputs: 999, wallMs: 20, cpuMs: 18 },
     ];
 
@@ -33,6 +33,7 @@ describe('designFigures', () => {
     expect(figures.eventsPerSecond).toMatchObject({ min: 50_000, max: 100_000, median: 75_000 });
     expect(figures.microsPerEvent.median).toBe(15);
     expect(figures.cpuMicrosPerEvent.median).toBe(15);
+    expect(figures.mainThreadMicrosPerEvent.median).toBe(13.5);
     expect([figures.events, figures.outputs]).toEqual([2_000, 1_999]);
   });
 

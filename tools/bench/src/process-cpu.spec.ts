@@ -1,4 +1,4 @@
-import { cpuOfProcessTrees, parseProcStat, ProcessCpuMeter } from './process-cpu';
+import { cpuOfProcessTrees, mainThreadCpuMs, parseProcStat, ProcessCpuMeter } from './process-cpu';
 
 describe('parseProcStat', () => {
   it('reads pid, parent and CPU time, even with spaces and parentheses in the command name', () => {
@@ -49,5 +49,21 @@ describe('ProcessCpuMeter', () => {
     // Assess
     expect(sum).toBeGreaterThan(0);
     expect(shares['self']).toBeGreaterThanOrEqual(0);
+  });
+});
+
+describe('mainThreadCpuMs', () => {
+  it('grows while the main thread computes', () => {
+    // Prepare
+    const before = mainThreadCpuMs();
+    if (before === undefined) return; // not Linux: nothing to read
+
+    // Act: at least one 10 ms tick of work
+    const until = Date.now() + 30;
+    while (Date.now() < until) Math.sqrt(Math.random());
+    const after = mainThreadCpuMs() ?? 0;
+
+    // Assess
+    expect(after).toBeGreaterThan(before);
   });
 });

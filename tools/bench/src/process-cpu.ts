@@ -90,3 +90,16 @@ export class ProcessCpuMeter {
     }
   }
 }
+
+/**
+ * CPU time (ms) of this process's main thread, the one that runs JavaScript (its thread id is the
+ * process id); undefined where `/proc` is missing. GC helper threads, zlib and crypto workers are
+ * not in it, so it is what saturates first.
+ */
+export function mainThreadCpuMs(): number | undefined {
+  try {
+    return parseProcStat(readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8'))?.cpuMs;
+  } catch {
+    return undefined; // not Linux
+  }
+}

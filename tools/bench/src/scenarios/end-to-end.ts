@@ -228,7 +228,8 @@ async function runOnBackend(backend: KinesisBackend, options: EndToEndOptions, c
     const companyIds = companyIdsUpTo(options.companies);
     const drain: DrainSettings = { timeoutMs: Math.max(15_000, options.stepSeconds * 3_000), stallMs: 5_000 };
     const backlog: DrainSettings = { timeoutMs: 180_000, stallMs: 20_000 };
-    const search = (startRate: number) => ({ startRate, refinements: options.refinements, maxSteps: options.maxSteps });
+    // Rates are rounded to about 1/16 of the start rate: finer than the last bisection, coarse enough to read.
+    const search = (startRate: number) => ({ startRate, refinements: options.refinements, maxSteps: options.maxSteps, granularity: Math.max(10, Math.round(startRate / 16)) });
     const processorAlive = () => {
       const { child, output } = pipeline.runner;
       if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the processor exited (${child.exitCode ?? child.signalCode}):\n${output().slice(-2_000)}`);
@@ -266,6 +267,8 @@ async function runOnBackend(backend: KinesisBackend, options: EndToEndOptions, c
       await pipeline.restartRunner({ SCORING_BATCH_SIZE: '1', ASYNC_CAPACITY: '20', ...profilingEnv(profileDirs?.seed) });
       const seedRunner = new StepRunner({ producer, inputStream: pipeline.endpoints.streams.jobs, companyIds, label: 'seed', processes, log });
       taps.push(await StreamTap.start(tapClient, pipeline.endpoints.streams.enriched, seedRunner.handler));
+      // A fresh process: let it compile, connect and recover its lanes before the first measured step.
+      await seedRunner.step(Math.max(10, Math.round(options.startRates.seed / 4)), options.stepSeconds / 3, { timeoutMs: 120_000, stallMs: 30_000 }, processorAlive);
       seed = await runDesign(seedRunner, options.startRates.seed, processorAlive);
     }
     run = { backend, passThrough, ours, ...(seed === undefined ? {} : { seed }), ...(diagnosis === undefined ? {} : { diagnosis }) };
