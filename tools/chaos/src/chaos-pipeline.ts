@@ -15,7 +15,7 @@ import {
   type RunStats,
 } from '@tenant-analytics/pipeline-harness';
 import type { LogCapture, SuiteSecrets } from './log-scan';
-import { childPids } from './process-tree';
+import { readDeadLetters, readEnrichedInS3, readOutputStream } from './sink-reader';
 
 /** What every scenario shares: where logs go, the secrets handed out, the emulator, the seed. */
 export interface SuiteSettings {
@@ -34,6 +34,8 @@ export interface ChaosPipelineOptions {
   readonly runnerEnv?: Readonly<Record<string, string>>;
   /** Companies the generated events are spread over (`comp_0 …`). @default 300 */
   readonly companies?: number;
+  /** This scenario's Kinesis emulator. @default - the suite's */
+  readonly kinesisBackend?: KinesisBackend;
 }
 
 /** A send of generated events: any option of `sendJobEvents` but the stream, ids and seed. */
@@ -61,7 +63,6 @@ export interface FinishOptions {
 }
 
 const DEFAULT_COMPANIES = 300;
-const KILL_WAIT_MS = 15_000;
 
 /**
  * The pipeline of one scenario (local stack, both mocks with the suite's api key required, the
@@ -87,7 +88,7 @@ export class ChaosPipeline {
 
   static async start(name: string, settings: SuiteSettings, options: ChaosPipelineOptions = {}): Promise<ChaosPipeline> {
     const pipeline = await startPipeline({
-      kinesisBackend: settings.kinesisBackend,
+      kinesisBackend: options.kinesisBackend ?? settings.kinesisBackend,
       services: { tenantManager: true, churnApi: { args: ['--api-key', settings.secrets.apiKey] } },
       runnerEnv: { PREDICT_CHURN_API_KEY: settings.secrets.apiKey, ...options.runnerEnv },
       logger: settings.logs.logger(`${name}/local-stack`),
@@ -123,10 +124,9 @@ export class ChaosPipeline {
     );
   }
 
-  /** PID of the node process that runs the processor (the tsx CLI's child), if it runs. */
+  /** PID of the process that runs the processor (not tsx's wrapper), once it has logged. */
   runnerPid(): number | undefined {
-    const tsxPid = this.pipeline.runner.child.pid;
-    return tsxPid === undefined ? undefined : childPids(tsxPid)[0];
+    return this.pipeline.runnerPid;
   }
 
   /** True while the current runner process has not exited. */
@@ -135,14 +135,9 @@ export class ChaosPipeline {
     return child.exitCode === null && child.signalCode === null;
   }
 
-  /** SIGKILLs the processor process (no drain, no cleanup) and waits until the runner has exited. */
+  /** SIGKILLs the processor (no drain, no cleanup) and waits until the runner has exited. */
   async killRunner(): Promise<void> {
-    const pid = this.runnerPid();
-    if (pid !== undefined) process.kill(pid, 'SIGKILL');
-    await settlesWithin(this.pipeline.runner.exited, KILL_WAIT_MS);
-    // tsx relays the SIGKILL of its child as exit code 137; if it lingers, end it too.
-    if (this.runnerAlive()) this.pipeline.runner.child.kill('SIGKILL');
-    await this.pipeline.runner.exited;
+    await this.pipeline.killRunner('SIGKILL');
   }
 
   /** Waits up to `timeoutMs` for the current runner to exit by itself (a crash hook). */
@@ -172,10 +167,12 @@ export class ChaosPipeline {
   async finish(options: FinishOptions = {}): Promise<PipelineOutcome> {
     if (options.drain !== false) await waitUntilDrained(this.probe, { timeoutMs: options.drainTimeoutMs ?? 180_000, streams: [this.endpoints.streams.jobs] });
     const records = options.records ?? this.records;
-    const [enriched, deadLetters, onStream] = [await this.probe.enrichedInS3(), await this.probe.deadLetters(), await this.probe.enrichedOnStream()];
+    const enriched = await reading('the S3 sink', () => readEnrichedInS3(this.probe));
+    const deadLetters = await reading('the dead letters', () => readDeadLetters(this.probe));
+    const onStream = await reading('the output stream', () => readOutputStream(this.probe));
     const counted = new Map<string, number>();
     for (const companyID of accountedCompanies(records)) {
-      const state = await this.probe.companyState(companyID);
+      const state = await reading(`the state of ${companyID}`, () => this.probe.companyState(companyID));
       if (state !== undefined) counted.set(companyID, countedJobs(state));
     }
     const accounting = accountForRecords({
@@ -201,6 +198,28 @@ export class ChaosPipeline {
       }
     })();
     return this.stopped;
+  }
+}
+
+/** Reading what the pipeline produced failed; the message says what was being read. */
+export class SinkReadError extends Error {
+  readonly retriable = false;
+
+  constructor(
+    message: string,
+    readonly context: { readonly what: string },
+    options: { readonly cause: unknown },
+  ) {
+    super(message, options);
+    this.name = 'SinkReadError';
+  }
+}
+
+async function reading<T>(what: string, read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    throw new SinkReadError(`reading ${what} failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`, { what }, { cause: error });
   }
 }
 

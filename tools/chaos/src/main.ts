@@ -13,6 +13,7 @@ interface Flags {
   readonly soakMinutes: number;
   readonly only?: string[];
   readonly backend: KinesisBackend;
+  readonly soakBackend: KinesisBackend;
   readonly seed: number;
   readonly reportDir: string;
 }
@@ -37,7 +38,7 @@ function backend(value: string): KinesisBackend {
 
 /** The scenarios to run: all but the soak (unless asked for), or those named with --only. */
 function selectScenarios(flags: Flags): Scenario[] {
-  const scenarios = allScenarios({ soakMinutes: flags.soakMinutes });
+  const scenarios = allScenarios({ soakMinutes: flags.soakMinutes, soakBackend: flags.soakBackend });
   const known = scenarios.map((scenario) => scenario.id);
   const unknown = (flags.only ?? []).filter((id) => !known.includes(id));
   if (unknown.length > 0) throw new InvalidArgumentError(`--only: unknown scenario(s) ${unknown.join(', ')}; known: ${known.join(', ')}`);
@@ -52,6 +53,7 @@ async function main(argv: readonly string[]): Promise<number> {
     .option('--soak-minutes <minutes>', 'length of the soak', positiveNumber('--soak-minutes'), 10)
     .option('--only <ids...>', 'run only these scenarios (ids as in the README)')
     .option('--backend <name>', `Kinesis emulator (${KINESIS_BACKENDS.join(' | ')})`, backend, 'kinesis-local')
+    .option('--soak-backend <name>', 'Kinesis emulator of the soak (kinesis-local slows as its streams fill)', backend, 'kinesalite')
     .option('--seed <n>', 'seed of the generated traffic and the kill times', integer, 42)
     .option('--report-dir <dir>', 'where to write chaos-<timestamp>.{json,md}', path.join(REPO_ROOT, '.local/reports'))
     .parse(argv)

@@ -1,22 +1,5 @@
 import { execFileSync } from 'node:child_process';
 
-/**
- * The PIDs of the direct children of `pid` (`ps --ppid`). The runner runs under tsx, whose CLI
- * process spawns the node process that really runs the processor: that child is the one to
- * SIGKILL (killing the tsx parent would orphan it) and to sample.
- */
-export function childPids(pid: number): number[] {
-  try {
-    return execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' })
-      .split('\n')
-      .map((line) => Number(line.trim()))
-      .filter((child) => Number.isInteger(child) && child > 0);
-  } catch {
-    // ps exits 1 when there is no child
-    return [];
-  }
-}
-
 /** Resident set size of `pid` in KiB (`ps -o rss=`), or undefined when it is gone. */
 export function residentKib(pid: number): number | undefined {
   try {

@@ -1,4 +1,4 @@
-import type { AccountingReport, RunStats } from '@tenant-analytics/pipeline-harness';
+import type { AccountingReport, RunnerExit, RunStats } from '@tenant-analytics/pipeline-harness';
 import { ChaosPipeline, type PipelineOutcome, type SuiteSettings } from './chaos-pipeline';
 import { LogCapture, newSuiteSecrets } from './log-scan';
 import { abortedResult, check, runOnPipeline, scenarioResult } from './scenario';
@@ -19,11 +19,14 @@ const cleanReport: AccountingReport = {
   ok: true,
 };
 
+/** How a runner process ended; `clean` is what the checks read. */
+const runnerExit = (clean: boolean): RunnerExit => ({ code: clean ? 0 : 1, signal: null, clean, drained: clean, metrics: undefined, outputTail: '' }) as RunnerExit;
+
 const outcome = (accounting: Partial<AccountingReport> = {}): PipelineOutcome => ({
   accounting: { ...cleanReport, ...accounting },
   stats: { latencyMs: { count: 8, p50: 10, p90: 20, p99: 30, max: 1_234, mean: 12 } } as RunStats,
   deadLetters: [],
-  lastRunner: { code: 0, signal: null, clean: true, metrics: undefined, outputTail: '' },
+  lastRunner: runnerExit(true),
 });
 
 const meta = { id: 'x', title: '9 example' };
@@ -62,7 +65,7 @@ describe('scenarioResult', () => {
   });
 
   it('fails when the last runner did not drain cleanly', () => {
-    const unclean = { ...outcome(), lastRunner: { code: 1, signal: null, clean: false, metrics: undefined, outputTail: '' } };
+    const unclean = { ...outcome(), lastRunner: runnerExit(false) };
 
     expect(scenarioResult(meta, { outcome: unclean }, Date.now()).verdict).toBe('FAIL');
   });

@@ -1,3 +1,4 @@
+import type { KinesisBackend } from '@tenant-analytics/local-stack';
 import type { Scenario } from '../scenario';
 import { badInputScenario } from './bad-input';
 import { churnOutageScenario } from './churn-outage';
@@ -19,7 +20,7 @@ export { upstreamFaultsScenario, type UpstreamFaultsOptions } from './upstream-f
  * Every scenario at full scale, in the order the suite runs them: the security scenario last, as
  * it scans the logs of all the others.
  */
-export function allScenarios(options: { readonly soakMinutes: number }): Scenario[] {
+export function allScenarios(options: { readonly soakMinutes: number; readonly soakBackend?: KinesisBackend }): Scenario[] {
   return [
     upstreamFaultsScenario(),
     churnOutageScenario(),
@@ -27,7 +28,7 @@ export function allScenarios(options: { readonly soakMinutes: number }): Scenari
     kinesisRestartScenario(),
     kinesisDataLossScenario(),
     badInputScenario(),
-    soakScenario({ minutes: options.soakMinutes, calibrationEvents: 5_000 }),
+    soakScenario({ minutes: options.soakMinutes, calibrationEvents: 5_000, ...(options.soakBackend === undefined ? {} : { kinesisBackend: options.soakBackend }) }),
     securityScenario(),
   ];
 }

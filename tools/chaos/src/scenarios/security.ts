@@ -14,7 +14,6 @@ export interface SecurityOptions {
 
 /** The local runner re-reads credentials from the endpoints file at most every second. */
 const CREDENTIALS_REFRESH_WAIT_MS = 2_500;
-const FINDINGS_SHOWN = 5;
 
 type KeyPair = { readonly accessKeyId: string; readonly secretAccessKey: string };
 
@@ -82,10 +81,12 @@ export function securityScenario(options: SecurityOptions = { events: 500, rateP
 
         const lines = settings.logs.lines;
         const findings = scanForSecrets(lines, { apiKey: secrets.apiKey, rotatedSecretAccessKey: secrets.rotated.secretAccessKey });
-        const bySource = new Map<string, number>();
+        // Grouped by component (`<scenario>/runner#2` → `runner`) and kind: one example each.
+        const byWhat = new Map<string, { count: number; example: string }>();
         for (const finding of findings) {
-          const what = `${finding.source.replace(/#\d+$/, '')}: ${finding.kind}`;
-          bySource.set(what, (bySource.get(what) ?? 0) + 1);
+          const what = `${finding.source.replace(/^[^/]*\//, '').replace(/#\d+$/, '')}: ${finding.kind}`;
+          const seen = byWhat.get(what);
+          byWhat.set(what, { count: (seen?.count ?? 0) + 1, example: seen?.example ?? `${finding.source}: ${finding.excerpt}` });
         }
         const enrichedAll = outcome.accounting.enriched === before.valid + after.valid;
         return {
@@ -99,9 +100,9 @@ export function securityScenario(options: SecurityOptions = { events: 500, rateP
               enrichedAll && pidBefore !== undefined && pidBefore === pidAfter,
               `${after.valid} events sent after the old pair was revoked, all enriched; runner pid ${pidBefore ?? '-'} → ${pidAfter ?? '-'}`,
             ),
-            check(`no secret in the ${lines.length} log lines captured during the suite`, findings.length === 0, findings.length === 0 ? 'none found' : [...bySource].map(([what, count]) => `${what} ×${count}`).join('; ')),
+            check(`no secret in the ${lines.length} log lines captured during the suite`, findings.length === 0, findings.length === 0 ? 'none found' : [...byWhat].map(([what, { count }]) => `${what} ×${count}`).join('; ')),
           ],
-          notes: findings.slice(0, FINDINGS_SHOWN).map((finding) => `${finding.source} (${finding.kind}): ${finding.excerpt}`),
+          notes: [...byWhat].map(([what, { example }]) => `${what}, e.g. ${example}`),
         };
       }),
   };

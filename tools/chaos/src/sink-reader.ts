@@ -1,0 +1,77 @@
+import { gunzipSync } from 'node:zlib';
+import { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand } from '@aws-sdk/client-kinesis';
+import { GetObjectCommand, ListObjectsCommand } from '@aws-sdk/client-s3';
+import { deadLetterSchema, enrichedCompanySchema, type DeadLetter, type EnrichedCompany } from '@tenant-analytics/domain';
+import type { LocalPipelineProbe } from '@tenant-analytics/pipeline-harness';
+
+/**
+ * Reads back what the pipeline produced, at any volume. The harness probe lists S3 with
+ * ListObjectsV2, whose continuation token s3rver 3.7.1 makes with DES, which Node 17+ (OpenSSL 3)
+ * refuses: any listing of more than 1,000 keys fails with InternalError. ListObjects (v1) pages by
+ * marker, without a token. And kinesalite always reports MillisBehindLatest 0, so the output
+ * stream is read until a page comes back empty.
+ */
+
+/** Objects fetched at once. */
+const FETCH_CONCURRENCY = 8;
+/** Records per GetRecords call. */
+const STREAM_PAGE = 1_000;
+
+/** Every key under `prefix`, in key order. */
+export async function listKeys(probe: Pick<LocalPipelineProbe, 's3' | 'endpoints'>, prefix: string): Promise<string[]> {
+  const keys: string[] = [];
+  for (;;) {
+    const marker = keys.at(-1);
+    const page = await probe.s3.send(new ListObjectsCommand({ Bucket: probe.endpoints.bucket, Prefix: prefix, ...(marker === undefined ? {} : { Marker: marker }) }));
+    for (const { Key } of page.Contents ?? []) if (Key !== undefined) keys.push(Key);
+    if (page.IsTruncated !== true || (page.Contents ?? []).length === 0) return keys;
+  }
+}
+
+async function fetchAll(probe: Pick<LocalPipelineProbe, 's3' | 'endpoints'>, prefix: string): Promise<Buffer[]> {
+  const keys = await listKeys(probe, prefix);
+  const bodies: Buffer[] = new Array<Buffer>(keys.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    for (let index = next++; index < keys.length; index = next++) {
+      const object = await probe.s3.send(new GetObjectCommand({ Bucket: probe.endpoints.bucket, Key: keys[index] }));
+      bodies[index] = Buffer.from((await object.Body?.transformToByteArray()) ?? []);
+    }
+  };
+  await Promise.all(Array.from({ length: FETCH_CONCURRENCY }, worker));
+  return bodies;
+}
+
+/** Every enriched record in the S3 sink (`churn/data/`, gzip JSON Lines). */
+export async function readEnrichedInS3(probe: Pick<LocalPipelineProbe, 's3' | 'endpoints'>): Promise<EnrichedCompany[]> {
+  const bodies = await fetchAll(probe, 'churn/data/');
+  return bodies.flatMap((body) =>
+    gunzipSync(body)
+      .toString('utf8')
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .map((line) => enrichedCompanySchema.parse(JSON.parse(line))),
+  );
+}
+
+/** Every dead letter (`dead-letters/`, one JSON object each). */
+export async function readDeadLetters(probe: Pick<LocalPipelineProbe, 's3' | 'endpoints'>): Promise<DeadLetter[]> {
+  return (await fetchAll(probe, 'dead-letters/')).map((body) => deadLetterSchema.parse(JSON.parse(body.toString('utf8'))));
+}
+
+/** Every record of the output stream, all shards from TRIM_HORIZON, repeats included. */
+export async function readOutputStream(probe: Pick<LocalPipelineProbe, 'kinesis' | 'endpoints'>): Promise<EnrichedCompany[]> {
+  const stream = probe.endpoints.streams.enriched;
+  const records: EnrichedCompany[] = [];
+  const shards = (await probe.kinesis.send(new ListShardsCommand({ StreamName: stream }))).Shards ?? [];
+  for (const { ShardId } of shards) {
+    let iterator = (await probe.kinesis.send(new GetShardIteratorCommand({ StreamName: stream, ShardId, ShardIteratorType: 'TRIM_HORIZON' }))).ShardIterator;
+    while (iterator !== undefined) {
+      const page = await probe.kinesis.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: STREAM_PAGE }));
+      const found = page.Records ?? [];
+      for (const record of found) records.push(enrichedCompanySchema.parse(JSON.parse(Buffer.from(record.Data ?? []).toString('utf8'))));
+      iterator = found.length === 0 ? undefined : page.NextShardIterator;
+    }
+  }
+  return records;
+}
