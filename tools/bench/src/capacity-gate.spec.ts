@@ -1,23 +1,12 @@
-import type { ChurnFeaturesWithId, ChurnScorer, ChurnVerdict } from '@tenant-analytics/processor';
+import type { ChurnScorer } from '@tenant-analytics/processor';
 import { generateCompanies } from '@tenant-analytics/domain';
 import { CapacityGatedScorer } from './capacity-gate';
+import { trackingScorer } from './testing/tracking-scorer';
 
 /** A scorer whose calls stay open until the test releases them. */
 function heldScorer() {
   const open: (() => void)[] = [];
-  let inFlight = 0;
-  let maxInFlight = 0;
-  const scorer: ChurnScorer = {
-    maxBatchSize: 50,
-    async score(batch: readonly ChurnFeaturesWithId[]): Promise<ChurnVerdict[]> {
-      inFlight += 1;
-      maxInFlight = Math.max(maxInFlight, inFlight);
-      await new Promise<void>((resolve) => open.push(resolve));
-      inFlight -= 1;
-      return batch.map(() => ({ churn: true, probability: 0.9 }));
-    },
-  };
-  return { scorer, open, maxInFlight: () => maxInFlight };
+  return { open, ...trackingScorer(() => new Promise<void>((resolve) => open.push(resolve))) };
 }
 
 const flush = () => new Promise((resolve) => setImmediate(resolve));

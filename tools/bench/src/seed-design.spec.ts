@@ -7,11 +7,11 @@ import {
   kinesisRecordFactory,
   ManualClock,
   RuleChurnScorer,
-  type ChurnFeaturesWithId,
   type ChurnScorer,
   type ChurnVerdict,
 } from '@tenant-analytics/processor';
 import { SeedDesignPipeline } from './seed-design';
+import { trackingScorer } from './testing/tracking-scorer';
 
 const companies = generateCompanies(42, 3);
 function companyAt(index: number) {
@@ -78,26 +78,15 @@ describe('SeedDesignPipeline', () => {
 
   it('keeps at most `capacity` score calls in flight', async () => {
     // Prepare
-    let inFlight = 0;
-    let maxInFlight = 0;
-    const slow: ChurnScorer = {
-      maxBatchSize: 1,
-      async score(batch: readonly ChurnFeaturesWithId[]): Promise<ChurnVerdict[]> {
-        inFlight += 1;
-        maxInFlight = Math.max(maxInFlight, inFlight);
-        await new Promise((resolve) => setImmediate(resolve));
-        inFlight -= 1;
-        return batch.map(() => ({ churn: false, probability: 0.1 }));
-      },
-    };
-    const { pipeline } = build(slow);
+    const slow = trackingScorer(() => new Promise<void>((resolve) => setImmediate(resolve)), 1);
+    const { pipeline } = build(slow.scorer);
     const record = kinesisRecordFactory('bigdatajobs');
 
     // Act
     await pipeline.run(Array.from({ length: 10 }, () => record(jobEvent({ companyID: companyAt(2).companyID }))));
 
     // Assess
-    expect(maxInFlight).toBe(2);
+    expect(slow.maxInFlight()).toBe(2);
   });
 
   it('rolls an uncompressed JSON Lines object every recordsPerObject records', async () => {

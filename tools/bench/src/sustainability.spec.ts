@@ -1,4 +1,4 @@
-import { judgeStep, medianLatencyPerSecond, RateSearch, type LatencySample, type StepObservation } from './sustainability';
+import { judgeStep, medianLatencyPerSecond, niceGranularity, RateSearch, type LatencySample, type StepObservation } from './sustainability';
 
 /** `seconds` seconds at `perSecond` events, latency = base + growth × second. */
 function samples(seconds: number, perSecond: number, baseMs: number, growthMsPerS: number): LatencySample[] {
@@ -118,5 +118,11 @@ describe('RateSearch', () => {
 
   it('rejects a growth factor that would not grow', () => {
     expect(() => new RateSearch({ startRate: 100, growth: 1 })).toThrow(RangeError);
+  });
+});
+
+describe('niceGranularity', () => {
+  it('picks a readable step of about a sixteenth of the rate', () => {
+    expect([niceGranularity(1_000), niceGranularity(400), niceGranularity(200), niceGranularity(50), niceGranularity(100_000)]).toEqual([50, 25, 10, 10, 1_000]);
   });
 });

@@ -143,3 +143,14 @@ export class RateSearch {
     return middle;
   }
 }
+
+/** Step sizes a person reads easily. */
+const NICE_STEPS = [10, 25, 50, 100, 250, 500, 1_000] as const;
+
+/**
+ * A round granularity for rates near `rate`: the largest of 10, 25, 50, 100, 250, 500, 1,000 that is
+ * at most a sixteenth of it (finer than the last bisection of a search, coarse enough to read).
+ */
+export function niceGranularity(rate: number): number {
+  return [...NICE_STEPS].reverse().find((step) => step <= rate / 16) ?? NICE_STEPS[0];
+}

@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { CreateStreamCommand, KinesisClient, waitUntilStreamExists } from '@aws-sdk/client-kinesis';
 import { DEFAULT_DATASET } from '@tenant-analytics/domain';
@@ -5,6 +6,7 @@ import { companyIdsUpTo } from '@tenant-analytics/job-producer';
 import { clientConfig, DEFAULT_SHARDS, type KinesisBackend } from '@tenant-analytics/local-stack';
 import { startPipeline, type RunningPipeline } from '@tenant-analytics/pipeline-harness';
 import { atLeast, atMost, type TargetVerdict } from '../bounds';
+import { niceGranularity } from '../sustainability';
 import { diagnoseProcessor, type ProcessorDiagnosis } from '../e2e/processor-diagnosis';
 import { StepRunner, type DrainSettings, type SearchOutcome, type StepResult } from '../e2e/step-runner';
 import { StreamTap } from '../e2e/stream-tap';
@@ -210,6 +212,8 @@ export async function runEndToEndScenario(options: EndToEndOptions, context: Sce
 async function runOnBackend(backend: KinesisBackend, options: EndToEndOptions, context: ScenarioContext): Promise<BackendRun> {
   const log = (line: string) => context.log(`scenario 3 [${backend}] ${line}`);
   const profileDirs = context.profileDir === undefined ? undefined : { ours: path.join(context.profileDir, `scenario-3-${backend}-ours`), seed: path.join(context.profileDir, `scenario-3-${backend}-seed`) };
+  // A runner writes its profile on exit, named by pid: start from empty folders so only this run's are read.
+  for (const dir of Object.values(profileDirs ?? {})) rmSync(dir, { recursive: true, force: true });
   log('starting the local stack and the processor');
   const pipeline = await startPipeline({
     kinesisBackend: backend,
@@ -228,8 +232,7 @@ async function runOnBackend(backend: KinesisBackend, options: EndToEndOptions, c
     const companyIds = companyIdsUpTo(options.companies);
     const drain: DrainSettings = { timeoutMs: Math.max(15_000, options.stepSeconds * 3_000), stallMs: 5_000 };
     const backlog: DrainSettings = { timeoutMs: 180_000, stallMs: 20_000 };
-    // Rates are rounded to about 1/16 of the start rate: finer than the last bisection, coarse enough to read.
-    const search = (startRate: number) => ({ startRate, refinements: options.refinements, maxSteps: options.maxSteps, granularity: Math.max(10, Math.round(startRate / 16)) });
+    const search = (startRate: number) => ({ startRate, refinements: options.refinements, maxSteps: options.maxSteps, granularity: niceGranularity(startRate) });
     const processorAlive = () => {
       const { child, output } = pipeline.runner;
       if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the processor exited (${child.exitCode ?? child.signalCode}):\n${output().slice(-2_000)}`);
