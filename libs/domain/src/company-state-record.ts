@@ -21,8 +21,8 @@ export const companyStateSchema = z.object({
   newestDay: z.number().int().optional(),
   /** Per source shard (`<stream>/<shardId>`): the last applied sequence number, zero-padded. */
   watermarks: z.record(z.string(), z.string()),
-  /** Producer eventIDs applied recently, with their expiry (epoch ms). */
-  recentEventIds: z.record(z.string(), z.number()),
+  /** Producer eventIDs applied recently, `[eventID, expiresAt (epoch ms)]`, oldest first. */
+  recentEventIds: z.array(z.tuple([z.string(), z.number()])),
   lastScore: z.object({ probability: z.number().nullable(), churn: z.boolean().nullable(), at: z.string() }).optional(),
 });
 export type CompanyStateRecord = z.infer<typeof companyStateSchema>;

@@ -88,7 +88,7 @@ export function buildOurDesign(options: {
  */
 export function meanRememberedEventIds(stateStore: InMemoryCompanyStateStore): number {
   let total = 0;
-  for (const state of stateStore.items.values()) total += Object.keys(state.recentEventIds).length;
+  for (const state of stateStore.items.values()) total += state.recentEventIds.length;
   return stateStore.items.size === 0 ? 0 : total / stateStore.items.size;
 }
 

@@ -43,7 +43,7 @@ describe('applyCommit', () => {
       buckets: { [today]: 5, [today - 1]: 2 },
       newestDay: today,
       watermarks: { [LANE]: padSequence('120') },
-      recentEventIds: { e1: NOW_MS + DEDUPE.ttlMs, e2: NOW_MS + DEDUPE.ttlMs },
+      recentEventIds: [['e1', NOW_MS + DEDUPE.ttlMs], ['e2', NOW_MS + DEDUPE.ttlMs]],
       lastScore,
       profile: profileFactory(),
       version: 3,
@@ -59,7 +59,7 @@ describe('applyCommit', () => {
 
     // Assess
     expect(result.next?.watermarks).toEqual({ 'bigdatajobs/shardId-000000000001': padSequence('999'), [LANE]: padSequence('5') });
-    expect(result.next?.recentEventIds).toEqual({});
+    expect(result.next?.recentEventIds).toEqual([]);
     expect(result.next?.lastScore).toBeUndefined();
   });
 

@@ -76,7 +76,7 @@ describe('BatchProcessor', () => {
     // Assess: state
     const state = (await stateStore.getMany(['comp_1'])).get('comp_1');
     expect(Object.values(state?.buckets ?? {})).toEqual([5]);
-    expect(Object.keys(state?.recentEventIds ?? {}).sort()).toEqual(['e1', 'e2']);
+    expect((state?.recentEventIds ?? []).map(([id]) => id)).toEqual(['e1', 'e2']);
     expect((await stateStore.getMany(['comp_999'])).size).toBe(0);
   });
 

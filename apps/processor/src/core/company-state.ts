@@ -21,14 +21,14 @@ export type ProfileSource = 'snapshot' | 'lookup';
  *   after the profile snapshot;
  * - `watermarks[lane]` is the sequence number (fixed width, so string order = numeric order) of the
  *   last job event applied from that shard; events at or below it are never applied again;
- * - `recentEventIds` holds at most the configured bound of producer event ids, each with its
- *   expiry (epoch ms).
+ * - `recentEventIds` holds at most the configured bound of producer event ids with their expiry
+ *   (epoch ms), oldest first.
  */
 export type CompanyState = Readonly<CompanyStateRecord>;
 
 /** A fresh, empty state for a company (version 0: the item does not exist yet). */
 export function emptyCompanyState(companyID: string): CompanyState {
-  return { companyID, version: 0, buckets: {}, watermarks: {}, recentEventIds: {} };
+  return { companyID, version: 0, buckets: {}, watermarks: {}, recentEventIds: [] };
 }
 
 /** The UTC epoch day of an ISO timestamp or epoch milliseconds. */
@@ -145,15 +145,24 @@ export function applyJobEvent(state: CompanyState, event: JobApplication): { sta
   return { state: added.state, counts: { ...jobCountsAt(added.state, event.eventTime), counted: added.counted } };
 }
 
-/** Whether a producer event id was already applied to this company (and is still remembered). */
+/**
+ * Whether a producer event id was already applied to this company (and is still remembered).
+ * A scan from the newest id: producer duplicates are usually recent, and the list is bounded.
+ */
 export function hasSeenEvent(state: CompanyState, eventID: string, nowMs: number): boolean {
-  const expiresAt = state.recentEventIds[eventID];
-  return expiresAt !== undefined && expiresAt > nowMs;
+  const ids = state.recentEventIds;
+  for (let i = ids.length - 1; i >= 0; i--) {
+    const entry = ids[i] as readonly [string, number];
+    if (entry[1] <= nowMs) return false; // older ones expired too
+    if (entry[0] === eventID) return true;
+  }
+  return false;
 }
 
 /**
- * Remembers producer event ids for dedupe: expired ids are dropped, then the oldest beyond
- * `maxEntries` (every id gets the same TTL, so the smallest expiry is the oldest).
+ * Remembers producer event ids for dedupe. Every id gets the same TTL, so the list stays ordered by
+ * expiry: expired ids are dropped from the front, new ones appended, and the oldest beyond
+ * `maxEntries` dropped.
  */
 export function rememberEventIds(
   state: CompanyState,
@@ -163,13 +172,12 @@ export function rememberEventIds(
   maxEntries: number,
 ): CompanyState {
   if (eventIDs.length === 0) return state;
-  const kept = Object.entries(state.recentEventIds).filter(([, expiresAt]) => expiresAt > nowMs);
-  for (const id of eventIDs) kept.push([id, nowMs + ttlMs]);
-  if (kept.length > maxEntries) {
-    kept.sort((a, b) => a[1] - b[1]);
-    kept.splice(0, kept.length - maxEntries);
-  }
-  return { ...state, recentEventIds: Object.fromEntries(kept) };
+  const ids = state.recentEventIds;
+  let firstLive = 0;
+  while (firstLive < ids.length && (ids[firstLive] as readonly [string, number])[1] <= nowMs) firstLive++;
+  const expiresAt = nowMs + ttlMs;
+  const next = ids.slice(firstLive).concat(eventIDs.map((id): [string, number] => [id, expiresAt]));
+  return { ...state, recentEventIds: next.length > maxEntries ? next.slice(next.length - maxEntries) : next };
 }
 
 /** Advances the dedupe watermark of one source shard (never moves it back). */

@@ -25,10 +25,11 @@ import type {
  * that mutated a stored value would throw here instead of passing by accident.
  */
 
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+/** Freezes a value and the objects directly inside it (enough to catch a core that mutates state). */
+function freezeTwoLevels<T>(value: T): T {
+  if (value !== null && typeof value === 'object') {
+    for (const nested of Object.values(value)) if (nested !== null && typeof nested === 'object') Object.freeze(nested);
     Object.freeze(value);
-    for (const nested of Object.values(value)) deepFreeze(nested);
   }
   return value;
 }
@@ -48,7 +49,7 @@ export class InMemoryCompanyStateStore implements CompanyStateStore {
   async put(next: CompanyState): Promise<boolean> {
     const current = this.items.get(next.companyID)?.version ?? 0;
     if (current !== next.version - 1) return false;
-    this.items.set(next.companyID, deepFreeze(next));
+    this.items.set(next.companyID, freezeTwoLevels(next));
     return true;
   }
 }

@@ -108,7 +108,7 @@ describe('processor on the local stack', () => {
     // State: buckets hold exactly the counted jobs; the duplicate was skipped
     const comp1 = await probe.companyState('comp_1');
     expect(Object.values(comp1?.buckets ?? {}).sort()).toEqual([2, 3]);
-    expect(Object.keys(comp1?.recentEventIds ?? {}).sort()).toEqual(['it-e1', 'it-e2']);
+    expect((comp1?.recentEventIds ?? []).map(([id]) => id)).toEqual(['it-e1', 'it-e2']);
     expect((await probe.companyState('comp_2'))?.profileSource).toBe('lookup');
     expect(await probe.companyState('comp_99999')).toBeUndefined();
     expect(metrics.counter('DuplicatesSkipped')).toBe(1);
