@@ -16,6 +16,7 @@ const cleanReport: AccountingReport = {
   unexpected: { enriched: [], deadLetters: [] },
   stream: { missing: [], unexpected: [], redelivered: 3 },
   counters: { companies: 4, mismatches: [] },
+  rollingCounts: { checked: 5, mismatches: [] },
   ok: true,
 };
 
@@ -40,6 +41,7 @@ describe('scenarioResult', () => {
       'every record accounted for',
       'no duplicates in S3',
       'counters equal the recomputation',
+      'enriched job30/job90 are running counts',
       'output stream holds every S3 record',
       'runner drained on SIGTERM',
       'own check',

@@ -71,6 +71,11 @@ export function accountingChecks(outcome: PipelineOutcome): Check[] {
       detail: `${report.counters?.companies ?? 0} companies, ${mismatches.length} mismatches${mismatches.length > 0 ? ` e.g. ${mismatches.slice(0, 3).map((m) => `${m.companyID} ${m.actual}≠${m.expected}`).join(', ')}` : ''}`,
     },
     {
+      name: 'enriched job30/job90 are running counts',
+      ok: report.rollingCounts.mismatches.length === 0,
+      detail: `${report.rollingCounts.checked} consecutive same-day pairs checked, ${report.rollingCounts.mismatches.length} off`,
+    },
+    {
       name: 'output stream holds every S3 record',
       ok: report.stream !== undefined && report.stream.missing.length === 0 && report.stream.unexpected.length === 0,
       detail: `${report.stream?.missing.length ?? '?'} missing, ${report.stream?.unexpected.length ?? '?'} unexpected, ${report.stream?.redelivered ?? '?'} redelivered (allowed)`,
@@ -100,6 +105,7 @@ function discrepancies(report: AccountingReport): Record<string, readonly unknow
     streamMissing: report.stream?.missing ?? [],
     streamUnexpected: report.stream?.unexpected ?? [],
     counterMismatches: report.counters?.mismatches ?? [],
+    rollingCountMismatches: report.rollingCounts.mismatches,
   };
   return Object.fromEntries(Object.entries(all).filter(([, list]) => list.length > 0).map(([name, list]) => [name, list.slice(0, SAMPLES)]));
 }

@@ -251,6 +251,49 @@ describe('accountForRecords', () => {
   });
 });
 
+describe('accountForRecords rolling counts', () => {
+  const at = (record: AccountableRecord, sequenceNumber: string, count: number) =>
+    enrichedLine(record, { job30: count, job90: count + 100, source: { stream: 'bigdatajobs', shardId: 'shardId-000000000000', sequenceNumber } });
+
+  it('accepts counts that grow by the jobs applied in between, score-failed events included', () => {
+    // Prepare: e1 (2 jobs) → e2 (3, score-failed) → e3 (4): job30 grows by 7 from e1 to e3
+    const [e1, e2, e3] = [validRecord({ eventID: 'e1', nbJobs: 2 }), validRecord({ eventID: 'e2', nbJobs: 3 }), validRecord({ eventID: 'e3', nbJobs: 4 })];
+    const scoreFailed = { ...deadLetterFor(e2, 'score-failed'), record: { ...deadLetterFor(e2, 'score-failed').record, sequenceNumber: '20' } };
+
+    // Act
+    const report = accountForRecords({ records: [e1, e2, e3], enriched: [at(e1, '10', 12), at(e3, '30', 19)], deadLetters: [scoreFailed], countedJobs: new Map([['comp_1', 9]]) });
+
+    // Assess
+    expect(report.rollingCounts).toEqual({ checked: 1, mismatches: [] });
+    expect(report.ok).toBe(true);
+  });
+
+  it('rejects counts computed from a stale state even when the final counter is right', () => {
+    const [e1, e2, e3] = [validRecord({ eventID: 'e1', nbJobs: 2 }), validRecord({ eventID: 'e2', nbJobs: 3 }), validRecord({ eventID: 'e3', nbJobs: 4 })];
+
+    // e3 was computed without e2's jobs
+    const report = accountForRecords({ records: [e1, e2, e3], enriched: [at(e1, '10', 12), at(e2, '20', 15), at(e3, '30', 16)], deadLetters: [], countedJobs: new Map([['comp_1', 9]]) });
+
+    expect(report.rollingCounts.mismatches).toEqual([{ eventID: 'e3', companyID: 'comp_1', expectedGrowth: 4, job30Growth: 1, job90Growth: 1 }]);
+    expect(report.counters?.mismatches).toEqual([]);
+    expect(report.ok).toBe(false);
+  });
+
+  it('compares only records of one day in one shard', () => {
+    const today = validRecord({ eventID: 'e1', nbJobs: 2 });
+    const yesterday = validRecord({ eventID: 'e2', nbJobs: 3, creationDate: iso(NOW - 86_400_000) });
+    const otherShard = { ...at(validRecord({ eventID: 'e3', companyID: 'comp_2' }), '5', 50), source: { stream: 'bigdatajobs', shardId: 'shardId-000000000001', sequenceNumber: '5' } };
+
+    const report = accountForRecords({
+      records: [today, yesterday],
+      enriched: [at(today, '10', 12), { ...at(yesterday, '20', 99), eventTime: iso(NOW - 86_400_000) }, otherShard, at(validRecord({ eventID: 'e4', companyID: 'comp_2' }), '6', 1)],
+      deadLetters: [],
+    });
+
+    expect(report.rollingCounts).toEqual({ checked: 0, mismatches: [] });
+  });
+});
+
 describe('accountedCompanies', () => {
   it('lists the companies of the valid records, JSON and CSV, sorted', () => {
     const csv: AccountableRecord = { data: Buffer.from('comp_7,user_1,1'), outcome: { type: 'valid', outOfOrder: false } };

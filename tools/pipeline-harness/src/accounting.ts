@@ -50,6 +50,16 @@ export interface CounterMismatch {
   readonly actual: number;
 }
 
+/** An enriched record whose counts did not grow by the jobs applied since the previous one. */
+export interface RollingCountMismatch {
+  readonly eventID: string;
+  readonly companyID: string;
+  /** Jobs applied since the company's previous enriched record, this one included. */
+  readonly expectedGrowth: number;
+  readonly job30Growth: number;
+  readonly job90Growth: number;
+}
+
 /** The verdict of {@link accountForRecords}: counts for a report table, then every discrepancy. */
 export interface AccountingReport {
   /** Records accepted on the jobs stream. */
@@ -74,6 +84,13 @@ export interface AccountingReport {
   /** At-least-once checks of the output stream (S3 eventIDs absent from it, and the reverse). */
   readonly stream?: { readonly missing: readonly string[]; readonly unexpected: readonly string[]; readonly redelivered: number };
   readonly counters?: { readonly companies: number; readonly mismatches: readonly CounterMismatch[] };
+  /**
+   * Enriched records whose job30/job90 are not the running count: between two records of a
+   * company on the same UTC day (in sequence order), each count must grow by exactly the jobs of
+   * the events applied from the first to the second (enriched or `score-failed`). Catches counts
+   * computed from a stale state even when the final counter is right.
+   */
+  readonly rollingCounts: { readonly checked: number; readonly mismatches: readonly RollingCountMismatch[] };
   /** No discrepancy of any kind. */
   readonly ok: boolean;
 }
@@ -247,6 +264,7 @@ export function accountForRecords(input: AccountingInput): AccountingReport {
   const duplicatesInS3 = [...s3Copies.entries()].filter(([, copies]) => copies > 1).map(([eventID, copies]) => ({ eventID, copies }));
   const stream = input.onStream === undefined ? undefined : checkStream(input.enriched, input.onStream);
   const counters = input.countedJobs === undefined ? undefined : checkCounters(contributions, input.countedJobs);
+  const rollingCounts = checkRollingCounts(input.enriched, input.deadLetters);
   const unexpected = { enriched: unexpectedEnriched, deadLetters: unexpectedLetters };
   const ok =
     duplicatesInS3.length === 0 &&
@@ -257,7 +275,8 @@ export function accountForRecords(input: AccountingInput): AccountingReport {
     unexpectedEnriched.length === 0 &&
     unexpectedLetters.length === 0 &&
     (stream === undefined || (stream.missing.length === 0 && stream.unexpected.length === 0)) &&
-    (counters === undefined || counters.mismatches.length === 0);
+    (counters === undefined || counters.mismatches.length === 0) &&
+    rollingCounts.mismatches.length === 0;
   return {
     records: input.records.length,
     enriched: input.enriched.length,
@@ -271,6 +290,7 @@ export function accountForRecords(input: AccountingInput): AccountingReport {
     unexpected,
     ...(stream === undefined ? {} : { stream }),
     ...(counters === undefined ? {} : { counters }),
+    rollingCounts,
     ok,
   };
 }
@@ -305,4 +325,70 @@ function checkCounters(contributions: readonly { companyID: string; nbJobs: numb
     if (want !== got) mismatches.push({ companyID, expected: want, actual: got });
   }
   return { companies: companies.size, mismatches };
+}
+
+/** Sequence numbers are decimal strings of varying length: compare by length, then lexically. */
+function compareSequenceNumbers(a: string, b: string): number {
+  return a.length !== b.length ? a.length - b.length : a < b ? -1 : a > b ? 1 : 0;
+}
+
+interface AppliedEvent {
+  readonly shard: string;
+  readonly sequenceNumber: string;
+  readonly day: number;
+  readonly nbJobs: number;
+  readonly line?: EnrichedCompany;
+}
+
+function checkRollingCounts(enriched: readonly EnrichedCompany[], deadLetters: readonly DeadLetter[]): AccountingReport['rollingCounts'] {
+  const byCompany = new Map<string, AppliedEvent[]>();
+  const add = (companyID: string, event: AppliedEvent): void => {
+    const list = byCompany.get(companyID) ?? [];
+    list.push(event);
+    byCompany.set(companyID, list);
+  };
+  const seen = new Set<string>();
+  for (const line of enriched) {
+    // A redelivered copy of a line is the same application.
+    const position = `${line.source.shardId}/${line.source.sequenceNumber}`;
+    if (seen.has(position)) continue;
+    seen.add(position);
+    add(line.companyID, { shard: line.source.shardId, sequenceNumber: line.source.sequenceNumber, day: Math.floor(Date.parse(line.eventTime) / DAY_MS), nbJobs: line.nbJobs, line });
+  }
+  // score-failed events were applied to the state without an enriched record.
+  for (const letter of deadLetters) {
+    if (letter.reason !== 'score-failed') continue;
+    const fields = jobFieldsOf(Buffer.from(letter.record.data, 'base64'));
+    if (fields === undefined) continue;
+    const createdMs = fields.creationDate === undefined ? Date.parse(letter.record.arrivalTime) : Date.parse(fields.creationDate);
+    add(fields.companyID, { shard: letter.record.shardId, sequenceNumber: letter.record.sequenceNumber, day: Math.floor(createdMs / DAY_MS), nbJobs: fields.nbJobs });
+  }
+  let checked = 0;
+  const mismatches: RollingCountMismatch[] = [];
+  for (const [companyID, events] of byCompany) {
+    // Order is defined within one shard only (partition key = companyID puts a company on one).
+    if (new Set(events.map(({ shard }) => shard)).size > 1) continue;
+    events.sort((a, b) => compareSequenceNumbers(a.sequenceNumber, b.sequenceNumber));
+    let previous: EnrichedCompany | undefined;
+    let previousDay: number | undefined;
+    let growth = 0;
+    for (const event of events) {
+      if (event.day !== previousDay) {
+        previous = undefined;
+        growth = 0;
+      }
+      previousDay = event.day;
+      growth += event.nbJobs;
+      if (event.line === undefined) continue;
+      if (previous !== undefined) {
+        checked += 1;
+        const job30Growth = event.line.job30 - previous.job30;
+        const job90Growth = event.line.job90 - previous.job90;
+        if (job30Growth !== growth || job90Growth !== growth) mismatches.push({ eventID: event.line.eventID, companyID, expectedGrowth: growth, job30Growth, job90Growth });
+      }
+      previous = event.line;
+      growth = 0;
+    }
+  }
+  return { checked, mismatches };
 }
