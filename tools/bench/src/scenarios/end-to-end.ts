@@ -26,9 +26,10 @@ export interface EndToEndOptions {
   readonly stepSeconds: number;
   /** Length of the latency run at 50 % of the sustainable rate. */
   readonly latencySeconds: number;
-  readonly warmupEvents: number;
-  readonly warmupRate: number;
-  readonly startRates: { readonly passThrough: number; readonly ours: number; readonly seed: number };
+  /** Per emulator (kinesis-local takes far fewer records per second): the first rate of each search, and our warm-up. */
+  readonly perBackend: Readonly<
+    Record<KinesisBackend, { readonly startRates: { readonly passThrough: number; readonly ours: number; readonly seed: number }; readonly warmup: { readonly events: number; readonly rate: number } }>
+  >;
   readonly refinements: number;
   readonly maxSteps: number;
   /** Whether to run the seed's configuration too (a second search). */
@@ -45,9 +46,13 @@ export function endToEndOptions(quick: boolean, backends: readonly KinesisBacken
     modelLatencyMs: 20,
     stepSeconds: quick ? 3 : 15,
     latencySeconds: quick ? 3 : 30,
-    warmupEvents: quick ? 1_500 : 20_000,
-    warmupRate: quick ? 1_000 : 1_000,
-    startRates: quick ? { passThrough: 2_000, ours: 400, seed: 200 } : { passThrough: 1_000, ours: 400, seed: 200 },
+    perBackend: {
+      kinesalite: {
+        startRates: quick ? { passThrough: 2_000, ours: 400, seed: 200 } : { passThrough: 1_000, ours: 400, seed: 200 },
+        warmup: quick ? { events: 1_500, rate: 1_000 } : { events: 20_000, rate: 1_000 },
+      },
+      'kinesis-local': { startRates: { passThrough: 100, ours: 50, seed: 50 }, warmup: { events: quick ? 300 : 3_000, rate: 100 } },
+    },
     refinements: quick ? 0 : 2,
     maxSteps: quick ? 2 : 10,
     includeSeed: !quick,
@@ -183,7 +188,7 @@ export async function runEndToEndScenario(options: EndToEndOptions, context: Sce
   return {
     id: '3',
     title: 'end to end on the local stack (producer → emulator → processor → S3 + stream)',
-    parameters: { ...options, backends: options.backends.join('+'), startRates: JSON.stringify(options.startRates) },
+    parameters: { ...options, backends: options.backends.join('+'), perBackend: JSON.stringify(Object.fromEntries(options.backends.map((backend) => [backend, options.perBackend[backend]]))) },
     table: {
       columns: [
         { title: 'emulator' },
@@ -250,14 +255,15 @@ async function runOnBackend(backend: KinesisBackend, options: EndToEndOptions, c
     const passThroughRunner = new StepRunner({ producer, inputStream: PASS_THROUGH_STREAM, companyIds, label: 'pass', processes, log });
     taps.push(await StreamTap.start(tapClient, PASS_THROUGH_STREAM, passThroughRunner.handler));
     log('emulator pass-through');
-    const passThrough = await runDesign(passThroughRunner, options.startRates.passThrough);
+    const { startRates, warmup } = options.perBackend[backend];
+    const passThrough = await runDesign(passThroughRunner, startRates.passThrough);
 
     // Ours: default configuration. Warm up first: tenant lookups and company state for every company.
     const oursRunner = new StepRunner({ producer, inputStream: pipeline.endpoints.streams.jobs, companyIds, label: 'ours', processes, log });
     taps.push(await StreamTap.start(tapClient, pipeline.endpoints.streams.enriched, oursRunner.handler));
-    log(`ours: warm-up, ${options.warmupEvents} events at ${options.warmupRate}/s`);
-    await oursRunner.step(options.warmupRate, options.warmupEvents / options.warmupRate, { timeoutMs: 180_000, stallMs: 30_000 }, processorAlive);
-    const ours = await runDesign(oursRunner, options.startRates.ours, processorAlive);
+    log(`ours: warm-up, ${warmup.events} events at ${warmup.rate}/s`);
+    await oursRunner.step(warmup.rate, warmup.events / warmup.rate, { timeoutMs: 180_000, stallMs: 30_000 }, processorAlive);
+    const ours = await runDesign(oursRunner, startRates.ours, processorAlive);
     let diagnosis: ProcessorDiagnosis | undefined;
     if (options.diagnosisBatches > 0) {
       log(`ours: timing ${options.diagnosisBatches} batches of 1,000 records in this process, one lane`);
@@ -271,8 +277,8 @@ async function runOnBackend(backend: KinesisBackend, options: EndToEndOptions, c
       const seedRunner = new StepRunner({ producer, inputStream: pipeline.endpoints.streams.jobs, companyIds, label: 'seed', processes, log });
       taps.push(await StreamTap.start(tapClient, pipeline.endpoints.streams.enriched, seedRunner.handler));
       // A fresh process: let it compile, connect and recover its lanes before the first measured step.
-      await seedRunner.step(Math.max(10, Math.round(options.startRates.seed / 4)), options.stepSeconds / 3, { timeoutMs: 120_000, stallMs: 30_000 }, processorAlive);
-      seed = await runDesign(seedRunner, options.startRates.seed, processorAlive);
+      await seedRunner.step(Math.max(10, Math.round(startRates.seed / 4)), options.stepSeconds / 3, { timeoutMs: 120_000, stallMs: 30_000 }, processorAlive);
+      seed = await runDesign(seedRunner, startRates.seed, processorAlive);
     }
     run = { backend, passThrough, ours, ...(seed === undefined ? {} : { seed }), ...(diagnosis === undefined ? {} : { diagnosis }) };
   } finally {
