@@ -42,21 +42,21 @@ export interface EndToEndOptions {
 export function endToEndOptions(quick: boolean, backends: readonly KinesisBackend[] = ['kinesalite']): EndToEndOptions {
   return {
     backends,
-    companies: quick ? 1_000 : DEFAULT_DATASET.size,
+    companies: quick ? 300 : DEFAULT_DATASET.size,
     modelLatencyMs: 20,
     stepSeconds: quick ? 3 : 15,
     latencySeconds: quick ? 3 : 30,
     perBackend: {
       kinesalite: {
-        startRates: quick ? { passThrough: 2_000, ours: 400, seed: 200 } : { passThrough: 1_000, ours: 400, seed: 200 },
-        warmup: quick ? { events: 1_500, rate: 1_000 } : { events: 20_000, rate: 1_000 },
+        startRates: quick ? { passThrough: 2_000, ours: 200, seed: 200 } : { passThrough: 1_000, ours: 400, seed: 200 },
+        warmup: quick ? { events: 600, rate: 600 } : { events: 20_000, rate: 1_000 },
       },
       'kinesis-local': { startRates: { passThrough: 100, ours: 50, seed: 50 }, warmup: { events: quick ? 300 : 3_000, rate: 100 } },
     },
     refinements: quick ? 0 : 2,
     maxSteps: quick ? 2 : 10,
     includeSeed: !quick,
-    diagnosisBatches: quick ? 2 : 8,
+    diagnosisBatches: quick ? 1 : 8,
   };
 }
 
@@ -236,7 +236,7 @@ async function runOnBackend(backend: KinesisBackend, options: EndToEndOptions, c
   try {
     const companyIds = companyIdsUpTo(options.companies);
     const drain: DrainSettings = { timeoutMs: Math.max(15_000, options.stepSeconds * 3_000), stallMs: 5_000 };
-    const backlog: DrainSettings = { timeoutMs: 180_000, stallMs: 20_000 };
+    const backlog: DrainSettings = options.stepSeconds < 10 ? { timeoutMs: 30_000, stallMs: 10_000 } : { timeoutMs: 180_000, stallMs: 20_000 };
     const search = (startRate: number) => ({ startRate, refinements: options.refinements, maxSteps: options.maxSteps, granularity: niceGranularity(startRate) });
     const processorAlive = () => {
       const { child, output } = pipeline.runner;
