@@ -58,6 +58,18 @@ describe('TenantManagerDirectory', () => {
     expect(lookup).toEqual({ found: false });
   });
 
+  it.each(['.', '..'])('answers found false for %s without a call (a URL cannot name it: it would address the tenant list)', async (id) => {
+    // Prepare: the tenant list, which is what such a URL would reach
+    serve(() => HttpResponse.json({ items: [] }));
+
+    // Act
+    const lookup = await directoryFactory().lookup(id);
+
+    // Assess
+    expect(lookup).toEqual({ found: false });
+    expect(mockHttp.requests).toHaveLength(0);
+  });
+
   it('keeps a base URL path and tolerates a trailing slash', async () => {
     // Prepare
     serve(() => HttpResponse.json(companyToTenant(company)));

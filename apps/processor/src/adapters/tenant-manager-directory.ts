@@ -13,6 +13,9 @@ export class TenantManagerDirectory implements TenantDirectory {
   ) {}
 
   async lookup(companyID: string, signal?: AbortSignal): Promise<TenantLookup> {
+    // `.` and `..` are valid ids by the contract, but URL parsing turns them into path navigation
+    // (`/tenants/.` is the tenant list): no tenant can be addressed by them, so none exists.
+    if (companyID === '.' || companyID === '..') return { found: false };
     const url = new URL(`api/v1/tenants/${encodeURIComponent(companyID)}`, this.baseUrl.endsWith('/') ? this.baseUrl : `${this.baseUrl}/`);
     const response = await this.fetchFn(url, { method: 'GET', headers: { accept: 'application/json' }, ...(signal === undefined ? {} : { signal }) });
     if (response.status === 404) {
