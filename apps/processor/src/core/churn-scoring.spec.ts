@@ -119,6 +119,22 @@ describe('ChurnScoringService', () => {
     expect(outcomes.filter((outcome) => outcome.ok)).toHaveLength(7);
   });
 
+  it('keeps at most capacity calls in flight across concurrent callers (lanes)', async () => {
+    // Prepare: two lanes score at the same time through one service
+    const scorer = new ScriptedScorer(async (batch) => {
+      await sleep(10);
+      return verdicts(batch);
+    });
+    const { service } = serviceFactory(scorer, { batchSize: 1, capacity: 2 });
+
+    // Act
+    const [first, second] = await Promise.all([service.scoreAll(distinctCompanies(4)), service.scoreAll(distinctCompanies(5))]);
+
+    // Assess
+    expect(scorer.maxInFlight).toBe(2);
+    expect([...first, ...second].every((outcome) => outcome.ok)).toBe(true);
+  });
+
   it('retries retriable failures and succeeds', async () => {
     // Prepare: two 503s, then an answer
     const scorer = new ScriptedScorer(async (batch, call) => {

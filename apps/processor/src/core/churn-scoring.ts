@@ -1,4 +1,5 @@
 import { featureKey } from '@tenant-analytics/domain';
+import { bulkhead, type BulkheadPolicy } from 'cockatiel';
 import { mapLimited } from './concurrency';
 import { describeError } from './errors';
 import { METRIC, type ChurnFeaturesWithId, type ChurnScorer, type ChurnVerdict, type Logger, type Metrics } from './ports';
@@ -19,12 +20,15 @@ export type ScoringOutcome =
 
 /**
  * Scores many companies with few calls: identical feature vectors are scored once, the rest is
- * split into calls of up to `batchSize` companies, at most `capacity` calls run at once, and each
+ * split into calls of up to `batchSize` companies, at most `capacity` calls run at once (across all
+ * callers of this instance, i.e. every lane of the process), and each
  * call retries transient failures within its budget behind a shared circuit breaker.
  */
 export class ChurnScoringService {
   private readonly caller: ResilientCaller;
   private readonly batchSize: number;
+  /** Bounds the calls in flight across every lane sharing this service (the seed's async capacity). */
+  private readonly inFlight: BulkheadPolicy;
 
   constructor(
     private readonly scorer: ChurnScorer,
@@ -33,6 +37,7 @@ export class ChurnScoringService {
     private readonly logger: Logger,
   ) {
     this.batchSize = Math.max(1, Math.min(settings.batchSize, scorer.maxBatchSize));
+    this.inFlight = bulkhead(settings.capacity, Number.MAX_SAFE_INTEGER);
     this.caller = new ResilientCaller(settings, {
       onRetry: (attempt, error) => {
         metrics.count(METRIC.retries, 1, { dependency: 'churn' });
@@ -65,7 +70,7 @@ export class ChurnScoringService {
 
     const outcomeByKey = new Map<string, ScoringOutcome>();
     await mapLimited(calls, this.settings.capacity, async (call) => {
-      const outcomes = await this.scoreCall(call.map(([, company]) => company));
+      const outcomes = await this.inFlight.execute(() => this.scoreCall(call.map(([, company]) => company)));
       call.forEach(([key], index) => outcomeByKey.set(key, outcomes[index] as ScoringOutcome));
     });
     return keys.map((key) => outcomeByKey.get(key) as ScoringOutcome);
