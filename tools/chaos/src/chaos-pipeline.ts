@@ -1,4 +1,4 @@
-import { countedJobs, type DeadLetter } from '@tenant-analytics/domain';
+import { countedJobs, type CompanyStateRecord, type DeadLetter } from '@tenant-analytics/domain';
 import { companyIdsUpTo, sendJobEvents, type SendJobEventsOptions, type SendSummary } from '@tenant-analytics/job-producer';
 import type { KinesisBackend } from '@tenant-analytics/local-stack';
 import {
@@ -46,6 +46,8 @@ export interface PipelineOutcome {
   readonly accounting: AccountingReport;
   readonly stats: RunStats;
   readonly deadLetters: readonly DeadLetter[];
+  /** Version and watermarks of the companies whose counter is off, for diagnosis. */
+  readonly mismatchedStates: readonly { readonly companyID: string; readonly version: number; readonly watermarks: Readonly<Record<string, string>> }[];
   /** How the last runner process ended (a clean drain on SIGTERM is code 0). */
   readonly lastRunner: RunnerExit;
 }
@@ -171,9 +173,12 @@ export class ChaosPipeline {
     const deadLetters = await reading('the dead letters', () => readDeadLetters(this.probe));
     const onStream = await reading('the output stream', () => readOutputStream(this.probe));
     const counted = new Map<string, number>();
+    const states = new Map<string, CompanyStateRecord>();
     for (const companyID of accountedCompanies(records)) {
       const state = await reading(`the state of ${companyID}`, () => this.probe.companyState(companyID));
-      if (state !== undefined) counted.set(companyID, countedJobs(state));
+      if (state === undefined) continue;
+      counted.set(companyID, countedJobs(state));
+      states.set(companyID, state);
     }
     const accounting = accountForRecords({
       records,
@@ -184,7 +189,11 @@ export class ChaosPipeline {
       ...(options.toleratedFailures === undefined ? {} : { toleratedFailures: options.toleratedFailures }),
     });
     const stats = collectRunStats({ observations: observationsFromProcessedAt(enriched), deadLetters, latencyBasis: 'processedAt' });
-    return { accounting, stats, deadLetters, lastRunner: await this.stop() };
+    const mismatchedStates = (accounting.counters?.mismatches ?? []).flatMap(({ companyID }) => {
+      const state = states.get(companyID);
+      return state === undefined ? [] : [{ companyID, version: state.version, watermarks: state.watermarks }];
+    });
+    return { accounting, stats, deadLetters, mismatchedStates, lastRunner: await this.stop() };
   }
 
   /** Stops the runner (drain) and the stack, and captures the runner's output. Idempotent. */

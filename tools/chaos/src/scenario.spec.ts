@@ -27,6 +27,7 @@ const outcome = (accounting: Partial<AccountingReport> = {}): PipelineOutcome =>
   accounting: { ...cleanReport, ...accounting },
   stats: { latencyMs: { count: 8, p50: 10, p90: 20, p99: 30, max: 1_234, mean: 12 } } as RunStats,
   deadLetters: [],
+  mismatchedStates: [],
   lastRunner: runnerExit(true),
 });
 

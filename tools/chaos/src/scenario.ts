@@ -93,7 +93,8 @@ function duplicatesFound(report: AccountingReport): number {
   return report.duplicatesInS3.reduce((sum, { copies }) => sum + copies - 1, 0) + report.appliedTwice.filter((key) => !inS3.has(key)).length;
 }
 
-function discrepancies(report: AccountingReport): Record<string, readonly unknown[]> {
+function discrepancies(outcome: PipelineOutcome): Record<string, readonly unknown[]> {
+  const report = outcome.accounting;
   const all: Record<string, readonly unknown[]> = {
     missing: report.missing,
     wrongOutcome: report.wrongOutcome,
@@ -106,6 +107,7 @@ function discrepancies(report: AccountingReport): Record<string, readonly unknow
     streamUnexpected: report.stream?.unexpected ?? [],
     counterMismatches: report.counters?.mismatches ?? [],
     rollingCountMismatches: report.rollingCounts.mismatches,
+    mismatchedStates: outcome.mismatchedStates,
   };
   return Object.fromEntries(Object.entries(all).filter(([, list]) => list.length > 0).map(([name, list]) => [name, list.slice(0, SAMPLES)]));
 }
@@ -114,7 +116,7 @@ function discrepancies(report: AccountingReport): Record<string, readonly unknow
 export function scenarioResult(meta: Pick<Scenario, 'id' | 'title'>, body: ScenarioBodyResult, startedAtMs: number): ScenarioResult {
   const { accounting: report, stats } = body.outcome;
   const checks = [...accountingChecks(body.outcome), ...(body.checks ?? [])];
-  const found = discrepancies(report);
+  const found = discrepancies(body.outcome);
   return {
     ...meta,
     events: report.records,

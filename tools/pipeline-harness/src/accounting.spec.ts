@@ -274,7 +274,19 @@ describe('accountForRecords rolling counts', () => {
     // e3 was computed without e2's jobs
     const report = accountForRecords({ records: [e1, e2, e3], enriched: [at(e1, '10', 12), at(e2, '20', 15), at(e3, '30', 16)], deadLetters: [], countedJobs: new Map([['comp_1', 9]]) });
 
-    expect(report.rollingCounts.mismatches).toEqual([{ eventID: 'e3', companyID: 'comp_1', expectedGrowth: 4, job30Growth: 1, job90Growth: 1 }]);
+    expect(report.rollingCounts.mismatches).toEqual([
+      {
+        eventID: 'e3',
+        companyID: 'comp_1',
+        previous: { eventID: 'e2', job30: 15, sequenceNumber: '20', processedAt: iso(NOW + 1_000) },
+        job30: 16,
+        sequenceNumber: '30',
+        processedAt: iso(NOW + 1_000),
+        expectedGrowth: 4,
+        job30Growth: 1,
+        job90Growth: 1,
+      },
+    ]);
     expect(report.counters?.mismatches).toEqual([]);
     expect(report.ok).toBe(false);
   });

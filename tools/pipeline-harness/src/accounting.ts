@@ -54,6 +54,11 @@ export interface CounterMismatch {
 export interface RollingCountMismatch {
   readonly eventID: string;
   readonly companyID: string;
+  /** The company's previous enriched record, for diagnosis: same `processedAt` = same batch. */
+  readonly previous: { readonly eventID: string; readonly job30: number; readonly sequenceNumber: string; readonly processedAt: string };
+  readonly job30: number;
+  readonly sequenceNumber: string;
+  readonly processedAt: string;
   /** Jobs applied since the company's previous enriched record, this one included. */
   readonly expectedGrowth: number;
   readonly job30Growth: number;
@@ -384,7 +389,20 @@ function checkRollingCounts(enriched: readonly EnrichedCompany[], deadLetters: r
         checked += 1;
         const job30Growth = event.line.job30 - previous.job30;
         const job90Growth = event.line.job90 - previous.job90;
-        if (job30Growth !== growth || job90Growth !== growth) mismatches.push({ eventID: event.line.eventID, companyID, expectedGrowth: growth, job30Growth, job90Growth });
+        if (job30Growth !== growth || job90Growth !== growth) {
+          const { eventID, job30, source, processedAt } = event.line;
+          mismatches.push({
+            eventID,
+            companyID,
+            previous: { eventID: previous.eventID, job30: previous.job30, sequenceNumber: previous.source.sequenceNumber, processedAt: previous.processedAt },
+            job30,
+            sequenceNumber: source.sequenceNumber,
+            processedAt,
+            expectedGrowth: growth,
+            job30Growth,
+            job90Growth,
+          });
+        }
       }
       previous = event.line;
       growth = 0;
