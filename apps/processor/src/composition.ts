@@ -72,12 +72,15 @@ export function createBatchProcessor(config: PipelineConfig, clients: AwsClients
     ...(config.churn.apiKey === undefined ? {} : { apiKey: config.churn.apiKey }),
     ...(services.credentials === undefined ? {} : { credentials: services.credentials }),
   });
+  // Lookups have no budget key of their own: allow every attempt its timeout plus the longest backoff.
+  const { tenantManager } = config;
+  const lookupBudgetMs = tenantManager.retry.maxAttempts * (tenantManager.attemptTimeoutMs + tenantManager.retry.maxDelayMs);
   const tenantFetch = createSignedFetch({ service: 'execute-api', region: config.region, timeoutMs: config.tenantManager.attemptTimeoutMs, sign: false });
   const tenantProfiles = new TenantProfiles(
     new TenantManagerDirectory(config.tenantManager.endpoint, tenantFetch),
     {
       ...config.tenantManager.retry,
-      totalTimeoutMs: config.tenantManager.attemptTimeoutMs * config.tenantManager.retry.maxAttempts + config.tenantManager.retry.maxDelayMs * config.tenantManager.retry.maxAttempts,
+      totalTimeoutMs: lookupBudgetMs,
       concurrency: config.tenantManager.concurrency,
       cacheMaxEntries: config.tenantManager.cache.maxEntries,
       cacheTtlMs: config.tenantManager.cache.ttlMs,
