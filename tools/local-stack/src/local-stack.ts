@@ -1,3 +1,4 @@
+import { REDACTED } from '@tenant-analytics/domain';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { KinesisClient, ListStreamsCommand } from '@aws-sdk/client-kinesis';
 import { ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
@@ -121,7 +122,7 @@ class RunningLocalStack implements LocalStack {
       this.endpointsFileWritten = true;
     }
     this.started = endpoints;
-    this.logger.info({ endpoints, processes: this.processes }, 'local stack ready');
+    this.logger.info({ endpoints: { ...endpoints, credentials: { accessKeyId: endpoints.credentials.accessKeyId, secretAccessKey: REDACTED } }, processes: this.processes }, 'local stack ready');
   }
 
   stop(): Promise<void> {

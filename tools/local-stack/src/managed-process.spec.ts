@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { pino } from 'pino';
-import { spawnManaged, type ManagedProcess, type ProcessSpec } from './managed-process';
+import { redactArgs, spawnManaged, type ManagedProcess, type ProcessSpec } from './managed-process';
 
 /** Running, not a zombie waiting for a (container) init to reap it. */
 const isAlive = (pid: number): boolean => {
@@ -117,5 +117,19 @@ describe('spawnManaged', () => {
 
   it('rejects a command that cannot be spawned, naming it', () => {
     expect(() => spawn({ ...nodeSpec(''), command: '/nonexistent/node' })).toThrow(/Cannot spawn test-child: \/nonexistent\/node/);
+  });
+});
+
+describe('redactArgs', () => {
+  it('hides the values of secret-looking flags, in both forms, and keeps the rest', () => {
+    expect(redactArgs(['--port', '4011', '--secret-access-key', 'S3RVER', '--api-key=k-123', '--region', 'us-west-2'])).toEqual([
+      '--port',
+      '4011',
+      '--secret-access-key',
+      '***',
+      '--api-key=***',
+      '--region',
+      'us-west-2',
+    ]);
   });
 });

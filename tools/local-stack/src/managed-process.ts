@@ -1,3 +1,4 @@
+import { isSecretName, REDACTED } from '@tenant-analytics/domain';
 import { spawn } from 'node:child_process';
 import type { Logger } from 'pino';
 import { ComponentStartError } from './errors';
@@ -86,7 +87,7 @@ export function spawnManaged(spec: ProcessSpec, logger: Logger): ManagedProcess 
       context: { component: spec.name, command: spec.command },
     });
   }
-  log.debug({ pid, command: spec.command, args: spec.args }, 'child spawned');
+  log.debug({ pid, command: spec.command, args: redactArgs(spec.args) }, 'child spawned');
 
   const signalGroup = (signal: NodeJS.Signals): void => {
     try {
@@ -125,4 +126,17 @@ export function spawnManaged(spec: ProcessSpec, logger: Logger): ManagedProcess 
     stop,
     killNow: () => signalGroup('SIGKILL'),
   };
+}
+
+/**
+ * A command line safe to log: the value of every flag whose name looks secret (`--secret-access-key
+ * X`, `--api-key=X`) is replaced with `***`.
+ */
+export function redactArgs(args: readonly string[]): string[] {
+  return args.map((arg, index) => {
+    const [flag, inline] = arg.split(/=(.*)/s, 2);
+    if (arg.startsWith('-') && inline !== undefined && isSecretName(flag ?? '')) return `${flag}=${REDACTED}`;
+    const previous = args[index - 1];
+    return previous !== undefined && previous.startsWith('-') && !previous.includes('=') && isSecretName(previous) && !arg.startsWith('-') ? REDACTED : arg;
+  });
 }
