@@ -1,6 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { GetRecordsCommand, GetShardIteratorCommand, KinesisClient, ListShardsCommand } from '@aws-sdk/client-kinesis';
 import { GetObjectCommand, ListObjectsCommand, S3Client, type GetObjectCommandOutput } from '@aws-sdk/client-s3';
+import { generateCompany } from '@tenant-analytics/domain';
 import { defaultLocalEndpoints } from '@tenant-analytics/local-stack';
 import { mockClient } from 'aws-sdk-client-mock';
 import { readDeadLetters, readEnrichedInS3, readOutputStream } from './sink-reader';
@@ -8,16 +9,9 @@ import { readDeadLetters, readEnrichedInS3, readOutputStream } from './sink-read
 const client = { region: 'us-west-2', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
 const endpoints = defaultLocalEndpoints();
 
+/** An enriched record of the generated company 1 (its profile, plus the event's fields). */
 const line = (eventID: string) => ({
-  companyID: 'comp_1',
-  industry: 'IT',
-  revenu: 1,
-  employees: 1,
-  job30: 1,
-  job90: 1,
-  monthlyFee: 1,
-  totalFee: 1,
-  riskOfChurn: false,
+  ...generateCompany(42, 1),
   churnProbability: 0.2,
   eventID,
   userID: 'u',
