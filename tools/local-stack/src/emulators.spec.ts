@@ -36,13 +36,23 @@ describe('emulator specs', () => {
     expect(kinesisSpec('kinesis-local', params).name).toBe('kinesis (kinesis-local)');
   });
 
-  it('binds s3rver and dynalite to 127.0.0.1 with their data on disk', () => {
+  it('binds s3rver and dynalite to 127.0.0.1, s3rver with its files in the data dir', () => {
     // Act
     const s3 = s3rverSpec({ ...params, bucket: 'my-bucket' }).args.join(' ');
-    const dynamodb = dynaliteSpec(params).args.join(' ');
+    const dynamodb = dynaliteSpec({ port: params.port, storage: 'memory' }).args.join(' ');
 
     // Assess
     expect(s3).toContain('--address 127.0.0.1 --port 41234 --directory /tmp/data --configure-bucket my-bucket');
-    expect(dynamodb).toContain('--host 127.0.0.1 --port 41234 --path /tmp/data --createTableMs 0');
+    expect(dynamodb).toContain('--host 127.0.0.1 --port 41234 --createTableMs 0');
+  });
+
+  it('keeps dynalite in memory unless disk storage is asked for', () => {
+    // Act
+    const inMemory = dynaliteSpec({ port: params.port, storage: 'memory' }).args;
+    const onDisk = dynaliteSpec({ port: params.port, storage: 'disk', dataDir: '/tmp/data' }).args.join(' ');
+
+    // Assess
+    expect(inMemory).not.toContain('--path');
+    expect(onDisk).toContain('--port 41234 --path /tmp/data --createTableMs 0');
   });
 });

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { KinesisBackend } from './local-stack-options';
+import type { DynamoDbStorage, KinesisBackend } from './local-stack-options';
 import type { ProcessSpec } from './managed-process';
 import { LOOPBACK } from './ports';
 
@@ -105,8 +105,18 @@ export function s3rverSpec(params: EmulatorParams & { readonly bucket: string })
   };
 }
 
-/** dynalite, backed by LevelDB in `dataDir` so that a restart keeps the state table. */
-export function dynaliteSpec(params: EmulatorParams): ProcessSpec {
+/** Where dynalite listens and, with `disk` storage, the folder of its LevelDB store. */
+export type DynaliteParams = { readonly port: number } & (
+  | { readonly storage: Extract<DynamoDbStorage, 'memory'> }
+  | { readonly storage: Extract<DynamoDbStorage, 'disk'>; readonly dataDir: string }
+);
+
+/**
+ * dynalite in memory (no `--path`), or with `disk` storage backed by LevelDB in `dataDir` so that a
+ * restart keeps the state table. In memory by default: the on-disk store loses acknowledged
+ * conditional writes of large items under concurrent load (see `DYNAMODB_STORAGES`).
+ */
+export function dynaliteSpec(params: DynaliteParams): ProcessSpec {
   const dir = packageDir('dynalite');
   return {
     name: 'dynamodb (dynalite)',
@@ -117,8 +127,7 @@ export function dynaliteSpec(params: EmulatorParams): ProcessSpec {
       LOOPBACK,
       '--port',
       String(params.port),
-      '--path',
-      params.dataDir,
+      ...(params.storage === 'disk' ? ['--path', params.dataDir] : []),
       '--createTableMs',
       '0',
       '--deleteTableMs',

@@ -12,6 +12,7 @@ describe('resolveLocalStackOptions', () => {
     expect(resolved).toMatchObject({
       kinesisBackend: 'kinesis-local',
       region: 'us-west-2',
+      dynamodbStorage: 'memory',
       ports: { kinesis: 4567, dynamodb: 4568, s3: 4569, tenantManager: 4010, churnApi: 4011 },
       shards: { jobs: 2, companies: 1, enriched: 1 },
       names: { jobs: 'bigdatajobs', companies: 'companies', enriched: 'enrichedcompanies', bucket: 'tenant-analytics', stateTable: 'company-state' },
@@ -61,6 +62,7 @@ describe('resolveLocalStackOptions', () => {
     ['names.bucket', { names: { bucket: 'Upper_Case' } }, '"Upper_Case"'],
     ['kinesisBackend', { kinesisBackend: 'localstack' }, '"localstack"'],
     ['region', { region: 'mars' }, '"mars"'],
+    ['dynamodbStorage', { dynamodbStorage: 'leveldb' }, '"leveldb"'],
   ])('rejects a bad %s, naming the key and the value', (key, options, shown) => {
     // Act
     const act = (): unknown => resolveLocalStackOptions(options as never);

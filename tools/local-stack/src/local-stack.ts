@@ -9,7 +9,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import { clientConfig, type ClientEndpoints } from './client-config';
-import { dynaliteSpec, kinesisSpec, s3rverSpec } from './emulators';
+import { dynaliteSpec, kinesisSpec, s3rverSpec, type DynaliteParams } from './emulators';
 import { removeEndpointsFile, writeEndpointsFile, type LocalEndpoints } from './endpoints';
 import { ComponentStartError, LocalStackError } from './errors';
 import { stopOnParentExit } from './exit-hooks';
@@ -94,9 +94,7 @@ class RunningLocalStack implements LocalStack {
       this.startChild('s3', ports.s3, (port) => s3rverSpec({ port, dataDir: this.subDir('s3rver'), bucket: names.bucket }), (url) =>
         this.probeS3(url),
       ),
-      this.startChild('dynamodb', ports.dynamodb, (port) => dynaliteSpec({ port, dataDir: this.subDir('dynalite') }), (url) =>
-        this.probeDynamoDb(url),
-      ),
+      this.startChild('dynamodb', ports.dynamodb, (port) => dynaliteSpec(this.dynaliteParams(port)), (url) => this.probeDynamoDb(url)),
     ]);
     const endpoints: LocalEndpoints = {
       region,
@@ -176,6 +174,10 @@ class RunningLocalStack implements LocalStack {
     const dir = path.join(this.dataDir, name);
     mkdirSync(dir, { recursive: true });
     return dir;
+  }
+
+  private dynaliteParams(port: number): DynaliteParams {
+    return this.options.dynamodbStorage === 'disk' ? { port, storage: 'disk', dataDir: this.subDir('dynalite') } : { port, storage: 'memory' };
   }
 
   private startKinesis(requestedPort: number): Promise<string> {

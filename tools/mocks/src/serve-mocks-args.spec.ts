@@ -21,6 +21,7 @@ describe('parseServeMocksArgs', () => {
     expect(resolved.services).toEqual({ tenantManager: [], churnApi: [] });
     expect(resolved.endpointsFile).toBe(DEFAULT_ENDPOINTS_FILE);
     expect(resolved.dataDir).toBeUndefined();
+    expect(resolved.dynamodbStorage).toBe('memory');
   });
 
   it('turns the services off with --no-services', () => {
@@ -42,12 +43,12 @@ describe('parseServeMocksArgs', () => {
   it('passes backend, region, shard counts and log level through', () => {
     // Act
     const { stack, logLevel } = parseServeMocksArgs([
-      '--kinesis-backend', 'kinesalite', '--region', 'eu-west-1',
+      '--kinesis-backend', 'kinesalite', '--dynamodb-storage', 'disk', '--region', 'eu-west-1',
       '--shards-jobs', '4', '--shards-companies', '2', '--shards-enriched', '3', '--log-level', 'debug',
     ]);
 
     // Assess
-    expect(resolveLocalStackOptions(stack)).toMatchObject({ kinesisBackend: 'kinesalite', region: 'eu-west-1', shards: { jobs: 4, companies: 2, enriched: 3 } });
+    expect(resolveLocalStackOptions(stack)).toMatchObject({ kinesisBackend: 'kinesalite', dynamodbStorage: 'disk', region: 'eu-west-1', shards: { jobs: 4, companies: 2, enriched: 3 } });
     expect(logLevel).toBe('debug');
   });
 
@@ -62,6 +63,7 @@ describe('parseServeMocksArgs', () => {
 
   it.each([
     ['an unknown backend', ['--kinesis-backend', 'localstack'], 'commander.invalidArgument'],
+    ['an unknown DynamoDB storage', ['--dynamodb-storage', 'leveldb'], 'commander.invalidArgument'],
     ['a port that is not an integer', ['--kinesis-port', 'abc'], 'commander.invalidArgument'],
     ['an unknown flag', ['--kinesis'], 'commander.unknownOption'],
   ])('rejects %s', (_label, argv, code) => {

@@ -1,4 +1,4 @@
-import { DEFAULT_ENDPOINTS_FILE, DEFAULT_PORTS, REPO_ROOT, KINESIS_BACKENDS, type KinesisBackend, type LocalStackOptions, type PortName } from '@tenant-analytics/local-stack';
+import { DEFAULT_ENDPOINTS_FILE, DEFAULT_PORTS, DYNAMODB_STORAGES, REPO_ROOT, KINESIS_BACKENDS, type DynamoDbStorage, type KinesisBackend, type LocalStackOptions, type PortName } from '@tenant-analytics/local-stack';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import path from 'node:path';
 
@@ -18,6 +18,7 @@ const integer = (value: string): number => {
 
 interface RawFlags {
   kinesisBackend: KinesisBackend;
+  dynamodbStorage?: DynamoDbStorage;
   region?: string;
   services: boolean;
   portBase?: number;
@@ -39,6 +40,11 @@ export function serveMocksCommand(): Command {
   return new Command('serve-mocks')
     .description('Run the local stack (Kinesis, S3, DynamoDB emulators and the mock services) until Ctrl-C.')
     .addOption(new Option('--kinesis-backend <backend>', 'Kinesis emulator').choices(KINESIS_BACKENDS).default('kinesis-local'))
+    .addOption(
+      new Option('--dynamodb-storage <storage>', 'where dynalite keeps the state table (default memory; disk keeps it in --data-dir but loses large writes under load)').choices(
+        DYNAMODB_STORAGES,
+      ),
+    )
     .option('--region <region>', 'AWS region of the streams (default us-west-2)')
     .option('--no-services', 'do not start the tenant manager and churn API mocks')
     .option(
@@ -78,6 +84,7 @@ export function parseServeMocksArgs(argv: readonly string[]): ServeMocksArgs {
   return {
     stack: {
       kinesisBackend: flags.kinesisBackend,
+      dynamodbStorage: flags.dynamodbStorage,
       region: flags.region,
       ports: {
         kinesis: flags.kinesisPort ?? fromBase('kinesis'),

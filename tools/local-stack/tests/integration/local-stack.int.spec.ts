@@ -72,11 +72,12 @@ async function roundTripS3(endpoints: LocalEndpoints): Promise<string> {
   }
 }
 
-async function roundTripDynamoDb(endpoints: LocalEndpoints): Promise<string | undefined> {
+/** Writes a company item (unless only reading) and reads it back: its industry, if there is one. */
+async function roundTripDynamoDb(endpoints: LocalEndpoints, mode: 'write' | 'read' = 'write'): Promise<string | undefined> {
   const dynamodb = new DynamoDBClient(clientConfig(endpoints, 'dynamodb'));
   try {
     const key = { pk: { S: 'company#comp_4' }, sk: { S: 'state' } };
-    await dynamodb.send(new PutItemCommand({ TableName: endpoints.stateTable, Item: { ...key, industry: { S: 'gov' } } }));
+    if (mode === 'write') await dynamodb.send(new PutItemCommand({ TableName: endpoints.stateTable, Item: { ...key, industry: { S: 'gov' } } }));
     const { Item } = await dynamodb.send(new GetItemCommand({ TableName: endpoints.stateTable, Key: key, ConsistentRead: true }));
     return Item?.['industry']?.S;
   } finally {
@@ -157,6 +158,29 @@ describe('startLocalStack', () => {
     expect(shards).toEqual({ bigdatajobs: 2, companies: 1, enrichedcompanies: 1 });
     expect(after).toEqual(['before restart', 'after restart']);
     expect(stack.endpoints.kinesisBackend).toBe(backend);
+  });
+
+  it.each([
+    ['loses the state table by default (dynalite in memory)', undefined, undefined],
+    ['keeps the state table with disk storage', 'disk', 'gov'],
+  ] as const)('%s over a stop and start with a kept data dir', async (_label, dynamodbStorage, expected) => {
+    // Prepare
+    const dataDir = mkdtempSync(path.join(tmp, 'data-'));
+    const startKept = (): Promise<LocalStack> =>
+      startLocalStack({ kinesisBackend: 'kinesalite', ports: { kinesis: 0, s3: 0, dynamodb: 0 }, endpointsFile: false, dataDir, ...(dynamodbStorage === undefined ? {} : { dynamodbStorage }) });
+    const first = await startKept();
+    running.push(first);
+    await roundTripDynamoDb(first.endpoints, 'write');
+    await first.stop();
+
+    // Act
+    const second = await startKept();
+    running.push(second);
+    const industry = await roundTripDynamoDb(second.endpoints, 'read');
+    await second.stop();
+
+    // Assess
+    expect(industry).toBe(expected);
   });
 
   it('rejects a fixed port that is taken, naming it, and leaves nothing running', async () => {
