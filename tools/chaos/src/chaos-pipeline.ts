@@ -15,7 +15,6 @@ import {
   type RunStats,
 } from '@tenant-analytics/pipeline-harness';
 import type { LogCapture, SuiteSecrets } from './log-scan';
-import { readDeadLetters, readEnrichedInS3, readOutputStream } from './sink-reader';
 
 /** What every scenario shares: where logs go, the secrets handed out, the emulator, the seed. */
 export interface SuiteSettings {
@@ -169,9 +168,9 @@ export class ChaosPipeline {
   async finish(options: FinishOptions = {}): Promise<PipelineOutcome> {
     if (options.drain !== false) await waitUntilDrained(this.probe, { timeoutMs: options.drainTimeoutMs ?? 180_000, streams: [this.endpoints.streams.jobs] });
     const records = options.records ?? this.records;
-    const enriched = await reading('the S3 sink', () => readEnrichedInS3(this.probe));
-    const deadLetters = await reading('the dead letters', () => readDeadLetters(this.probe));
-    const onStream = await reading('the output stream', () => readOutputStream(this.probe));
+    const enriched = await reading('the S3 sink', () => this.probe.enrichedInS3());
+    const deadLetters = await reading('the dead letters', () => this.probe.deadLetters());
+    const onStream = await reading('the output stream', () => this.probe.enrichedOnStream());
     const counted = new Map<string, number>();
     const states = new Map<string, CompanyStateRecord>();
     for (const companyID of accountedCompanies(records)) {

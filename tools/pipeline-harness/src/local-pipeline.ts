@@ -1,19 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { gunzipSync } from 'node:zlib';
 import path from 'node:path';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { GetRecordsCommand, GetShardIteratorCommand, KinesisClient, ListShardsCommand, PutRecordsCommand } from '@aws-sdk/client-kinesis';
-import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import {
-  companyStateKey,
-  companyStateSchema,
-  deadLetterSchema,
-  enrichedCompanySchema,
-  type CompanyStateRecord,
-  type DeadLetter,
-  type EnrichedCompany,
-} from '@tenant-analytics/domain';
+import { KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
+import { S3Client } from '@aws-sdk/client-s3';
+import { companyStateKey, companyStateSchema, type CompanyStateRecord, type DeadLetter, type EnrichedCompany } from '@tenant-analytics/domain';
 import { clientConfig, REPO_ROOT, type LocalEndpoints } from '@tenant-analytics/local-stack';
+import { readDeadLetters, readEnrichedInS3, readOutputStream } from './sink-reader';
 
 /**
  * Reads and writes the local stack like a user's tools would (SDK clients over the emulators'
@@ -45,51 +37,19 @@ export class LocalPipelineProbe {
     if ((response.FailedRecordCount ?? 0) > 0) throw new Error(`${response.FailedRecordCount} records rejected`);
   }
 
-  private async objects(prefix: string): Promise<{ key: string; body: Buffer }[]> {
-    const found: { key: string; body: Buffer }[] = [];
-    let token: string | undefined;
-    do {
-      const list = await this.s3.send(new ListObjectsV2Command({ Bucket: this.endpoints.bucket, Prefix: prefix, ...(token === undefined ? {} : { ContinuationToken: token }) }));
-      for (const object of list.Contents ?? []) {
-        const body = await this.s3.send(new GetObjectCommand({ Bucket: this.endpoints.bucket, Key: object.Key }));
-        found.push({ key: object.Key ?? '', body: Buffer.from((await body.Body?.transformToByteArray()) ?? []) });
-      }
-      token = list.NextContinuationToken;
-    } while (token !== undefined);
-    return found;
+  /** Every enriched record in the S3 sink (all objects, all lines), at any volume. */
+  enrichedInS3(): Promise<EnrichedCompany[]> {
+    return readEnrichedInS3(this);
   }
 
-  /** Every enriched record in the S3 sink (all objects, all lines). */
-  async enrichedInS3(): Promise<EnrichedCompany[]> {
-    const objects = await this.objects('churn/data/');
-    return objects.flatMap(({ body }) =>
-      gunzipSync(body)
-        .toString('utf8')
-        .trim()
-        .split('\n')
-        .map((line) => enrichedCompanySchema.parse(JSON.parse(line))),
-    );
+  /** Every dead letter, at any volume. */
+  deadLetters(): Promise<DeadLetter[]> {
+    return readDeadLetters(this);
   }
 
-  async deadLetters(): Promise<DeadLetter[]> {
-    return (await this.objects('dead-letters/')).map(({ body }) => deadLetterSchema.parse(JSON.parse(body.toString('utf8'))));
-  }
-
-  /** Every record on the enriched stream so far (all shards, from the start). */
-  async enrichedOnStream(): Promise<EnrichedCompany[]> {
-    const stream = this.endpoints.streams.enriched;
-    const shards = (await this.kinesis.send(new ListShardsCommand({ StreamName: stream }))).Shards ?? [];
-    const records: EnrichedCompany[] = [];
-    for (const shard of shards) {
-      let iterator = (await this.kinesis.send(new GetShardIteratorCommand({ StreamName: stream, ShardId: shard.ShardId, ShardIteratorType: 'TRIM_HORIZON' }))).ShardIterator;
-      for (let round = 0; iterator !== undefined && round < 50; round++) {
-        const page = await this.kinesis.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 10_000 }));
-        for (const record of page.Records ?? []) records.push(enrichedCompanySchema.parse(JSON.parse(Buffer.from(record.Data ?? []).toString('utf8'))));
-        if ((page.Records ?? []).length === 0 || page.MillisBehindLatest === 0) break;
-        iterator = page.NextShardIterator;
-      }
-    }
-    return records;
+  /** Every record on the enriched stream so far (all shards from the start, repeats included), at any volume. */
+  enrichedOnStream(): Promise<EnrichedCompany[]> {
+    return readOutputStream(this);
   }
 
   async companyState(companyID: string): Promise<CompanyStateRecord | undefined> {

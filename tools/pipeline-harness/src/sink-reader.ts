@@ -1,24 +1,37 @@
 import { gunzipSync } from 'node:zlib';
-import { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand } from '@aws-sdk/client-kinesis';
-import { GetObjectCommand, ListObjectsCommand } from '@aws-sdk/client-s3';
+import { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
+import { GetObjectCommand, ListObjectsCommand, type S3Client } from '@aws-sdk/client-s3';
 import { deadLetterSchema, enrichedCompanySchema, type DeadLetter, type EnrichedCompany } from '@tenant-analytics/domain';
-import type { LocalPipelineProbe } from '@tenant-analytics/pipeline-harness';
+import type { LocalEndpoints } from '@tenant-analytics/local-stack';
 
 /**
- * Reads back what the pipeline produced, at any volume. The harness probe lists S3 with
- * ListObjectsV2, whose continuation token s3rver 3.7.1 makes with DES, which Node 17+ (OpenSSL 3)
- * refuses: any listing of more than 1,000 keys fails with InternalError. ListObjects (v1) pages by
- * marker, without a token. And kinesalite always reports MillisBehindLatest 0, so the output
- * stream is read until a page comes back empty.
+ * Reads back what the pipeline produced, at any volume (the readers behind
+ * `LocalPipelineProbe.enrichedInS3`, `.deadLetters` and `.enrichedOnStream`). S3 is listed with
+ * ListObjects (v1), paged by marker: s3rver 3.7.1 makes ListObjectsV2 continuation tokens with DES,
+ * which Node 17+ (OpenSSL 3) refuses, so any V2 listing of more than 1,000 keys fails with
+ * InternalError. kinesalite always reports MillisBehindLatest 0, so a stream is read until a page
+ * comes back empty.
  */
+
+/** The S3 client and bucket the S3 readers use (a `LocalPipelineProbe` has both). */
+export interface S3SinkSource {
+  readonly s3: S3Client;
+  readonly endpoints: Pick<LocalEndpoints, 'bucket'>;
+}
+
+/** The Kinesis client and output stream the stream reader uses (a `LocalPipelineProbe` has both). */
+export interface OutputStreamSource {
+  readonly kinesis: KinesisClient;
+  readonly endpoints: { readonly streams: Pick<LocalEndpoints['streams'], 'enriched'> };
+}
 
 /** Objects fetched at once. */
 const FETCH_CONCURRENCY = 8;
 /** Records per GetRecords call. */
 const STREAM_PAGE = 1_000;
 
-/** Every key under `prefix`, in key order. */
-export async function listKeys(probe: Pick<LocalPipelineProbe, 's3' | 'endpoints'>, prefix: string): Promise<string[]> {
+/** Every key under `prefix`, in key order, however many there are. */
+export async function listKeys(probe: S3SinkSource, prefix: string): Promise<string[]> {
   const keys: string[] = [];
   for (;;) {
     const marker = keys.at(-1);
@@ -28,7 +41,7 @@ export async function listKeys(probe: Pick<LocalPipelineProbe, 's3' | 'endpoints
   }
 }
 
-async function fetchAll(probe: Pick<LocalPipelineProbe, 's3' | 'endpoints'>, prefix: string): Promise<Buffer[]> {
+async function fetchAll(probe: S3SinkSource, prefix: string): Promise<Buffer[]> {
   const keys = await listKeys(probe, prefix);
   const bodies: Buffer[] = new Array<Buffer>(keys.length);
   let next = 0;
@@ -43,7 +56,7 @@ async function fetchAll(probe: Pick<LocalPipelineProbe, 's3' | 'endpoints'>, pre
 }
 
 /** Every enriched record in the S3 sink (`churn/data/`, gzip JSON Lines). */
-export async function readEnrichedInS3(probe: Pick<LocalPipelineProbe, 's3' | 'endpoints'>): Promise<EnrichedCompany[]> {
+export async function readEnrichedInS3(probe: S3SinkSource): Promise<EnrichedCompany[]> {
   const bodies = await fetchAll(probe, 'churn/data/');
   return bodies.flatMap((body) =>
     gunzipSync(body)
@@ -55,12 +68,12 @@ export async function readEnrichedInS3(probe: Pick<LocalPipelineProbe, 's3' | 'e
 }
 
 /** Every dead letter (`dead-letters/`, one JSON object each). */
-export async function readDeadLetters(probe: Pick<LocalPipelineProbe, 's3' | 'endpoints'>): Promise<DeadLetter[]> {
+export async function readDeadLetters(probe: S3SinkSource): Promise<DeadLetter[]> {
   return (await fetchAll(probe, 'dead-letters/')).map((body) => deadLetterSchema.parse(JSON.parse(body.toString('utf8'))));
 }
 
 /** Every record of the output stream, all shards from TRIM_HORIZON, repeats included. */
-export async function readOutputStream(probe: Pick<LocalPipelineProbe, 'kinesis' | 'endpoints'>): Promise<EnrichedCompany[]> {
+export async function readOutputStream(probe: OutputStreamSource): Promise<EnrichedCompany[]> {
   const stream = probe.endpoints.streams.enriched;
   const records: EnrichedCompany[] = [];
   const shards = (await probe.kinesis.send(new ListShardsCommand({ StreamName: stream }))).Shards ?? [];
