@@ -3,7 +3,7 @@ import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { S3Client } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { createSignedFetch, type PipelineConfig } from '@tenant-analytics/domain';
-import type { AwsCredentialIdentityProvider } from '@smithy/types';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { ChurnApiScorer, type ChurnApiTarget } from './adapters/churn-api-scorer';
 import { DynamoDbCompanyStateStore } from './adapters/dynamodb-company-state-store';
 import { DynamoDbLaneStore } from './adapters/dynamodb-lane-store';
@@ -25,9 +25,10 @@ export interface AwsClients {
 /**
  * Builds the SDK clients from config. HTTP/1.1 keep-alive handlers everywhere: the Kinesis client
  * defaults to HTTP/2, which the local emulators reject; credentials come from the default provider
- * chain unless given (tests pass the local ones).
+ * chain unless given (the local runner and tests pass the stack's fixed local ones). A client keeps
+ * the credentials it resolves first until they expire, so a provider is not a way to rotate keys.
  */
-export function createAwsClients(config: PipelineConfig, credentials?: AwsCredentialIdentityProvider): AwsClients {
+export function createAwsClients(config: PipelineConfig, credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider): AwsClients {
   const common = {
     region: config.region,
     requestHandler: new NodeHttpHandler({ connectionTimeout: 5_000, requestTimeout: 30_000 }),
@@ -49,7 +50,10 @@ export interface RuntimeServices {
   readonly logger: Logger;
   readonly metrics: Metrics;
   readonly clock?: Clock;
-  /** Credentials for signing churn calls; default: the provider chain, resolved per call. */
+  /**
+   * Credentials for signing churn calls only (not the SDK clients'), resolved per call, so a
+   * refreshing provider rotates keys without a restart. @default - the provider chain
+   */
   readonly credentials?: AwsCredentialIdentityProvider;
   readonly afterStep?: BatchProcessorDependencies['afterStep'];
 }

@@ -1,6 +1,11 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { loadPipelineConfig } from '@tenant-analytics/domain';
-import { defaultLocalEndpoints } from '@tenant-analytics/local-stack';
-import { localPropertyGroups } from './local-config';
+import { defaultLocalEndpoints, LOCAL_CREDENTIALS, removeEndpointsFile, writeEndpointsFile } from '@tenant-analytics/local-stack';
+import { createAwsClients } from './composition';
+import { CHURN_CREDENTIALS_REFRESH_MS, localPropertyGroups, localRunnerCredentials } from './local-config';
+import { MemoryLogger } from './testing/in-memory-adapters';
 
 /** A running local stack with both mock services, on non-default ports and names. */
 const endpoints = defaultLocalEndpoints({
@@ -51,5 +56,66 @@ describe('localPropertyGroups', () => {
   ])('rejects a stack started without %s, saying which endpoints are needed', (_service, partial) => {
     // Act / Assess
     expect(() => localPropertyGroups(partial)).toThrow(/--no-services.*needs tenantManager and churnApi/);
+  });
+});
+
+describe('localRunnerCredentials', () => {
+  const rotated = { accessKeyId: 'AKIAROTATED', secretAccessKey: 'rotated-secret' };
+  let dir: string;
+  let endpointsFile: string;
+
+  beforeEach(() => {
+    jest.useFakeTimers({ now: new Date('2026-11-25T10:00:00Z') });
+    dir = mkdtempSync(path.join(os.tmpdir(), 'local-credentials-'));
+    endpointsFile = path.join(dir, 'endpoints.json');
+    writeEndpointsFile(endpointsFile, endpoints);
+  });
+
+  afterEach(() => {
+    jest.useRealTimers();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('gives a key rotated in the endpoints file to churn signing only, never to the SDK clients', async () => {
+    // Prepare
+    const credentials = localRunnerCredentials({ endpointsFile, initial: endpoints.credentials, logger: new MemoryLogger() });
+    const clients = createAwsClients(loadPipelineConfig({ json: localPropertyGroups(endpoints), env: {} }), credentials.aws);
+    const beforeRotation = await credentials.churn();
+
+    // Act
+    writeEndpointsFile(endpointsFile, { ...endpoints, credentials: rotated });
+    const withinRefresh = await credentials.churn();
+    jest.advanceTimersByTime(CHURN_CREDENTIALS_REFRESH_MS);
+    const afterRefresh = await credentials.churn();
+    const sdk = await Promise.all([clients.kinesis, clients.s3, clients.dynamodb].map((client) => client.config.credentials()));
+
+    // Assess
+    expect(beforeRotation).toEqual(LOCAL_CREDENTIALS);
+    expect(withinRefresh).toEqual(LOCAL_CREDENTIALS);
+    expect(afterRefresh).toEqual(rotated);
+    for (const identity of sdk) expect(identity).toMatchObject(LOCAL_CREDENTIALS);
+    for (const client of Object.values(clients)) client.destroy();
+  });
+
+  it('keeps the last churn key while the endpoints file is unreadable, warning once without the key', async () => {
+    // Prepare
+    const logger = new MemoryLogger();
+    const credentials = localRunnerCredentials({ endpointsFile, initial: endpoints.credentials, logger });
+    writeEndpointsFile(endpointsFile, { ...endpoints, credentials: rotated });
+    jest.advanceTimersByTime(CHURN_CREDENTIALS_REFRESH_MS);
+    await credentials.churn();
+
+    // Act
+    removeEndpointsFile(endpointsFile);
+    const whileGone: unknown[] = [];
+    for (let attempt = 0; attempt < 3; attempt++) {
+      jest.advanceTimersByTime(CHURN_CREDENTIALS_REFRESH_MS);
+      whileGone.push(await credentials.churn());
+    }
+
+    // Assess
+    expect(whileGone).toEqual([rotated, rotated, rotated]);
+    expect(logger.lines.map(({ level, message }) => `${level}: ${message}`)).toEqual(['warn: endpoints file unreadable: churn calls keep the last credentials read']);
+    expect(JSON.stringify(logger.lines)).not.toContain(rotated.secretAccessKey);
   });
 });

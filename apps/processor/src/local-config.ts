@@ -1,4 +1,6 @@
-import type { LocalEndpoints } from '@tenant-analytics/local-stack';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import { LOCAL_CREDENTIALS, readEndpointsFile, type LocalEndpoints } from '@tenant-analytics/local-stack';
+import type { Logger } from './core/ports';
 
 /**
  * The processor's property groups for a running local stack (`.local/endpoints.json`): the same
@@ -39,4 +41,72 @@ export function localPropertyGroups(endpoints: LocalEndpoints): string {
   return JSON.stringify({
     PropertyGroups: Object.entries(groups).map(([PropertyGroupId, PropertyMap]) => ({ PropertyGroupId, PropertyMap })),
   });
+}
+
+/** How long churn credentials read from the endpoints file are reused before the file is read again. */
+export const CHURN_CREDENTIALS_REFRESH_MS = 1_000;
+
+/**
+ * The local runner's two credential sources, kept apart on purpose: the emulators and the churn API
+ * authenticate differently, and a key rotated for one must not reach the other.
+ */
+export interface LocalRunnerCredentials {
+  /**
+   * For the AWS SDK clients (Kinesis, S3, DynamoDB on the emulators): the stack's fixed local
+   * credentials. s3rver accepts only these, and SDK clients keep what they resolve first anyway.
+   */
+  readonly aws: AwsCredentialIdentity;
+  /**
+   * For SigV4 signing of churn calls: the endpoints file's `credentials`, re-read at most every
+   * `refreshMs`, so that a key pair rotated there reaches the churn API without a restart (the role a
+   * refreshing provider plays on AWS).
+   */
+  readonly churn: AwsCredentialIdentityProvider;
+}
+
+/** Where {@link localRunnerCredentials} reads the churn keys from. */
+export interface LocalRunnerCredentialsOptions {
+  /** The local stack's endpoints file. */
+  readonly endpointsFile: string;
+  /** The credentials read from it at start-up. */
+  readonly initial: AwsCredentialIdentity;
+  /** Told once when the file cannot be read (the last keys are kept meanwhile). */
+  readonly logger: Logger;
+  /** @default CHURN_CREDENTIALS_REFRESH_MS */
+  readonly refreshMs?: number;
+}
+
+/**
+ * Credentials of the local runner against a local stack: fixed local ones for the SDK clients, and a
+ * provider re-reading the endpoints file for churn signing. While the file cannot be read (the stack
+ * may be restarting) the churn provider keeps the last keys it read, warning once per outage.
+ *
+ * @example
+ * const credentials = localRunnerCredentials({ endpointsFile, initial: endpoints.credentials, logger });
+ * const clients = createAwsClients(config, credentials.aws);
+ * const processor = createBatchProcessor(config, clients, { logger, metrics, credentials: credentials.churn });
+ */
+export function localRunnerCredentials(options: LocalRunnerCredentialsOptions): LocalRunnerCredentials {
+  const refreshMs = options.refreshMs ?? CHURN_CREDENTIALS_REFRESH_MS;
+  let current = options.initial;
+  let readAtMs = Date.now();
+  let unreadable = false;
+  const churn: AwsCredentialIdentityProvider = async () => {
+    if (Date.now() - readAtMs < refreshMs) return current;
+    readAtMs = Date.now();
+    try {
+      current = readEndpointsFile(options.endpointsFile).credentials;
+      unreadable = false;
+    } catch (error) {
+      if (!unreadable) {
+        options.logger.warn('endpoints file unreadable: churn calls keep the last credentials read', {
+          endpointsFile: options.endpointsFile,
+          error: error instanceof Error ? error.message : String(error),
+        });
+      }
+      unreadable = true;
+    }
+    return current;
+  };
+  return { aws: { ...LOCAL_CREDENTIALS }, churn };
 }

@@ -1,13 +1,12 @@
 import { existsSync } from 'node:fs';
-import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { Command } from 'commander';
 import { loadPipelineConfig, redactConfig, type PipelineConfig, type StreamSourceConfig } from '@tenant-analytics/domain';
-import { DEFAULT_ENDPOINTS_FILE, readEndpointsFile } from '@tenant-analytics/local-stack';
+import { DEFAULT_ENDPOINTS_FILE, readEndpointsFile, type LocalEndpoints } from '@tenant-analytics/local-stack';
 import { InMemoryMetrics } from './adapters/in-memory-metrics';
 import { KinesisShardReader, type StartPosition } from './adapters/kinesis-shard-reader';
 import { createLogger } from './adapters/pino-logger';
 import { createAwsClients, createBatchProcessor } from './composition';
-import { localPropertyGroups } from './local-config';
+import { localPropertyGroups, localRunnerCredentials } from './local-config';
 import { crashHook } from './runner/crash-hook';
 import { ShardLanesRunner } from './runner/shard-lanes-runner';
 
@@ -19,41 +18,14 @@ function startPosition(source: StreamSourceConfig): StartPosition {
   return { type: source.initialPosition };
 }
 
-/** How long credentials read from the endpoints file are reused before the file is read again. */
-const CREDENTIALS_REFRESH_MS = 1_000;
-
-/**
- * Credentials from the local stack's endpoints file, re-read at most every second, so that keys
- * rotated in the file take effect without a restart (the role a refreshing provider plays on AWS).
- * If the file cannot be read, the last keys read are kept.
- */
-function endpointsFileCredentials(file: string, initial: AwsCredentialIdentity): AwsCredentialIdentityProvider {
-  let current = initial;
-  let readAtMs = Date.now();
-  return async () => {
-    if (Date.now() - readAtMs >= CREDENTIALS_REFRESH_MS) {
-      readAtMs = Date.now();
-      try {
-        current = readEndpointsFile(file).credentials;
-      } catch {
-        // keep the last keys: the stack may be restarting
-      }
-    }
-    return current;
-  };
-}
-
 /** Loads config: a property-group file if given, else derived from the local stack's endpoints file. */
-function loadConfig(options: { config?: string; endpointsFile: string }): { config: PipelineConfig; credentials?: AwsCredentialIdentityProvider } {
+function loadConfig(options: { config?: string; endpointsFile: string }): { config: PipelineConfig; endpoints?: LocalEndpoints } {
   if (options.config !== undefined) return { config: loadPipelineConfig({ file: options.config, env: process.env }) };
   if (!existsSync(options.endpointsFile)) {
     throw new Error(`no --config given and no local stack endpoints at ${options.endpointsFile}: start the stack with 'npx nx serve mocks' or pass --config <property-groups.json>`);
   }
   const endpoints = readEndpointsFile(options.endpointsFile);
-  return {
-    config: loadPipelineConfig({ json: localPropertyGroups(endpoints), env: process.env }),
-    credentials: endpointsFileCredentials(options.endpointsFile, endpoints.credentials),
-  };
+  return { config: loadPipelineConfig({ json: localPropertyGroups(endpoints), env: process.env }), endpoints };
 }
 
 /**
@@ -68,15 +40,20 @@ async function main(argv: readonly string[]): Promise<void> {
     .parse(argv)
     .opts<{ config?: string; endpointsFile: string }>();
 
-  const { config, credentials: credentialProvider } = loadConfig(options);
+  const { config, endpoints } = loadConfig(options);
   const logger = createLogger(config.log.level);
   const metrics = new InMemoryMetrics();
-  const clients = createAwsClients(config, credentialProvider);
+  // On a local stack: fixed local keys for the emulators, the endpoints file's (rotatable) keys for churn signing.
+  const credentials =
+    endpoints === undefined
+      ? undefined
+      : localRunnerCredentials({ endpointsFile: options.endpointsFile, initial: endpoints.credentials, logger: logger.child({ component: 'credentials' }) });
+  const clients = createAwsClients(config, credentials?.aws);
   const afterStep = crashHook(process.env['PROCESSOR_TEST_CRASH_AFTER'], () => process.kill(process.pid, 'SIGKILL'));
   const processor = createBatchProcessor(config, clients, {
     logger,
     metrics,
-    ...(credentialProvider === undefined ? {} : { credentials: credentialProvider }),
+    ...(credentials === undefined ? {} : { credentials: credentials.churn }),
     ...(afterStep === undefined ? {} : { afterStep }),
   });
   const runner = new ShardLanesRunner(

@@ -12,7 +12,7 @@ export interface SecurityOptions {
   readonly ratePerSecond: number;
 }
 
-/** The local runner re-reads credentials from the endpoints file at most every second. */
+/** The local runner re-reads its churn signing credentials from the endpoints file at most every second. */
 const CREDENTIALS_REFRESH_WAIT_MS = 2_500;
 
 type KeyPair = { readonly accessKeyId: string; readonly secretAccessKey: string };
