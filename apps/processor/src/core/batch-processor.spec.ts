@@ -1,6 +1,8 @@
 import { gunzipSync } from 'node:zlib';
 import { deadLetterSchema, enrichedCompanySchema, generateCompanies, type Company, type EnrichedCompany } from '@tenant-analytics/domain';
-import { EFFECT_STEPS, type EffectStep } from './batch-processor';
+import { EFFECT_STEPS, scoringUnavailable, type EffectStep } from './batch-processor';
+import type { ScoringOutcome } from './churn-scoring';
+import type { GiveUpReason } from './resilience';
 import { ScoringUnavailableError } from './errors';
 import type { ChurnScorer, InputRecord } from './ports';
 import { buildTestProcessor, jobEvent, kinesisRecordFactory, scriptedJobRecords } from '../testing/factories';
@@ -187,6 +189,51 @@ describe('BatchProcessor', () => {
       expect(objects.objects.size).toBe(0);
       expect(stateStore.items.size).toBe(0);
       expect(laneStore.lanes.size).toBe(0);
+    });
+
+    it('defers the batch when some calls met an open breaker, instead of dead-lettering their records', async () => {
+      // Prepare: two calls; the one with comp_1 answers after 30 ms, the other fails at once until
+      // the breaker (2 consecutive failures) opens and its last attempt is refused by the breaker
+      const slowlyAnswering: ChurnScorer = {
+        maxBatchSize: 100,
+        score: async (batch) => {
+          if (!batch.some((company) => company.companyID === 'comp_1')) throw Object.assign(new Error('churn API 503'), { retriable: true });
+          await new Promise((resolve) => setTimeout(resolve, 30));
+          return batch.map(() => ({ churn: false, probability: 0.1 }));
+        },
+      };
+      const { processor, objects, stateStore, metrics } = buildTestProcessor({
+        companies,
+        scorer: slowlyAnswering,
+        scoring: { batchSize: 5, maxAttempts: 3, breakerConsecutiveFailures: 2, breakerHalfOpenAfterMs: 60_000 },
+      });
+      const record = kinesisRecordFactory('bigdatajobs');
+      const batch = Array.from({ length: 10 }, (_, i) => record(jobEvent({ companyID: `comp_${i + 1}`, nbJobs: 1 })));
+
+      // Act
+      const outcome = processor.process('bigdatajobs', 'shardId-000000000000', batch);
+
+      // Assess: deferred with no effect, though one call succeeded
+      await expect(outcome).rejects.toThrow(/circuit breaker was open/);
+      expect(metrics.counter('ScoringCalls')).toBeGreaterThanOrEqual(3);
+      expect(objects.objects.size).toBe(0);
+      expect(stateStore.items.size).toBe(0);
+    });
+  });
+
+  describe('scoringUnavailable', () => {
+    const ok: ScoringOutcome = { ok: true, verdict: { churn: false, probability: 0.2 } };
+    const failed = (reason: GiveUpReason): ScoringOutcome => ({ ok: false, reason, message: reason, attempts: 1 });
+
+    it('names an outage when every call failed transiently, or any call met an open breaker', () => {
+      expect(scoringUnavailable([failed('exhausted'), failed('budget-exceeded')])).toMatch(/every scoring call/);
+      expect(scoringUnavailable([ok, failed('breaker-open'), ok])).toMatch(/circuit breaker/);
+    });
+
+    it('rejects the idea of an outage when calls succeeded or failed for good', () => {
+      expect(scoringUnavailable([])).toBeUndefined();
+      expect(scoringUnavailable([ok, failed('exhausted')])).toBeUndefined();
+      expect(scoringUnavailable([failed('not-retriable'), failed('exhausted')])).toBeUndefined();
     });
   });
 

@@ -277,12 +277,11 @@ export class BatchProcessor {
     }
 
     const scores = await this.deps.scoring.scoreAll(candidates.map((candidate) => candidate.company));
-    if (scoringUnavailable(scores)) {
+    const unavailable = scoringUnavailable(scores);
+    if (unavailable !== undefined) {
       // The model is down, not a record at fault: defer the batch (lag grows) instead of
       // dead-lettering it; the runtime retries it with backoff and the breaker probes recovery.
-      throw new ScoringUnavailableError('churn API unavailable: every scoring call of the batch failed; the batch will be retried', {
-        records: records.length,
-      });
+      throw new ScoringUnavailableError(`churn API unavailable: ${unavailable}; the batch will be retried`, { records: records.length });
     }
 
     const processedAt = now.toISOString();
@@ -364,11 +363,16 @@ export class BatchProcessor {
 }
 
 /**
- * True when no call of the batch succeeded and the failures were transient (or the breaker was
- * open): an outage of the churn API rather than records it cannot score.
+ * Why the batch's scoring says the churn API is unavailable rather than unable to score some
+ * records, or undefined when it is not: no call succeeded and every failure was transient (an
+ * outage), or some call gave up on an open breaker (its records are not at fault: the breaker only
+ * says that other calls failed lately, so they wait for the breaker to close instead of being
+ * dead-lettered). Exported for tests.
  */
-function scoringUnavailable(scores: readonly ScoringOutcome[]): boolean {
-  return scores.length > 0 && scores.every((score) => !score.ok && score.reason !== 'not-retriable');
+export function scoringUnavailable(scores: readonly ScoringOutcome[]): string | undefined {
+  if (scores.some((score) => !score.ok && score.reason === 'breaker-open')) return 'the circuit breaker was open for some calls of the batch';
+  if (scores.length > 0 && scores.every((score) => !score.ok && score.reason !== 'not-retriable')) return 'every scoring call of the batch failed';
+  return undefined;
 }
 
 /** A dead letter for `record`, with the record kept whole (base64) so it can be replayed. */

@@ -91,6 +91,8 @@ export function buildTestProcessor(options: {
   companies?: readonly Company[];
   settings?: Partial<BatchProcessorSettings>;
   scorer?: ConstructorParameters<typeof ChurnScoringService>[0];
+  /** Overrides of {@link TEST_SCORING}. */
+  scoring?: Partial<ScoringSettings>;
   directory?: ConstructorParameters<typeof TenantProfiles>[0];
   clock?: ManualClock;
   afterStep?: BatchProcessorDependencies['afterStep'];
@@ -112,7 +114,7 @@ export function buildTestProcessor(options: {
       stateStore,
       laneStore,
       tenantProfiles: new TenantProfiles(directory, TEST_LOOKUP, metrics, logger),
-      scoring: new ChurnScoringService(scorer, TEST_SCORING, metrics, logger),
+      scoring: new ChurnScoringService(scorer, { ...TEST_SCORING, ...options.scoring }, metrics, logger),
       objects,
       enrichedStream: stream,
       clock,
