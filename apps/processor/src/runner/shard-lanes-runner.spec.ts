@@ -2,12 +2,12 @@ import { generateCompanies } from '@tenant-analytics/domain';
 import { IteratorExpiredError, type ShardInfo, type ShardReadResult, type StartPosition } from '../adapters/kinesis-shard-reader';
 import { InMemoryMetrics } from '../adapters/in-memory-metrics';
 import { compareSequence } from '../core/company-state';
-import { DependencyUnavailableError } from '../core/errors';
+import { DependencyUnavailableError, ScoringUnavailableError } from '../core/errors';
 import type { EffectStep } from '../core/batch-processor';
 import type { InputRecord } from '../core/ports';
 import { buildTestProcessor, jobEvent, kinesisRecordFactory } from '../testing/factories';
 import { InMemoryCompanyStateStore, InMemoryLaneStore, InMemoryObjectSink, InMemoryStreamSink, MemoryLogger } from '../testing/in-memory-adapters';
-import { ShardLanesRunner, type ShardLanesRunnerSettings, type ShardSource } from './shard-lanes-runner';
+import { retryDelayMs, ShardLanesRunner, type ShardLanesRunnerSettings, type ShardSource } from './shard-lanes-runner';
 
 const JOBS = 'bigdatajobs';
 const COMPANIES = 'companies';
@@ -424,5 +424,24 @@ describe('ShardLanesRunner', () => {
     expect(lane.checkpoint).toBe(records[1]?.sequenceNumber);
     expect(source.readsOf(JOBS, 'shardId-000000000000')).toHaveLength(1);
   });
-});
 
+  describe('retryDelayMs', () => {
+    const top = () => 1;
+
+    it('grows exponentially up to maxBackoffMs', () => {
+      expect(retryDelayMs(new Error('S3 down'), 1, 200, { maxBackoffMs: 30_000 }, top)).toBe(400);
+      expect(retryDelayMs(new Error('S3 down'), 10, 200, { maxBackoffMs: 30_000 }, top)).toBe(30_000);
+    });
+
+    it('waits at most maxDeferredBackoffMs for a batch deferred by a churn outage', () => {
+      const outage = new ScoringUnavailableError('churn API unavailable');
+      expect(retryDelayMs(outage, 10, 200, { maxBackoffMs: 30_000 }, top)).toBe(2_000);
+      expect(retryDelayMs(outage, 10, 200, { maxBackoffMs: 30_000, maxDeferredBackoffMs: 500 }, top)).toBe(500);
+      expect(retryDelayMs(outage, 10, 200, { maxBackoffMs: 100 }, top)).toBe(100);
+    });
+
+    it('jitters over the whole interval', () => {
+      expect(retryDelayMs(new Error('x'), 3, 100, {}, () => 0.25)).toBe(200);
+    });
+  });
+});

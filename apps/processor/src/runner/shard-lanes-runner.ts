@@ -1,7 +1,7 @@
 import { IteratorExpiredError, type ShardInfo, type ShardReadResult, type StartPosition } from '../adapters/kinesis-shard-reader';
 import type { BatchProcessor } from '../core/batch-processor';
 import { compareSequence } from '../core/company-state';
-import { describeError, isRetriableError } from '../core/errors';
+import { describeError, isRetriableError, ScoringUnavailableError } from '../core/errors';
 import { laneIdOf } from '../core/pending-batch';
 import { METRIC, type Logger, type Metrics } from '../core/ports';
 
@@ -28,6 +28,29 @@ export interface ShardLanesRunnerSettings {
   readonly shardDiscoveryIntervalMs?: number;
   /** Backoff cap for retrying a failed batch or read. @default 30000 */
   readonly maxBackoffMs?: number;
+  /**
+   * Backoff cap for a batch deferred because the churn API is unavailable. Short, because the
+   * scoring service paces itself (retries with backoff, a breaker that probes after its half-open
+   * delay): a long wait here would only add lag after the API is back. @default 2000
+   */
+  readonly maxDeferredBackoffMs?: number;
+}
+
+/**
+ * The wait before retrying after the `failures`-th failure in a row: full jitter over a capped
+ * exponential (`baseMs` × 2^failures), capped at `maxDeferredBackoffMs` for a batch deferred by a
+ * churn outage and at `maxBackoffMs` otherwise.
+ */
+export function retryDelayMs(
+  error: unknown,
+  failures: number,
+  baseMs: number,
+  settings: Pick<ShardLanesRunnerSettings, 'maxBackoffMs' | 'maxDeferredBackoffMs'>,
+  random: () => number = Math.random,
+): number {
+  const cap = settings.maxBackoffMs ?? 30_000;
+  const deferredCap = error instanceof ScoringUnavailableError ? Math.min(cap, settings.maxDeferredBackoffMs ?? 2_000) : cap;
+  return random() * Math.min(deferredCap, baseMs * 2 ** failures);
 }
 
 const sleep = (ms: number, signal: AbortSignal) =>
@@ -113,7 +136,7 @@ export class ShardLanesRunner {
     let failures = 0;
     const backoff = async (error: unknown, what: string) => {
       failures += 1;
-      const delayMs = Math.random() * Math.min(this.settings.maxBackoffMs ?? 30_000, 100 * 2 ** failures);
+      const delayMs = retryDelayMs(error, failures, 100, this.settings);
       const log = isRetriableError(error) ? logger.warn.bind(logger) : logger.error.bind(logger);
       log(`${what} failed; retrying`, { error: describeError(error), failures, delayMs: Math.round(delayMs) });
       await sleep(delayMs, signal);
@@ -178,7 +201,7 @@ export class ShardLanesRunner {
         return result.checkpoint;
       } catch (error) {
         if (this.abort.signal.aborted) throw error;
-        const delayMs = Math.random() * Math.min(this.settings.maxBackoffMs ?? 30_000, 200 * 2 ** failures);
+        const delayMs = retryDelayMs(error, failures, 200, this.settings);
         (isRetriableError(error) ? logger.warn.bind(logger) : logger.error.bind(logger))('batch failed; retrying the same records', {
           error: describeError(error),
           records: records.length,
