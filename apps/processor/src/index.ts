@@ -28,6 +28,7 @@ export type {
 export { ChurnApiScorer } from './adapters/churn-api-scorer';
 export type { ChurnApiTarget } from './adapters/churn-api-scorer';
 export { InMemoryMetrics } from './adapters/in-memory-metrics';
+export { DynamoDbCompanyStateStore } from './adapters/dynamodb-company-state-store';
 export { createAwsClients, createBatchProcessor } from './composition';
 export type { AwsClients, RuntimeServices } from './composition';
 export { localPropertyGroups } from './local-config';

@@ -8,6 +8,7 @@ import { startPipeline, type RunningPipeline } from '@tenant-analytics/pipeline-
 import { atLeast, atMost, type TargetVerdict } from '../bounds';
 import { niceGranularity } from '../sustainability';
 import { diagnoseProcessor, type ProcessorDiagnosis } from '../e2e/processor-diagnosis';
+import { ceilingText, measureStateStoreCeiling, type StateStoreCeiling } from '../e2e/state-store-ceiling';
 import { StepRunner, type DrainSettings, type SearchOutcome, type StepResult } from '../e2e/step-runner';
 import { StreamTap } from '../e2e/stream-tap';
 import { readLoadAverage } from '../machine';
@@ -36,6 +37,8 @@ export interface EndToEndOptions {
   readonly includeSeed: boolean;
   /** Batches of the in-process diagnosis of one lane (0 = none). */
   readonly diagnosisBatches: number;
+  /** Seconds of the state-store ceiling measurement after the other steps (0 = none). */
+  readonly ceilingSeconds: number;
 }
 
 /** Full and quick sizes; kinesalite by default (kinesis-local takes ~800 records/s, see TOOLCHAIN.md). */
@@ -57,6 +60,7 @@ export function endToEndOptions(quick: boolean, backends: readonly KinesisBacken
     maxSteps: quick ? 2 : 10,
     includeSeed: !quick,
     diagnosisBatches: quick ? 1 : 8,
+    ceilingSeconds: quick ? 2 : 12,
   };
 }
 
@@ -77,6 +81,8 @@ interface BackendRun {
   readonly seed?: DesignRun;
   /** One lane of our processor run in this process against the stack, every step timed. */
   readonly diagnosis?: ProcessorDiagnosis;
+  /** Conditional company writes the emulator takes through our adapter: what bounds ours on this stack. */
+  readonly ceiling?: StateStoreCeiling;
   /** CPU profiles of the processor (whole run of each configuration), with `--profile`. */
   readonly profiles: Readonly<Record<string, ProfileReport>>;
 }
@@ -149,6 +155,8 @@ export async function runEndToEndScenario(options: EndToEndOptions, context: Sce
     const ourRate = run.ours.search.sustained;
     const passRate = run.passThrough.search.sustained;
     const fraction = ourRate === undefined || passRate === undefined ? undefined : ratio(ourRate, passRate);
+    const ceilingRate = run.ceiling?.ceilingEventsPerSecond;
+    const versusCeiling = (rate: number | undefined) => (rate === undefined || ceilingRate === undefined ? undefined : ratio(rate, ceilingRate));
     const designRow = (name: string, design: DesignRun | undefined, versus: { pass?: number; seed?: number }) => [
       run.backend,
       name,
@@ -159,12 +167,17 @@ export async function runEndToEndScenario(options: EndToEndOptions, context: Sce
       formatInteger(design?.atHalf?.latency.p50),
       formatInteger(design?.atHalf?.latency.p99),
       formatRatio(versus.pass),
+      formatRatio(versusCeiling(design?.search.sustained)),
       formatRatio(versus.seed),
     ];
     const seedRate = run.seed?.search.sustained;
     rows.push(designRow('emulator pass-through (no processing)', run.passThrough, { pass: 1 }));
     rows.push(designRow('ours (processor, default config)', run.ours, { pass: fraction, ...(seedRate === undefined || ourRate === undefined ? {} : { seed: ratio(ourRate, seedRate) }) }));
     if (run.seed !== undefined) rows.push(designRow('seed config (SCORING_BATCH_SIZE=1)', run.seed, { ...(passRate === undefined || seedRate === undefined ? {} : { pass: ratio(seedRate, passRate) }), seed: 1 }));
+    if (ceilingRate !== undefined) {
+      const passVersusCeiling = passRate === undefined ? undefined : ratio(ceilingRate, passRate);
+      rows.push([run.backend, 'state-store ceiling (company writes only, see notes)', formatInteger(ceilingRate), '—', '—', '—', '—', formatRatio(passVersusCeiling), formatRatio(1), '—']);
+    }
     targets.push(
       atLeast(`[${run.backend}] ours ≥ ${END_TO_END_TARGETS.fractionOfPassThrough}× the emulator's pass-through`, fraction, END_TO_END_TARGETS.fractionOfPassThrough, formatRatio),
       atMost(`[${run.backend}] ours p99 ≤ ${END_TO_END_TARGETS.p99AtHalfLoadMs} ms at 50 % load`, run.ours.atHalf?.latency.p99, END_TO_END_TARGETS.p99AtHalfLoadMs, (ms) => `${formatInteger(ms)} ms`),
@@ -176,6 +189,7 @@ export async function runEndToEndScenario(options: EndToEndOptions, context: Sce
       notes.push(`[${run.backend}] ${name} CPU cores used while sending (2 = both cores of this machine busy): ${saturationText(design.search)}`);
     }
     if (run.diagnosis !== undefined) notes.push(`[${run.backend}] ${diagnosisText(run.diagnosis)}`);
+    if (run.ceiling !== undefined) notes.push(`[${run.backend}] ${ceilingText(run.ceiling)}`);
     for (const [configuration, report] of Object.entries(run.profiles)) {
       notes.push(`[${run.backend}] processor (${configuration}) top self time: ${report.functions.slice(0, 6).map((spot) => `${spot.name} ${formatPercent(spot.share)}`).join('; ')} (${report.file})`);
     }
@@ -199,6 +213,7 @@ export async function runEndToEndScenario(options: EndToEndOptions, context: Sce
         { title: 'p50 ms', align: 'right' },
         { title: 'p99 ms', align: 'right' },
         { title: 'vs pass-through', align: 'right' },
+        { title: 'vs state-store ceiling', align: 'right' },
         { title: 'vs seed', align: 'right' },
       ],
       rows,
@@ -280,7 +295,14 @@ async function runOnBackend(backend: KinesisBackend, options: EndToEndOptions, c
       await seedRunner.step(Math.max(10, Math.round(startRates.seed / 4)), options.stepSeconds / 3, { timeoutMs: 120_000, stallMs: 30_000 }, processorAlive);
       seed = await runDesign(seedRunner, startRates.seed, processorAlive);
     }
-    run = { backend, passThrough, ours, ...(seed === undefined ? {} : { seed }), ...(diagnosis === undefined ? {} : { diagnosis }) };
+    let ceiling: StateStoreCeiling | undefined;
+    if (options.ceilingSeconds > 0) {
+      // Last, with the taps stopped: the processor idles and this process does nothing else meanwhile.
+      await Promise.all(taps.splice(0).map((tap) => tap.stop()));
+      log(`state-store ceiling: conditional company writes for ${options.ceilingSeconds} s`);
+      ceiling = await measureStateStoreCeiling(pipeline.endpoints, processes(), { companyIds, seconds: options.ceilingSeconds });
+    }
+    run = { backend, passThrough, ours, ...(seed === undefined ? {} : { seed }), ...(diagnosis === undefined ? {} : { diagnosis }), ...(ceiling === undefined ? {} : { ceiling }) };
   } finally {
     await Promise.all(taps.map((tap) => tap.stop()));
     producer.destroy();
