@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import { companyProfileShape } from './company';
 
+/** Characters of one remembered event digest. */
+export const EVENT_DIGEST_LENGTH = 11;
+const EVENT_DIGESTS_PATTERN = new RegExp(`^(?:[A-Za-z0-9_-]{${EVENT_DIGEST_LENGTH}})*$`);
+
 /**
  * The processor's per-company state as stored in the state table: one item per company with
  * `pk = company#<companyID>`, `sk = state`, the document below as JSON in attribute `state`, and its
@@ -21,8 +25,13 @@ export const companyStateSchema = z.object({
   newestDay: z.number().int().optional(),
   /** Per source shard (`<stream>/<shardId>`): the last applied sequence number, zero-padded. */
   watermarks: z.record(z.string(), z.string()),
-  /** Producer eventIDs applied recently, `[eventID, expiresAt (epoch ms)]`, oldest first. */
-  recentEventIds: z.array(z.tuple([z.string(), z.number()])),
+  /**
+   * Producer eventIDs applied recently, for dedupe, as {@link EVENT_DIGEST_LENGTH}-character
+   * digests (base64url of the first 66 bits of SHA-256: 3× smaller than a UUID, and a collision
+   * within one company's bounded list is negligible), in groups
+   * `[expiresAt (epoch ms, rounded up to the hour), concatenated digests]`, oldest first.
+   */
+  recentEventDigests: z.array(z.tuple([z.number(), z.string().regex(EVENT_DIGESTS_PATTERN)])),
   lastScore: z.object({ probability: z.number().nullable(), churn: z.boolean().nullable(), at: z.string() }).optional(),
 });
 export type CompanyStateRecord = z.infer<typeof companyStateSchema>;
@@ -30,6 +39,11 @@ export type CompanyStateRecord = z.infer<typeof companyStateSchema>;
 /** The state table key of a company's item. */
 export function companyStateKey(companyID: string): { readonly pk: string; readonly sk: string } {
   return { pk: `company#${companyID}`, sk: 'state' };
+}
+
+/** How many event ids a company's state remembers. */
+export function rememberedEventCount(state: Pick<CompanyStateRecord, 'recentEventDigests'>): number {
+  return state.recentEventDigests.reduce((sum, [, digests]) => sum + digests.length / EVENT_DIGEST_LENGTH, 0);
 }
 
 /** Jobs counted in a company's buckets (the stream's contribution on top of the profile's counts). */

@@ -1,4 +1,4 @@
-import type { Company } from '@tenant-analytics/domain';
+import { rememberedEventCount, type Company } from '@tenant-analytics/domain';
 import {
   BatchProcessor,
   ChurnScoringService,
@@ -88,7 +88,7 @@ export function buildOurDesign(options: {
  */
 export function meanRememberedEventIds(stateStore: InMemoryCompanyStateStore): number {
   let total = 0;
-  for (const state of stateStore.items.values()) total += state.recentEventIds.length;
+  for (const state of stateStore.items.values()) total += rememberedEventCount(state);
   return stateStore.items.size === 0 ? 0 : total / stateStore.items.size;
 }
 

@@ -32,7 +32,7 @@ function stateFactory(companyID: string, version = 1): CompanyState {
     buckets: { 20_417: 3 },
     newestDay: 20_417,
     watermarks: { 'bigdatajobs/shardId-000000000000': '000000000000000000000000000000000000000000000120' },
-    recentEventIds: [['e1', 1_765_000_000_000]],
+    recentEventDigests: [[1_765_000_800_000, 'AAAAAAAAAAA']],
   };
 }
 

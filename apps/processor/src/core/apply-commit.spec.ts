@@ -1,7 +1,7 @@
-import { generateCompany } from '@tenant-analytics/domain';
+import { generateCompany, rememberedEventCount } from '@tenant-analytics/domain';
 import fc from 'fast-check';
 import { applyCommit, type DedupeSettings } from './apply-commit';
-import { DAY_MS, emptyCompanyState, epochDay, padSequence, type CompanyProfile, type CompanyState } from './company-state';
+import { DAY_MS, emptyCompanyState, epochDay, hasSeenEvent, padSequence, type CompanyProfile, type CompanyState } from './company-state';
 import type { CommittedJob, CompanyCommit } from './pending-batch';
 
 const LANE = 'bigdatajobs/shardId-000000000000';
@@ -43,11 +43,13 @@ describe('applyCommit', () => {
       buckets: { [today]: 5, [today - 1]: 2 },
       newestDay: today,
       watermarks: { [LANE]: padSequence('120') },
-      recentEventIds: [['e1', NOW_MS + DEDUPE.ttlMs], ['e2', NOW_MS + DEDUPE.ttlMs]],
       lastScore,
       profile: profileFactory(),
       version: 3,
     });
+    const next = result.next as CompanyState;
+    expect(['e1', 'e2'].map((id) => hasSeenEvent(next, id, NOW_MS + DEDUPE.ttlMs - 1))).toEqual([true, true]);
+    expect(rememberedEventCount(next)).toBe(2);
   });
 
   it('leaves other lanes watermarks and remembers nothing for jobs without an event id', () => {
@@ -59,7 +61,7 @@ describe('applyCommit', () => {
 
     // Assess
     expect(result.next?.watermarks).toEqual({ 'bigdatajobs/shardId-000000000001': padSequence('999'), [LANE]: padSequence('5') });
-    expect(result.next?.recentEventIds).toEqual([]);
+    expect(result.next?.recentEventDigests).toEqual([]);
     expect(result.next?.lastScore).toBeUndefined();
   });
 

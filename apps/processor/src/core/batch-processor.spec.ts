@@ -1,8 +1,9 @@
 import { gunzipSync } from 'node:zlib';
-import { deadLetterSchema, enrichedCompanySchema, generateCompanies, type Company, type EnrichedCompany } from '@tenant-analytics/domain';
+import { deadLetterSchema, enrichedCompanySchema, generateCompanies, rememberedEventCount, type Company, type EnrichedCompany } from '@tenant-analytics/domain';
 import { EFFECT_STEPS, scoringUnavailable, type EffectStep } from './batch-processor';
 import type { ScoringOutcome } from './churn-scoring';
 import type { GiveUpReason } from './resilience';
+import { hasSeenEvent } from './company-state';
 import { ScoringUnavailableError } from './errors';
 import type { ChurnScorer, InputRecord } from './ports';
 import { buildTestProcessor, jobEvent, kinesisRecordFactory, scriptedJobRecords } from '../testing/factories';
@@ -78,7 +79,8 @@ describe('BatchProcessor', () => {
     // Assess: state
     const state = (await stateStore.getMany(['comp_1'])).get('comp_1');
     expect(Object.values(state?.buckets ?? {})).toEqual([5]);
-    expect((state?.recentEventIds ?? []).map(([id]) => id)).toEqual(['e1', 'e2']);
+    expect(['e1', 'e2'].map((id) => state !== undefined && hasSeenEvent(state, id, Date.parse('2026-11-26T00:00:00Z')))).toEqual([true, true]);
+    expect(state === undefined ? 0 : rememberedEventCount(state)).toBe(2);
     expect((await stateStore.getMany(['comp_999'])).size).toBe(0);
   });
 

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { companyStateSchema, rememberedEventCount } from '@tenant-analytics/domain';
 import {
   DAY_MS,
   advanceWatermark,
@@ -9,6 +10,9 @@ import {
   emptyCompanyState,
   epochDay,
   isApplied,
+  padSequence,
+  eventDigest,
+  hasSeenEvent,
   rememberEventIds,
   type CompanyProfile,
   type CompanyState,
@@ -131,19 +135,48 @@ describe('applyLookupProfile', () => {
 });
 
 describe('rememberEventIds', () => {
-  it('keeps at most maxEntries ids, dropping the oldest, and forgets expired ones', () => {
-    let state = rememberEventIds(emptyCompanyState('c'), ['a', 'b'], 1_000, 100, 3);
-    state = rememberEventIds(state, ['c', 'd'], 1_050, 100, 3);
-    expect(state.recentEventIds.map(([id]) => id)).toEqual(['b', 'c', 'd']);
+  const HOUR = 3_600_000;
+  const remembered = (state: CompanyState, ids: readonly string[], nowMs: number) => ids.filter((id) => hasSeenEvent(state, id, nowMs));
 
-    state = rememberEventIds(state, ['e'], 1_120, 100, 3);
-    expect(state.recentEventIds.map(([id]) => id)).toEqual(['c', 'd', 'e']);
+  it('keeps at most maxEntries ids, dropping the oldest, and forgets expired ones', () => {
+    // Prepare: expiries 2 h and 3 h (rounded up to the hour)
+    let state = rememberEventIds(emptyCompanyState('c'), ['a', 'b'], 0, HOUR + 1, 3);
+    state = rememberEventIds(state, ['c', 'd'], HOUR, HOUR + 1, 3);
+
+    // Assess: the oldest id beyond 3 is dropped
+    expect(remembered(state, ['a', 'b', 'c', 'd'], 0)).toEqual(['b', 'c', 'd']);
+    expect(rememberedEventCount(state)).toBe(3);
+
+    // Act: once the first group expired, only the second is left
+    state = rememberEventIds(state, ['e'], 2 * HOUR, HOUR, 3);
+    expect(remembered(state, ['a', 'b', 'c', 'd', 'e'], 2 * HOUR)).toEqual(['c', 'd', 'e']);
+    expect(state.recentEventDigests.map(([expiresAt]) => expiresAt)).toEqual([3 * HOUR]);
+  });
+
+  it('groups ids by expiry hour and stores fixed-width digests, not the ids', () => {
+    const long = 'x'.repeat(128);
+    const state = rememberEventIds(rememberEventIds(emptyCompanyState('c'), [long, 'b'], 10, 1_000, 10), ['c'], 20, 1_000, 10);
+
+    expect(state.recentEventDigests).toEqual([[HOUR, eventDigest(long) + eventDigest('b') + eventDigest('c')]]);
+    expect(companyStateSchema.safeParse(state).success).toBe(true);
+  });
+
+  it('matches a digest only at a digest boundary and forgets at expiry', () => {
+    const state = rememberEventIds(emptyCompanyState('c'), ['a', 'b'], 0, 1, 10);
+    const straddling = `zzzzz${eventDigest('a')}zzzzzz`; // two slots, 'a' across their boundary
+
+    expect(hasSeenEvent(state, 'b', HOUR - 1)).toBe(true);
+    expect(hasSeenEvent(state, 'b', HOUR)).toBe(false);
+    expect(hasSeenEvent({ ...state, recentEventDigests: [[HOUR, straddling]] }, 'a', 0)).toBe(false);
   });
 });
 
 describe('watermarks', () => {
   it('compares sequence numbers numerically, not as text', () => {
     expect(compareSequence('9', '10')).toBe(-1);
+    expect(compareSequence(padSequence('120'), '119')).toBe(1);
+    expect(compareSequence('120', padSequence('120'))).toBe(0);
+    expect(compareSequence('21', '19')).toBe(1);
     expect(compareSequence('49600000000000000000000000000000000000000000000001', '49600000000000000000000000000000000000000000000001')).toBe(0);
   });
 

@@ -1,4 +1,5 @@
-import type { Company, CompanyStateRecord } from '@tenant-analytics/domain';
+import { hash } from 'node:crypto';
+import { EVENT_DIGEST_LENGTH, type Company, type CompanyStateRecord } from '@tenant-analytics/domain';
 
 
 /** Milliseconds in a UTC day. */
@@ -21,14 +22,14 @@ export type ProfileSource = 'snapshot' | 'lookup';
  *   after the profile snapshot;
  * - `watermarks[lane]` is the sequence number (fixed width, so string order = numeric order) of the
  *   last job event applied from that shard; events at or below it are never applied again;
- * - `recentEventIds` holds at most the configured bound of producer event ids with their expiry
- *   (epoch ms), oldest first.
+ * - `recentEventDigests` holds digests of at most the configured bound of producer event ids, in
+ *   groups by expiry (epoch ms, whole hours), oldest first.
  */
 export type CompanyState = Readonly<CompanyStateRecord>;
 
 /** A fresh, empty state for a company (version 0: the item does not exist yet). */
 export function emptyCompanyState(companyID: string): CompanyState {
-  return { companyID, version: 0, buckets: {}, watermarks: {}, recentEventIds: [] };
+  return { companyID, version: 0, buckets: {}, watermarks: {}, recentEventDigests: [] };
 }
 
 /** The UTC epoch day of an ISO timestamp or epoch milliseconds. */
@@ -45,10 +46,11 @@ export function padSequence(sequenceNumber: string): string {
   return sequenceNumber.padStart(SEQUENCE_WIDTH, '0');
 }
 
-/** Compares two Kinesis sequence numbers numerically. */
+/** Compares two Kinesis sequence numbers (decimal strings, padded or not) numerically. */
 export function compareSequence(a: string, b: string): number {
-  const pa = padSequence(a);
-  const pb = padSequence(b);
+  // Digit strings of one length compare as numbers; padding is only needed when lengths differ.
+  const pa = a.length === b.length ? a : padSequence(a);
+  const pb = a.length === b.length ? b : padSequence(b);
   return pa < pb ? -1 : pa > pb ? 1 : 0;
 }
 
@@ -145,24 +147,42 @@ export function applyJobEvent(state: CompanyState, event: JobApplication): { sta
   return { state: added.state, counts: { ...jobCountsAt(added.state, event.eventTime), counted: added.counted } };
 }
 
-/**
- * Whether a producer event id was already applied to this company (and is still remembered).
- * A scan from the newest id: producer duplicates are usually recent, and the list is bounded.
- */
-export function hasSeenEvent(state: CompanyState, eventID: string, nowMs: number): boolean {
-  const ids = state.recentEventIds;
-  for (let i = ids.length - 1; i >= 0; i--) {
-    const entry = ids[i] as readonly [string, number];
-    if (entry[1] <= nowMs) return false; // older ones expired too
-    if (entry[0] === eventID) return true;
+/** One hour: remembered ids expire on whole hours, so a company keeps at most ~169 groups for 7 days. */
+const EXPIRY_GRANULARITY_MS = 3_600_000;
+
+/** The digest a company remembers for a producer event id (see `recentEventDigests`). */
+export function eventDigest(eventID: string): string {
+  return hash('sha256', eventID, 'base64url').slice(0, EVENT_DIGEST_LENGTH);
+}
+
+/** Whether `digests` (concatenated fixed-width digests) holds `digest` at a digest boundary. */
+function holdsDigest(digests: string, digest: string): boolean {
+  for (let at = digests.indexOf(digest); at !== -1; at = digests.indexOf(digest, at + 1)) {
+    if (at % EVENT_DIGEST_LENGTH === 0) return true;
   }
   return false;
 }
 
 /**
- * Remembers producer event ids for dedupe. Every id gets the same TTL, so the list stays ordered by
- * expiry: expired ids are dropped from the front, new ones appended, and the oldest beyond
- * `maxEntries` dropped.
+ * Whether a producer event id was already applied to this company (and is still remembered).
+ * Scans the groups from the newest: producer duplicates are usually recent, and the list is bounded.
+ */
+export function hasSeenEvent(state: CompanyState, eventID: string, nowMs: number): boolean {
+  const groups = state.recentEventDigests;
+  if (groups.length === 0) return false;
+  const digest = eventDigest(eventID);
+  for (let i = groups.length - 1; i >= 0; i--) {
+    const [expiresAt, digests] = groups[i] as readonly [number, string];
+    if (expiresAt <= nowMs) return false; // older groups expired too
+    if (holdsDigest(digests, digest)) return true;
+  }
+  return false;
+}
+
+/**
+ * Remembers producer event ids for dedupe, for at least `ttlMs` (expiry rounded up to the hour, so
+ * ids of one hour share a group and the list stays ordered by expiry): expired groups are dropped
+ * from the front, new digests appended, and the oldest beyond `maxEntries` dropped.
  */
 export function rememberEventIds(
   state: CompanyState,
@@ -172,12 +192,27 @@ export function rememberEventIds(
   maxEntries: number,
 ): CompanyState {
   if (eventIDs.length === 0) return state;
-  const ids = state.recentEventIds;
+  const groups = state.recentEventDigests;
   let firstLive = 0;
-  while (firstLive < ids.length && (ids[firstLive] as readonly [string, number])[1] <= nowMs) firstLive++;
-  const expiresAt = nowMs + ttlMs;
-  const next = ids.slice(firstLive).concat(eventIDs.map((id): [string, number] => [id, expiresAt]));
-  return { ...state, recentEventIds: next.length > maxEntries ? next.slice(next.length - maxEntries) : next };
+  while (firstLive < groups.length && (groups[firstLive] as readonly [number, string])[0] <= nowMs) firstLive++;
+  const next: [number, string][] = groups.slice(firstLive) as [number, string][];
+  const expiresAt = Math.ceil((nowMs + ttlMs) / EXPIRY_GRANULARITY_MS) * EXPIRY_GRANULARITY_MS;
+  const added = eventIDs.map(eventDigest).join('');
+  const newest = next.at(-1);
+  if (newest !== undefined && newest[0] === expiresAt) next[next.length - 1] = [expiresAt, newest[1] + added];
+  else next.push([expiresAt, added]);
+  let excess = next.reduce((sum, [, digests]) => sum + digests.length, 0) - maxEntries * EVENT_DIGEST_LENGTH;
+  while (excess > 0) {
+    const [oldestExpiry, oldest] = next[0] as [number, string];
+    if (oldest.length <= excess) {
+      next.shift();
+      excess -= oldest.length;
+    } else {
+      next[0] = [oldestExpiry, oldest.slice(excess)];
+      excess = 0;
+    }
+  }
+  return { ...state, recentEventDigests: next };
 }
 
 /** Advances the dedupe watermark of one source shard (never moves it back). */

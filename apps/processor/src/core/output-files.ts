@@ -17,9 +17,12 @@ function joinKey(...parts: string[]): string {
     .join('/');
 }
 
+const CANONICAL_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
 /** `dt=YYYY-MM-DD` and `hour=HH` of an ISO timestamp (UTC). */
 function partitionOf(isoTime: string): { dt: string; hour: string } {
-  const iso = new Date(isoTime).toISOString();
+  // Decoded times are already canonical (`toISOString()`); anything else is normalized first.
+  const iso = CANONICAL_UTC.test(isoTime) ? isoTime : new Date(isoTime).toISOString();
   return { dt: iso.slice(0, 10), hour: iso.slice(11, 13) };
 }
 

@@ -2,12 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadChurnModel, scoreCompany } from '@tenant-analytics/churn-model';
-import { generateCompany, loadPipelineConfig } from '@tenant-analytics/domain';
+import { generateCompany, loadPipelineConfig, rememberedEventCount } from '@tenant-analytics/domain';
 import { startLocalStack, type LocalStack } from '@tenant-analytics/local-stack';
 import { InMemoryMetrics } from '../../src/adapters/in-memory-metrics';
 import { KinesisShardReader } from '../../src/adapters/kinesis-shard-reader';
 import { createAwsClients, createBatchProcessor } from '../../src/composition';
-import { DAY_MS } from '../../src/core/company-state';
+import { DAY_MS, hasSeenEvent } from '../../src/core/company-state';
 import { localPropertyGroups } from '../../src/local-config';
 import { ShardLanesRunner } from '../../src/runner/shard-lanes-runner';
 import { MemoryLogger } from '../../src/testing/in-memory-adapters';
@@ -108,7 +108,8 @@ describe('processor on the local stack', () => {
     // State: buckets hold exactly the counted jobs; the duplicate was skipped
     const comp1 = await probe.companyState('comp_1');
     expect(Object.values(comp1?.buckets ?? {}).sort()).toEqual([2, 3]);
-    expect((comp1?.recentEventIds ?? []).map(([id]) => id)).toEqual(['it-e1', 'it-e2']);
+    expect(['it-e1', 'it-e2'].map((id) => comp1 !== undefined && hasSeenEvent(comp1, id, Date.now()))).toEqual([true, true]);
+    expect(comp1 === undefined ? 0 : rememberedEventCount(comp1)).toBe(2);
     expect((await probe.companyState('comp_2'))?.profileSource).toBe('lookup');
     expect(await probe.companyState('comp_99999')).toBeUndefined();
     expect(metrics.counter('DuplicatesSkipped')).toBe(1);
