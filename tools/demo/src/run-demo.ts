@@ -1,6 +1,5 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { companyIdsUpTo, seedCompanies, sendJobEvents, type SendProgress, type SendSummary } from '@tenant-analytics/job-producer';
 import { DEFAULT_ENDPOINTS_FILE } from '@tenant-analytics/local-stack';
 import {
@@ -8,9 +7,9 @@ import {
   collectRunStats,
   counterOf,
   lastRunnerMetrics,
+  listKeys,
   startPipeline,
   waitUntilDrained,
-  type LocalPipelineProbe,
   type RunnerMetrics,
   type RunningPipeline,
 } from '@tenant-analytics/pipeline-harness';
@@ -82,19 +81,6 @@ export function reportFileName(startedAt: Date): string {
   return `run-${startedAt.toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-')}.html`;
 }
 
-async function listEnrichedObjects(probe: LocalPipelineProbe): Promise<string[]> {
-  const keys: string[] = [];
-  let token: string | undefined;
-  do {
-    const page = await probe.s3.send(
-      new ListObjectsV2Command({ Bucket: probe.endpoints.bucket, Prefix: 'churn/data/', ...(token === undefined ? {} : { ContinuationToken: token }) }),
-    );
-    keys.push(...(page.Contents ?? []).flatMap(({ Key }) => (Key === undefined ? [] : [Key])));
-    token = page.NextContinuationToken;
-  } while (token !== undefined);
-  return keys;
-}
-
 /** Waits for a metrics snapshot logged after `offset` in the runner's output (it logs one every 15 s). */
 async function freshRunnerMetrics(pipeline: RunningPipeline, offset: number, signal: AbortSignal): Promise<RunnerMetrics | undefined> {
   const deadline = Date.now() + FRESH_METRICS_TIMEOUT_MS;
@@ -159,7 +145,7 @@ async function runSteps(pipeline: RunningPipeline, options: DemoOptions, io: Dem
       waitUntilDrained(probe, { timeoutMs: drainTimeoutMs }),
     );
     const collected = await step('Reading the outputs (S3 sink, dead letters, enriched stream)', async () => {
-      const [enriched, deadLetters, keys] = await Promise.all([probe.enrichedInS3(), probe.deadLetters(), listEnrichedObjects(probe)]);
+      const [enriched, deadLetters, keys] = await Promise.all([probe.enrichedInS3(), probe.deadLetters(), listKeys(probe, 'churn/data/')]);
       const distinct = new Set(enriched.map(({ eventID }) => eventID)).size;
       await tail.waitFor(distinct, STREAM_CATCH_UP_TIMEOUT_MS).catch(() => undefined); // a shortfall shows in the accounting
       return { enriched, deadLetters, keys, distinct };
