@@ -2,6 +2,7 @@ import {
   ExpiredIteratorException,
   GetRecordsCommand,
   GetShardIteratorCommand,
+  InvalidArgumentException,
   KinesisClient,
   ListShardsCommand,
   ProvisionedThroughputExceededException,
@@ -10,7 +11,7 @@ import {
 } from '@aws-sdk/client-kinesis';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DependencyUnavailableError, ProcessorError } from '../core/errors';
-import { IteratorExpiredError, KinesisShardReader, type StartPosition } from './kinesis-shard-reader';
+import { IteratorExpiredError, KinesisShardReader, StaleCheckpointError, type StartPosition } from './kinesis-shard-reader';
 
 const STREAM = 'bigdatajobs';
 const SHARD = 'shardId-000000000000';
@@ -105,6 +106,20 @@ describe('KinesisShardReader', () => {
       // Assess
       expect(failure).toBeInstanceOf(DependencyUnavailableError);
       expect(failure).toMatchObject({ context: { operation: 'GetShardIterator', stream: STREAM } });
+    });
+
+    it('fails with a non-retriable StaleCheckpointError naming the fix when the checkpoint is not in the shard', async () => {
+      // Prepare: what Kinesis (and kinesalite) answer after the stream was recreated
+      const message = 'StartingSequenceNumber 4960 used in GetShardIterator on shard shardId-000000000000 in stream bigdatajobs is invalid because it did not come from this stream.';
+      kinesis.on(GetShardIteratorCommand).rejects(new InvalidArgumentException({ message, $metadata: {} }));
+
+      // Act
+      const failure = await readerFactory().iterator(STREAM, SHARD, { type: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: '4960' }).catch((error: unknown) => error);
+
+      // Assess
+      expect(failure).toBeInstanceOf(StaleCheckpointError);
+      expect(failure).toMatchObject({ retriable: false, context: { stream: STREAM, shardId: SHARD, sequenceNumber: '4960' } });
+      expect(String((failure as Error).message)).toContain(`lane#${STREAM}/${SHARD}`);
     });
   });
 

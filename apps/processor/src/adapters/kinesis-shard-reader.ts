@@ -2,6 +2,7 @@ import {
   ExpiredIteratorException,
   GetRecordsCommand,
   GetShardIteratorCommand,
+  InvalidArgumentException,
   KinesisServiceException,
   ListShardsCommand,
   ProvisionedThroughputExceededException,
@@ -43,6 +44,21 @@ export class IteratorExpiredError extends ProcessorError {
   }
 }
 
+/**
+ * Kinesis refused to start after a checkpointed sequence number: the number is not in the shard,
+ * because the stream was deleted and recreated or (locally) the emulator lost its data. Not
+ * retriable: no retry will make the number valid; an operator decides where to resume.
+ */
+export class StaleCheckpointError extends ProcessorError {
+  constructor(stream: string, shardId: string, sequenceNumber: string, cause: unknown) {
+    super(
+      `checkpoint ${sequenceNumber} of ${stream}/${shardId} is not in the shard (was the stream recreated, or did the emulator lose its data?): ` +
+        `delete the lane's items (pk = lane#${stream}/${shardId}) from the state table to restart the shard from its initial position`,
+      { retriable: false, context: { stream, shardId, sequenceNumber }, cause },
+    );
+  }
+}
+
 /** Reads shards with GetShardIterator/GetRecords (polling, as the KCL does without EFO). */
 export class KinesisShardReader {
   constructor(private readonly client: KinesisClient) {}
@@ -77,7 +93,12 @@ export class KinesisShardReader {
           ...('timestamp' in position ? { Timestamp: position.timestamp } : {}),
         }),
       )
-      .catch((error: unknown) => translate(error, 'GetShardIterator', stream));
+      .catch((error: unknown) => {
+        if (error instanceof InvalidArgumentException && 'sequenceNumber' in position) {
+          throw new StaleCheckpointError(stream, shardId, position.sequenceNumber, error);
+        }
+        return translate(error, 'GetShardIterator', stream);
+      });
     if (response.ShardIterator === undefined) throw new DependencyUnavailableError(`no iterator for ${stream}/${shardId}`, { stream, shardId });
     return response.ShardIterator;
   }

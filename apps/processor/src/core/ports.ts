@@ -118,6 +118,7 @@ export const METRIC = {
   stateCommitConflicts: 'StateCommitConflicts',
   pendingRecovered: 'PendingBatchesRecovered',
   millisBehindLatest: 'MillisBehindLatest',
+  staleCheckpoints: 'StaleCheckpoints',
   batchDurationMs: 'BatchDurationMs',
 } as const;
 export type MetricName = (typeof METRIC)[keyof typeof METRIC];

@@ -1,5 +1,5 @@
 import { generateCompanies } from '@tenant-analytics/domain';
-import { IteratorExpiredError, type ShardInfo, type ShardReadResult, type StartPosition } from '../adapters/kinesis-shard-reader';
+import { IteratorExpiredError, StaleCheckpointError, type ShardInfo, type ShardReadResult, type StartPosition } from '../adapters/kinesis-shard-reader';
 import { InMemoryMetrics } from '../adapters/in-memory-metrics';
 import { compareSequence } from '../core/company-state';
 import { DependencyUnavailableError, ScoringUnavailableError } from '../core/errors';
@@ -129,8 +129,9 @@ function runnerFactory(
   const shared = options.shared ?? sharedStores();
   const test = buildTestProcessor({ companies, shared, ...(options.afterStep === undefined ? {} : { afterStep: options.afterStep }) });
   const logger = new MemoryLogger();
-  const runner = new ShardLanesRunner({ ...SETTINGS, ...options.settings }, source, test.processor, logger, new InMemoryMetrics());
-  return { runner, shared, logger, processor: test.processor };
+  const metrics = new InMemoryMetrics();
+  const runner = new ShardLanesRunner({ ...SETTINGS, ...options.settings }, source, test.processor, logger, metrics);
+  return { runner, shared, logger, metrics, processor: test.processor };
 }
 
 /** Polls `predicate` every few ms; fails the test if it stays false for a second. */
@@ -220,6 +221,33 @@ describe('ShardLanesRunner', () => {
     // Assess
     expect(source.iteratorsOf(JOBS, 'shardId-000000000000')).toEqual([{ type: 'TRIM_HORIZON' }, { type: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: records[2]?.sequenceNumber }]);
     expect(outputIds(first.shared)).toEqual(['e1', 'e2', 'e3', 'e4', 'e5']);
+  });
+
+  it('counts and logs a checkpoint the shard does not have, and resumes once an operator cleared it', async () => {
+    // Prepare: a checkpoint after e2, then the stream is recreated (its sequence numbers are gone)
+    const source = new FakeShardSource();
+    const shard = source.addShard(JOBS, { shardId: 'shardId-000000000000', records: jobRecords('shardId-000000000000', 'e', 2) });
+    const first = runnerFactory(source);
+    await started(first.runner);
+    await waitFor(() => first.shared.stream.records.length === 2, 'the first two records');
+    await first.runner.stop();
+    shard.records.splice(0, 2, ...jobRecords('shardId-000000000000', 'n', 1));
+    const iterator = source.iterator.bind(source);
+    source.iterator = async (stream, shardId, position) => {
+      if (position.type === 'AFTER_SEQUENCE_NUMBER') throw new StaleCheckpointError(stream, shardId, position.sequenceNumber, new Error('did not come from this stream'));
+      return iterator(stream, shardId, position);
+    };
+
+    // Act
+    const second = runnerFactory(source, { shared: first.shared });
+    await started(second.runner);
+    await waitFor(() => second.metrics.counter(`StaleCheckpoints{laneId=${JOBS}/shardId-000000000000}`) >= 2, 'two stale-checkpoint failures');
+    first.shared.laneStore.lanes.clear(); // what the error message tells an operator to do
+    await waitFor(() => first.shared.stream.records.length === 3, 'the new record');
+
+    // Assess
+    expect(second.logger.lines.some((line) => line.level === 'error' && /delete the lane's items/.test(JSON.stringify(line.fields)))).toBe(true);
+    expect(outputIds(first.shared)).toEqual(['e1', 'e2', 'n1']);
   });
 
   it('gets a new iterator from the checkpoint after an IteratorExpiredError', async () => {

@@ -1,4 +1,4 @@
-import { IteratorExpiredError, type ShardInfo, type ShardReadResult, type StartPosition } from '../adapters/kinesis-shard-reader';
+import { IteratorExpiredError, StaleCheckpointError, type ShardInfo, type ShardReadResult, type StartPosition } from '../adapters/kinesis-shard-reader';
 import type { BatchProcessor } from '../core/batch-processor';
 import { compareSequence } from '../core/company-state';
 import { describeError, isRetriableError, ScoringUnavailableError } from '../core/errors';
@@ -189,6 +189,12 @@ export class ShardLanesRunner {
         // Re-acquiring from the initial position (LATEST) would skip what arrived in between.
         if (error instanceof IteratorExpiredError || !isRetriableError(error)) iterator = undefined;
         await backoff(error, 'reading the shard');
+        if (error instanceof StaleCheckpointError) {
+          // Counted for an alarm, and retried from the stored checkpoint: an operator who deletes
+          // the lane's items (as the error says) restarts the shard without restarting the runner.
+          this.metrics.count(METRIC.staleCheckpoints, 1, { laneId });
+          checkpoint = await this.processor.process(stream.name, shard.shardId, []).then((result) => result.checkpoint, () => checkpoint);
+        }
       }
     }
   }
