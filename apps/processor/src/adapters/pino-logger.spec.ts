@@ -53,7 +53,7 @@ describe('createLogger', () => {
     expect(entries().map((entry) => entry['msg'])).toEqual(['kept']);
   });
 
-  it('never writes credentials, api keys or authorization headers, at the top level or one level down', () => {
+  it('never writes credentials, api keys or authorization headers, at the top level or up to two levels down', () => {
     // Prepare
     const { logger, lines, entries } = capturedLogger();
     const [accessKeyId, secretAccessKey, sessionToken, apiKey, authorization, xApiKey, predictChurnApiKey] = SECRETS;
@@ -62,6 +62,7 @@ describe('createLogger', () => {
     logger.info('top level', { credentials: { accessKeyId, secretAccessKey }, apiKey, authorization, secretAccessKey, sessionToken, predictChurnApiKey });
     logger.info('nested', { client: { credentials: { accessKeyId } }, headers: { authorization, 'x-api-key': xApiKey }, config: { apiKey, predictChurnApiKey } });
     logger.child({ credentials: { secretAccessKey } }).info('child bindings');
+    logger.info('request', { req: { headers: { authorization, 'x-api-key': xApiKey }, url: '/assessChurn' }, aws: { config: { credentials: { sessionToken } } } });
 
     // Assess
     const output = lines.join('');
@@ -69,5 +70,6 @@ describe('createLogger', () => {
     expect(entries()[0]).toMatchObject({ credentials: '***', apiKey: '***', authorization: '***', secretAccessKey: '***', sessionToken: '***', predictChurnApiKey: '***' });
     expect(entries()[1]).toMatchObject({ client: { credentials: '***' }, headers: { authorization: '***', 'x-api-key': '***' }, config: { apiKey: '***' } });
     expect(entries()[2]).toMatchObject({ credentials: '***', msg: 'child bindings' });
+    expect(entries()[3]).toMatchObject({ req: { headers: { authorization: '***', 'x-api-key': '***' }, url: '/assessChurn' }, aws: { config: { credentials: '***' } } });
   });
 });

@@ -2,7 +2,17 @@ import pino, { type Logger as PinoLogger, type LoggerOptions } from 'pino';
 import type { Logger } from '../core/ports';
 
 /** Field names whose values never reach a log line. */
-export const REDACTED_PATHS = ['credentials', '*.credentials', 'secretAccessKey', '*.secretAccessKey', 'sessionToken', '*.sessionToken', 'apiKey', '*.apiKey', 'predictChurnApiKey', '*.predictChurnApiKey', 'authorization', '*.authorization', 'x-api-key', '*["x-api-key"]'];
+const SECRET_FIELDS = ['credentials', 'secretAccessKey', 'sessionToken', 'apiKey', 'predictChurnApiKey', 'authorization', 'x-api-key', 'x-amz-security-token'];
+
+/**
+ * The pino redaction paths of {@link SECRET_FIELDS}: at the top level and up to two levels down
+ * (e.g. `req.headers.authorization`). pino's paths match fixed depths, so deeper fields are not
+ * covered: log identifiers and summaries, never whole requests or clients.
+ */
+export const REDACTED_PATHS = SECRET_FIELDS.flatMap((field) => {
+  const key = /^[A-Za-z_$][\w$]*$/.test(field) ? `.${field}` : `["${field}"]`;
+  return [key.startsWith('.') ? field : key, `*${key}`, `*.*${key}`];
+});
 
 /** The core's logger port over pino (JSON lines on stdout, secrets redacted). */
 export class PinoLoggerAdapter implements Logger {
