@@ -33,6 +33,9 @@ import type { TenantProfiles } from './tenant-profiles';
 export const EFFECT_STEPS = ['pending-written', 'committed', 'published', 'completed'] as const;
 export type EffectStep = (typeof EFFECT_STEPS)[number];
 
+/** Company commits and S3 writes a batch keeps in flight unless configured otherwise. */
+export const DEFAULT_WRITE_CONCURRENCY = 16;
+
 /** Settings of the core (from config; see README "Configuration"). */
 export interface BatchProcessorSettings {
   readonly streams: { readonly jobs: string; readonly companies: string };
@@ -41,7 +44,7 @@ export interface BatchProcessorSettings {
   /** What to do with a record whose scoring failed for good. */
   readonly onScoringFailure: 'dead-letter' | 'emit-unscored';
   readonly locations: SinkLocations;
-  /** Company commits and S3 writes in flight at most. @default 16 */
+  /** Company commits and S3 writes in flight at most. @default DEFAULT_WRITE_CONCURRENCY */
   readonly writeConcurrency?: number;
   /** Version conflicts tolerated per company commit before the batch fails (and is retried). @default 10 */
   readonly maxCommitConflicts?: number;
@@ -105,7 +108,7 @@ export class BatchProcessor {
     private readonly settings: BatchProcessorSettings,
     private readonly deps: BatchProcessorDependencies,
   ) {
-    this.writeConcurrency = settings.writeConcurrency ?? 16;
+    this.writeConcurrency = settings.writeConcurrency ?? DEFAULT_WRITE_CONCURRENCY;
     this.maxCommitConflicts = settings.maxCommitConflicts ?? 10;
   }
 

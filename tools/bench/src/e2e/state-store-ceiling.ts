@@ -1,16 +1,13 @@
 import { loadPipelineConfig } from '@tenant-analytics/domain';
 import { createJobEventGenerator } from '@tenant-analytics/job-producer';
 import type { LocalEndpoints } from '@tenant-analytics/local-stack';
-import { createAwsClients, DynamoDbCompanyStateStore, localPropertyGroups } from '@tenant-analytics/processor';
+import { createAwsClients, DEFAULT_WRITE_CONCURRENCY, DynamoDbCompanyStateStore, localPropertyGroups } from '@tenant-analytics/processor';
 import { ProcessCpuMeter } from '../process-cpu';
 import { summarize } from '../statistics';
 import { formatDecimal, formatInteger } from '../table';
 
-/**
- * Company commits in flight per batch: `BatchProcessorSettings.writeConcurrency`'s default, which
- * the composition root does not override (the core does not export the constant).
- */
-export const PROCESSOR_WRITE_CONCURRENCY = 16;
+/** Company commits in flight per batch: the core's default, which the composition root does not override. */
+export const PROCESSOR_WRITE_CONCURRENCY = DEFAULT_WRITE_CONCURRENCY;
 
 /** Companies written per batch, at most: about one batch's worth of distinct companies. */
 const MAX_CEILING_COMPANIES = 1_000;
