@@ -61,7 +61,7 @@ describe('parsePipelineConfig', () => {
       },
       state: { tableName: 'company-state', dedupeEventTtlDays: 7, dedupeMaxEventsPerCompany: 1000 },
       validation: { minJobs: 1, maxJobs: 100000, maxAgeMs: 365 * 24 * 3600 * 1000, maxFutureSkewMs: 300000, maxRecordBytes: 65536 },
-      runner: { pollIntervalMs: 1000, getRecordsLimit: 1000, checkpointTableName: 'company-state', shutdownTimeoutMs: 30000 },
+      runner: { pollIntervalMs: 1000, getRecordsLimit: 10000, checkpointTableName: 'company-state', shutdownTimeoutMs: 30000 },
       log: { level: 'info' },
       extensions: {},
     };

@@ -157,7 +157,7 @@ const KEY_SPECS = {
   'validation.max.future.skew.ms': withDefault(integer(0, DAY_MS), '300000', 'Furthest accepted creationDate ahead of now (clock skew).'),
   'validation.max.record.bytes': withDefault(integer(1, 1024 * 1024), '65536', 'Largest accepted record payload.'),
   'runner.poll.interval.ms': withDefault(integer(0, 10 * MINUTE_MS), '1000', 'Local runner: delay between polls of a caught-up shard.'),
-  'runner.getrecords.limit': withDefault(integer(1, 10_000), '1000', 'Local runner: GetRecords limit per call.'),
+  'runner.getrecords.limit': withDefault(integer(1, 10_000), '10000', 'Local runner: GetRecords limit per call (10,000, the Kinesis maximum: a lane that fell behind catches up in larger batches, where the events of one company are one state write).'),
   'runner.checkpoint.table.name': optional(resourceName, 'DynamoDB table of lane checkpoints and pending (write-ahead) batches, both runtimes.', { derivedDefault: 'state.table.name' }),
   'runner.shutdown.timeout.ms': withDefault(integer(0, 10 * MINUTE_MS), '30000', 'Local runner: how long a graceful drain may take.'),
   'log.level': withDefault(oneOf(LOG_LEVELS), 'info', 'Log level.'),
