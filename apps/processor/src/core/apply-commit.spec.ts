@@ -1,7 +1,7 @@
 import { generateCompany, rememberedEventCount } from '@tenant-analytics/domain';
 import fc from 'fast-check';
-import { applyCommit, type DedupeSettings } from './apply-commit';
-import { DAY_MS, emptyCompanyState, epochDay, hasSeenEvent, padSequence, type CompanyProfile, type CompanyState } from './company-state';
+import { applyCommit, completeJobsCommit, type DedupeSettings } from './apply-commit';
+import { DAY_MS, applyJobEvent, applyLookupProfile, emptyCompanyState, epochDay, hasSeenEvent, isApplied, padSequence, type CompanyProfile, type CompanyState } from './company-state';
 import type { CommittedJob, CompanyCommit } from './pending-batch';
 
 const LANE = 'bigdatajobs/shardId-000000000000';
@@ -208,6 +208,28 @@ describe('applyCommit', () => {
           expect(twice.next).toBeUndefined();
           expect(twice.appliedSnapshots).toBe(0);
         }),
+        { numRuns: 300 },
+      );
+    });
+
+    it('completing a commit on the state advanced job by job equals applying it (what the core plans)', () => {
+      fc.assert(
+        fc.property(
+          caseArb.filter(({ state, commit }) => commit.snapshots === undefined && (commit.jobs ?? []).length > 0 && (state.profile !== undefined || commit.lookup !== undefined)),
+          ({ state, commit }) => {
+            // Prepare: what computeJobs does before planning: lookup profile, then each job
+            const lastJob = commit.jobs?.at(-1);
+            fc.pre(lastJob !== undefined && !isApplied(state, LANE, lastJob.sequenceNumber));
+            let advanced = commit.lookup === undefined ? state : applyLookupProfile(state, commit.lookup.profile, commit.lookup.asOf);
+            for (const job of commit.jobs ?? []) advanced = applyJobEvent(advanced, job).state;
+
+            // Act
+            const planned = completeJobsCommit(advanced, commit, LANE, NOW_MS, DEDUPE);
+
+            // Assess
+            expect(planned).toEqual(applyCommit(state, commit, LANE, NOW_MS, DEDUPE).next);
+          },
+        ),
         { numRuns: 300 },
       );
     });

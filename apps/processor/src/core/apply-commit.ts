@@ -47,15 +47,28 @@ export function applyCommit(state: CompanyState, commit: CompanyCommit, laneId: 
     if (commit.lookup !== undefined) next = applyLookupProfile(next, commit.lookup.profile, commit.lookup.asOf);
     if (next.profile === undefined) throw new Error(`commit of jobs for company ${commit.companyID}, which has no profile: a commit needs a profile`);
     for (const job of jobs) next = addJobEvent(next, job).state;
-    next = rememberEventIds(
-      next,
-      jobs.flatMap((job) => (job.eventID === undefined ? [] : [job.eventID])),
-      nowMs,
-      dedupe.ttlMs,
-      dedupe.maxEntries,
-    );
-    next = advanceWatermark(next, laneId, last.sequenceNumber);
-    if (commit.lastScore !== undefined) next = { ...next, lastScore: commit.lastScore };
+    next = completeJobsCommit(next, commit, laneId, nowMs, dedupe);
   }
   return { next: next === state ? undefined : next, staleSnapshots, appliedSnapshots };
+}
+
+/**
+ * The end of applying a commit's jobs, once they are in the buckets (and a looked-up profile is
+ * set): remembers their producer ids, advances the lane's watermark to the last one and keeps the
+ * last score. The core calls it directly on the state it already advanced event by event while
+ * computing the batch, so a commit's jobs are not applied twice.
+ */
+export function completeJobsCommit(withJobs: CompanyState, commit: CompanyCommit, laneId: string, nowMs: number, dedupe: DedupeSettings): CompanyState {
+  const jobs = commit.jobs ?? [];
+  const last = jobs.at(-1);
+  if (last === undefined) return withJobs;
+  let next = rememberEventIds(
+    withJobs,
+    jobs.flatMap((job) => (job.eventID === undefined ? [] : [job.eventID])),
+    nowMs,
+    dedupe.ttlMs,
+    dedupe.maxEntries,
+  );
+  next = advanceWatermark(next, laneId, last.sequenceNumber);
+  return commit.lastScore === undefined ? next : { ...next, lastScore: commit.lastScore };
 }

@@ -8,8 +8,8 @@ import {
   type EnrichedCompany,
   type JobEventLimits,
 } from '@tenant-analytics/domain';
-import { applyCommit, type DedupeSettings } from './apply-commit';
-import { applyJobEvent, applyLookupProfile, compareSequence, emptyCompanyState, hasSeenEvent, type CompanyProfile, type CompanyState } from './company-state';
+import { applyCommit, completeJobsCommit, type DedupeSettings } from './apply-commit';
+import { applyJobEvent, applyLookupProfile, compareSequence, emptyCompanyState, hasSeenEvent, isApplied, type CompanyProfile, type CompanyState } from './company-state';
 import { mapLimited } from './concurrency';
 import type { ChurnScoringService, ScoringOutcome } from './churn-scoring';
 import { LaneConflictError, ScoringUnavailableError } from './errors';
@@ -139,7 +139,7 @@ export class BatchProcessor {
       return { checkpoint, enriched: 0, deadLetters: 0, alreadyCompleted, recoveredPending };
     }
     this.deps.metrics.count(METRIC.recordsIn, fresh.length, { stream });
-    const { pending, states } = await this.compute(stream, shardId, fresh, first.sequenceNumber, last.sequenceNumber);
+    const { pending, states, planned } = await this.compute(stream, shardId, fresh, first.sequenceNumber, last.sequenceNumber);
     try {
       await this.deps.laneStore.putPending(laneId, pending);
     } catch (error) {
@@ -147,7 +147,7 @@ export class BatchProcessor {
       throw error;
     }
     await this.deps.afterStep?.('pending-written', pending);
-    await this.finish(laneId, pending, states);
+    await this.finish(laneId, pending, states, planned);
     return {
       checkpoint: pending.lastSequenceNumber,
       enriched: pending.enriched.length,
@@ -159,10 +159,11 @@ export class BatchProcessor {
 
   /**
    * Steps 4–6 for a durable pending batch. Idempotent. `knownStates` are the states the batch was
-   * computed from (saves a read; a stale one only costs a version conflict and a re-read).
+   * computed from (saves a read; a stale one only costs a version conflict and a re-read), and
+   * `planned` the states its commits make of them (saves applying the jobs a second time).
    */
-  private async finish(laneId: string, pending: PendingBatch, knownStates?: ReadonlyMap<string, CompanyState>): Promise<void> {
-    await this.commitAll(laneId, pending.commits, knownStates);
+  private async finish(laneId: string, pending: PendingBatch, knownStates?: ReadonlyMap<string, CompanyState>, planned?: ReadonlyMap<string, CompanyState>): Promise<void> {
+    await this.commitAll(laneId, pending.commits, knownStates, planned);
     await this.deps.afterStep?.('committed', pending);
     await this.publish(pending);
     await this.deps.afterStep?.('published', pending);
@@ -180,7 +181,7 @@ export class BatchProcessor {
     records: readonly InputRecord[],
     first: string,
     last: string,
-  ): Promise<{ pending: PendingBatch; states?: ReadonlyMap<string, CompanyState> }> {
+  ): Promise<{ pending: PendingBatch; states?: ReadonlyMap<string, CompanyState>; planned?: ReadonlyMap<string, CompanyState> }> {
     const now = this.deps.clock.now();
     const base = {
       id: `${laneIdOf(stream, shardId)}/${first}-${last}`,
@@ -192,8 +193,8 @@ export class BatchProcessor {
     };
     if (stream === this.settings.streams.companies) return { pending: { ...base, ...this.computeSnapshots(records, now) } };
     if (stream === this.settings.streams.jobs) {
-      const { states, ...outputs } = await this.computeJobs(records, now);
-      return { pending: { ...base, ...outputs }, states };
+      const { states, planned, ...outputs } = await this.computeJobs(laneIdOf(stream, shardId), records, now);
+      return { pending: { ...base, ...outputs }, states, planned };
     }
     throw new Error(`record from stream ${stream}, which is neither the jobs nor the companies stream`);
   }
@@ -217,9 +218,10 @@ export class BatchProcessor {
   }
 
   private async computeJobs(
+    laneId: string,
     records: readonly InputRecord[],
     now: Date,
-  ): Promise<Pick<PendingBatch, 'commits' | 'enriched' | 'deadLetters'> & { states: ReadonlyMap<string, CompanyState> }> {
+  ): Promise<Pick<PendingBatch, 'commits' | 'enriched' | 'deadLetters'> & { states: ReadonlyMap<string, CompanyState>; planned: ReadonlyMap<string, CompanyState> }> {
     const deadLetters: DeadLetter[] = [];
     const eventsByCompany = new Map<string, { record: InputRecord; event: DecodedJobEvent }[]>();
     for (const record of records) {
@@ -240,6 +242,8 @@ export class BatchProcessor {
     const nowMs = now.getTime();
     const candidates: JobCandidate[] = [];
     const commitJobs = new Map<string, { lookup?: CompanyCommit['lookup']; jobs: CommittedJob[] }>();
+    /** Each company's state with its lookup and jobs applied, as computed event by event below. */
+    const withJobs = new Map<string, CompanyState>();
     for (const [companyID, events] of eventsByCompany) {
       let state: CompanyState = states.get(companyID) ?? emptyCompanyState(companyID);
       let lookup: CompanyCommit['lookup'];
@@ -276,7 +280,10 @@ export class BatchProcessor {
           ...(event.eventID === undefined ? {} : { eventID: event.eventID }),
         });
       }
-      if (jobs.length > 0) commitJobs.set(companyID, { ...(lookup === undefined ? {} : { lookup }), jobs });
+      if (jobs.length > 0) {
+        commitJobs.set(companyID, { ...(lookup === undefined ? {} : { lookup }), jobs });
+        withJobs.set(companyID, state);
+      }
     }
 
     const scores = await this.deps.scoring.scoreAll(candidates.map((candidate) => candidate.company));
@@ -326,17 +333,39 @@ export class BatchProcessor {
       const score = lastScore.get(companyID);
       return { companyID, ...commit, ...(score === undefined ? {} : { lastScore: score }) };
     });
+    // What each commit makes of the state it was computed from: what applyCommit would return
+    // for that state, without applying the jobs again (a commit whose pre-state already covers
+    // it is left to applyCommit, which skips it).
+    const planned = new Map<string, CompanyState>();
+    for (const commit of commits) {
+      const state = withJobs.get(commit.companyID);
+      const lastJob = commit.jobs?.at(-1);
+      const pre = states.get(commit.companyID);
+      if (state === undefined || lastJob === undefined || (pre !== undefined && isApplied(pre, laneId, lastJob.sequenceNumber))) continue;
+      planned.set(commit.companyID, completeJobsCommit(state, commit, laneId, nowMs, this.settings.dedupe));
+    }
     deadLetters.sort((a, b) => compareSequence(a.record.sequenceNumber, b.record.sequenceNumber));
-    return { commits, enriched, deadLetters, states };
+    return { commits, enriched, deadLetters, states, planned };
   }
 
-  private async commitAll(laneId: string, commits: readonly CompanyCommit[], knownStates?: ReadonlyMap<string, CompanyState>): Promise<void> {
+  private async commitAll(
+    laneId: string,
+    commits: readonly CompanyCommit[],
+    knownStates?: ReadonlyMap<string, CompanyState>,
+    planned?: ReadonlyMap<string, CompanyState>,
+  ): Promise<void> {
     if (commits.length === 0) return;
     const states = knownStates ?? (await this.deps.stateStore.getMany(commits.map((commit) => commit.companyID)));
     await mapLimited(commits, this.writeConcurrency, async (commit) => {
       let state = states.get(commit.companyID) ?? emptyCompanyState(commit.companyID);
+      // Valid for the known state only: after a version conflict the commit is applied to the fresh one.
+      let plannedNext = knownStates === undefined ? undefined : planned?.get(commit.companyID);
       for (let conflicts = 0; ; conflicts++) {
-        const result = applyCommit(state, commit, laneId, this.deps.clock.now().getTime(), this.settings.dedupe);
+        const result =
+          plannedNext !== undefined
+            ? { next: plannedNext, staleSnapshots: 0, appliedSnapshots: 0 }
+            : applyCommit(state, commit, laneId, this.deps.clock.now().getTime(), this.settings.dedupe);
+        plannedNext = undefined;
         if (result.staleSnapshots > 0) this.deps.metrics.count(METRIC.staleSnapshots, result.staleSnapshots);
         if (result.appliedSnapshots > 0) this.deps.metrics.count(METRIC.snapshotsApplied, result.appliedSnapshots);
         if (result.next === undefined) return;
