@@ -5,9 +5,10 @@ import { closeOnSignals, startServer, type ServerHandle } from './server';
 
 const logger = pino({ level: 'silent' });
 
-function slowApp(delayMs: number): express.Express {
+function slowApp(delayMs: number, onSlowStarted: () => void = () => undefined): express.Express {
   const app = express();
   app.get('/slow', (_req, res) => {
+    onSlowStarted();
     const timer = setTimeout(() => res.json({ done: true }), delayMs);
     res.once('close', () => clearTimeout(timer));
   });
@@ -37,11 +38,13 @@ describe('startServer', () => {
 
   it('finishes an in-flight request on close, then refuses new connections', async () => {
     // prepare
-    handle = await startServer(slowApp(300), { port: 0, logger });
+    let slowStarted: () => void = () => undefined;
+    const started = new Promise<void>((resolve) => (slowStarted = resolve));
+    handle = await startServer(slowApp(300, () => slowStarted()), { port: 0, logger });
     const url = handle.url;
     await (await fetch(`${url}/fast`)).arrayBuffer(); // leaves an idle keep-alive connection
     const inFlight = fetch(`${url}/slow`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await started; // the server is handling it (a fixed wait lost this race on a loaded machine)
 
     // act
     const closed = handle.close();
