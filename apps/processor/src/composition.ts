@@ -77,6 +77,7 @@ export function createBatchProcessor(config: PipelineConfig, clients: AwsClients
     ...(services.credentials === undefined ? {} : { credentials: services.credentials }),
   });
   // Lookups have no budget key of their own: allow every attempt its timeout plus the longest backoff.
+  const clock: Clock = services.clock ?? { now: () => new Date() };
   const { tenantManager } = config;
   const lookupBudgetMs = tenantManager.retry.maxAttempts * (tenantManager.attemptTimeoutMs + tenantManager.retry.maxDelayMs);
   const tenantFetch = createSignedFetch({ service: 'execute-api', region: config.region, timeoutMs: config.tenantManager.attemptTimeoutMs, sign: false });
@@ -91,6 +92,7 @@ export function createBatchProcessor(config: PipelineConfig, clients: AwsClients
     },
     metrics,
     logger.child({ component: 'tenant-profiles' }),
+    clock,
   );
   const scoring = new ChurnScoringService(
     new ChurnApiScorer(churnTarget(config), churnFetch),
@@ -123,7 +125,7 @@ export function createBatchProcessor(config: PipelineConfig, clients: AwsClients
       scoring,
       objects: new S3ObjectSink(clients.s3),
       ...(config.streams.enriched.enabled ? { enrichedStream: new KinesisEnrichedStream(clients.kinesis, config.streams.enriched.name, metrics) } : {}),
-      clock: services.clock ?? { now: () => new Date() },
+      clock,
       logger,
       metrics,
       ...(services.afterStep === undefined ? {} : { afterStep: services.afterStep }),

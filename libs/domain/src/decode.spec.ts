@@ -188,6 +188,8 @@ describe('decodeCompanyEvent', () => {
     ['CSV', 'comp_1,gov,100', 'malformed-json', undefined],
     ['a negative revenue', JSON.stringify({ ...snapshot, revenu: -1 }), 'out-of-range', 'revenu'],
     ['a missing industry', JSON.stringify({ ...snapshot, industry: undefined }), 'missing-field', 'industry'],
+    ['an asOf decades ahead (it would outrank every later snapshot)', JSON.stringify({ ...snapshot, asOf: '2062-11-25T10:00:00Z' }), 'out-of-range', 'asOf'],
+    ['an asOf older than the maximum age', JSON.stringify({ ...snapshot, asOf: '2020-01-01T00:00:00Z' }), 'out-of-range', 'asOf'],
   ])('rejects %s', (_label, text, reason, field) => {
     const failure = failureOf(decodeCompanyEvent(bytes(text), ctx));
     expect(failure.reason).toBe(reason);

@@ -282,20 +282,26 @@ function jobEventFromCsv(text: string): DecodeResult<Record<string, unknown>> {
 
 const DAY_MS = 24 * 3600 * 1000;
 
+/**
+ * A producer's timestamp (a job's `creationDate`, a snapshot's `asOf`) must lie in
+ * [now − max age, now + max future skew]: one far-future date would otherwise outrank every
+ * correct one that follows (a snapshot dated 2062 would make every later snapshot stale).
+ */
+function checkTimeWindow(field: 'creationDate' | 'asOf', value: string, now: Date, limits: JobEventLimits): DecodeFailure | undefined {
+  const ms = Date.parse(value);
+  const earliestMs = now.getTime() - limits.maxAgeMs;
+  const latestMs = now.getTime() + limits.maxFutureSkewMs;
+  if (ms >= earliestMs && ms <= latestMs) return undefined;
+  const window = `${new Date(earliestMs).toISOString()} and ${new Date(latestMs).toISOString()}`;
+  const rule = `at most ${Math.round(limits.maxAgeMs / DAY_MS)} days old and ${limits.maxFutureSkewMs / 1000} s ahead`;
+  return fail('out-of-range', `${field} must be between ${window} (${rule}), got ${describeValue(value)}`, field);
+}
+
 function checkRanges(event: JobEvent, now: Date, limits: JobEventLimits): DecodeFailure | undefined {
   if (event.nbJobs < limits.minJobs || event.nbJobs > limits.maxJobs) {
     return fail('out-of-range', `nbJobs must be an integer between ${limits.minJobs} and ${limits.maxJobs}, got ${event.nbJobs}`, 'nbJobs');
   }
-  if (event.creationDate !== undefined) {
-    const createdMs = Date.parse(event.creationDate);
-    const earliestMs = now.getTime() - limits.maxAgeMs;
-    const latestMs = now.getTime() + limits.maxFutureSkewMs;
-    if (!(createdMs >= earliestMs && createdMs <= latestMs)) {
-      const window = `${new Date(earliestMs).toISOString()} and ${new Date(latestMs).toISOString()}`;
-      const rule = `at most ${Math.round(limits.maxAgeMs / DAY_MS)} days old and ${limits.maxFutureSkewMs / 1000} s ahead`;
-      return fail('out-of-range', `creationDate must be between ${window} (${rule}), got ${describeValue(event.creationDate)}`, 'creationDate');
-    }
-  }
+  if (event.creationDate !== undefined) return checkTimeWindow('creationDate', event.creationDate, now, limits);
   return undefined;
 }
 
@@ -336,8 +342,9 @@ export function decodeJobEvent(data: Uint8Array, ctx: DecodeContext): DecodeResu
 
 /**
  * Decodes one company snapshot from the `companies` stream (JSON only). `employee` is accepted as
- * an alias of `employees`; `asOf` is normalised to ISO-8601 UTC and defaults to the arrival time.
- * Never throws on any input.
+ * an alias of `employees`; `asOf` is normalised to ISO-8601 UTC and defaults to the arrival time,
+ * and a given `asOf` is range-checked like a job's `creationDate` (`out-of-range`). Never throws on
+ * any input.
  */
 export function decodeCompanyEvent(data: Uint8Array, ctx: DecodeContext): DecodeResult<DecodedCompanyEvent> {
   const limits = resolveLimits(ctx.limits);
@@ -352,6 +359,10 @@ export function decodeCompanyEvent(data: Uint8Array, ctx: DecodeContext): Decode
   const parsed = parseWithSchema(companyEventSchema, candidate.value);
   if (!parsed.ok) {
     return parsed;
+  }
+  if (parsed.value.asOf !== undefined) {
+    const outOfRange = checkTimeWindow('asOf', parsed.value.asOf, ctx.now, limits);
+    if (outOfRange !== undefined) return outOfRange;
   }
   const asOf = parsed.value.asOf === undefined ? ctx.arrivalTime : new Date(parsed.value.asOf);
   return succeed({ ...parsed.value, asOf: asOf.toISOString() });

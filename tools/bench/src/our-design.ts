@@ -57,7 +57,7 @@ export function buildOurDesign(options: {
   const processor = new BatchProcessor(TEST_SETTINGS, {
     stateStore,
     laneStore: new InMemoryLaneStore(),
-    tenantProfiles: new TenantProfiles(directory, { ...TEST_LOOKUP, concurrency: 10, cacheMaxEntries: 10_000, cacheTtlMs: 300_000 }, metrics, logger),
+    tenantProfiles: new TenantProfiles(directory, { ...TEST_LOOKUP, concurrency: 10, cacheMaxEntries: 10_000, cacheTtlMs: 300_000 }, metrics, logger, { now: () => new Date() }),
     scoring: new ChurnScoringService(
       options.scorer,
       {

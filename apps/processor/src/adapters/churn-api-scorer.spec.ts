@@ -1,4 +1,5 @@
-import { apiGatewayBatchRequestSchema, HttpNetworkError, HttpStatusError, HttpTimeoutError, ResponseDecodeError, toCsvRow, toFeatureVector } from '@tenant-analytics/domain';
+import { apiGatewayBatchRequestSchema, HttpNetworkError, HttpStatusError, HttpTimeoutError, toCsvRow, toFeatureVector } from '@tenant-analytics/domain';
+import { ChurnContractError } from '../core/errors';
 import { delay, http, HttpResponse } from 'msw';
 import type { ChurnFeaturesWithId } from '../core/ports';
 import { credentialScopePattern, testSignedFetch, useMockHttpServer } from '../testing/http-fixtures';
@@ -208,7 +209,7 @@ describe('ChurnApiScorer', () => {
       ['sagemaker csv, not a number', sageMaker('text/csv'), 2, () => HttpResponse.text('0.4\nabc')],
       ['sagemaker csv, above 1', sageMaker('text/csv'), 1, () => HttpResponse.text('1.5')],
       ['sagemaker json, bad label', sageMaker('application/json'), 1, () => HttpResponse.json({ predictions: [{ score: 0.4, predicted_label: 2 }] })],
-    ] as const)('rejects a malformed reply (%s) with a ResponseDecodeError', async (_case, target, count, reply) => {
+    ] as const)('rejects a malformed reply (%s) with a retriable ChurnContractError (the API is broken, no record is at fault)', async (_case, target, count, reply) => {
       // Prepare
       replyWith(reply);
 
@@ -216,8 +217,8 @@ describe('ChurnApiScorer', () => {
       const failure = await scorerFactory(target).score(companies(count)).catch((error: unknown) => error);
 
       // Assess
-      expect(failure).toBeInstanceOf(ResponseDecodeError);
-      expect(failure).toMatchObject({ retriable: false });
+      expect(failure).toBeInstanceOf(ChurnContractError);
+      expect(failure).toMatchObject({ retriable: true });
     });
 
     it.each(targets)('fails with a retriable HttpNetworkError when the connection resets (%s)', async (_name, target) => {

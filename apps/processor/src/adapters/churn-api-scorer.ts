@@ -4,13 +4,13 @@ import {
   assertOk,
   CHURN_THRESHOLD,
   parseWithSchema,
-  ResponseDecodeError,
   sageMakerJsonResponseSchema,
   toCsvRow,
   toFeatureVector,
   type SignedFetch,
 } from '@tenant-analytics/domain';
 import type { z } from 'zod';
+import { ChurnContractError } from '../core/errors';
 import type { ChurnFeaturesWithId, ChurnScorer, ChurnVerdict } from '../core/ports';
 
 /** How to reach the churn model (config `churn.*`). */
@@ -26,7 +26,7 @@ export type ChurnApiTarget =
 
 async function decodeJson<S extends z.ZodType>(response: Response, schema: S, what: string): Promise<z.infer<S>> {
   const decoded = parseWithSchema(schema, await response.json().catch(() => undefined));
-  if (!decoded.ok) throw new ResponseDecodeError(`churn API returned an invalid ${what}: ${decoded.message}`);
+  if (!decoded.ok) throw new ChurnContractError(`churn API returned an invalid ${what}: ${decoded.message}`);
   return decoded.value;
 }
 
@@ -36,6 +36,8 @@ async function decodeJson<S extends z.ZodType>(response: Response, schema: S, wh
  *   than one, the batch extension `{"instances":[…]}` → `{"predictions":[…]}`;
  * - `sagemaker`: `POST <endpoint>/endpoints/<name>/invocations`, `text/csv` feature rows → one
  *   probability per line, or `application/json` → Linear Learner `{"predictions":[{score}]}`.
+ * A 200 whose body breaks that contract is a retriable {@link ChurnContractError}: the API is
+ * broken, no record is at fault.
  */
 export class ChurnApiScorer implements ChurnScorer {
   readonly maxBatchSize: number;
@@ -84,7 +86,7 @@ export class ChurnApiScorer implements ChurnScorer {
       const text = await response.text();
       const probabilities = text.split(/[\s,]+/).filter((token) => token.length > 0).map(Number);
       if (probabilities.some((p) => !Number.isFinite(p) || p < 0 || p > 1)) {
-        throw new ResponseDecodeError(`churn endpoint returned a non-probability: ${text.slice(0, 100)}`);
+        throw new ChurnContractError(`churn endpoint returned a non-probability: ${text.slice(0, 100)}`);
       }
       return probabilities.map((probability) => ({ churn: probability >= CHURN_THRESHOLD, probability }));
     }

@@ -41,6 +41,8 @@ function itemBytes(item: Record<string, AttributeValue>): number {
   }, 0);
 }
 
+/** The writer token in the sort keys of chunks written by one putPending. */
+const tokenOf = (chunks: readonly Record<string, AttributeValue>[]) => ({ S: chunks[0]?.['sk']?.S?.split('#')[2] ?? '' });
 const commandNames = () => dynamodb.calls().map((call) => (call.args[0] as object).constructor.name);
 const writtenChunks = () => dynamodb.commandCalls(PutItemCommand).map((call) => call.args[0].input.Item ?? {});
 const conflict = () => new ConditionalCheckFailedException({ message: 'conditional request failed', $metadata: {} });
@@ -71,19 +73,19 @@ describe('DynamoDbLaneStore', () => {
       const lane = await storeFactory().get(LANE);
 
       // Assess
-      expect(lane).toEqual({ laneId: LANE });
+      expect(lane).toEqual({ laneId: LANE, version: 0 });
       expect(dynamodb.commandCalls(GetItemCommand)[0]?.args[0].input).toEqual({ TableName: TABLE, Key: LANE_KEY, ConsistentRead: true });
     });
 
     it('reads the checkpoint of a lane without a pending batch, without querying chunks', async () => {
       // Prepare
-      dynamodb.on(GetItemCommand).resolves({ Item: { ...LANE_KEY, checkpoint: { S: '4711' } } });
+      dynamodb.on(GetItemCommand).resolves({ Item: { ...LANE_KEY, checkpoint: { S: '4711' }, version: { N: '7' } } });
 
       // Act
       const lane = await storeFactory().get(LANE);
 
       // Assess
-      expect(lane).toEqual({ laneId: LANE, checkpoint: '4711' });
+      expect(lane).toEqual({ laneId: LANE, checkpoint: '4711', version: 7 });
       expect(dynamodb.commandCalls(QueryCommand)).toHaveLength(0);
     });
 
@@ -100,24 +102,43 @@ describe('DynamoDbLaneStore', () => {
   });
 
   describe('putPending', () => {
-    it('writes the body as one chunk item, then points the lane at it conditionally', async () => {
+    it('writes the body as one chunk item under its own token, then points the lane at it, fenced on the version read', async () => {
       // Prepare
       dynamodb.on(PutItemCommand).resolves({});
       dynamodb.on(UpdateItemCommand).resolves({});
       const batch = pendingBatchFactory();
 
       // Act
-      await storeFactory().putPending(LANE, batch);
+      const version = await storeFactory().putPending(LANE, batch, 4);
 
       // Assess
+      expect(version).toBe(5);
       expect(commandNames()).toEqual(['PutItemCommand', 'UpdateItemCommand']);
-      expect(writtenChunks()[0]).toMatchObject({ pk: { S: `lane#${LANE}` }, sk: { S: `pending#${batch.id}#0000` } });
+      const sortKey = writtenChunks()[0]?.['sk']?.S ?? '';
+      expect(sortKey).toMatch(new RegExp(`^pending#${batch.id}#[A-Za-z0-9_-]{8}#0000$`));
+      const token = sortKey.split('#')[2];
       expect(dynamodb.commandCalls(UpdateItemCommand)[0]?.args[0].input).toMatchObject({
         TableName: TABLE,
         Key: LANE_KEY,
-        ConditionExpression: 'attribute_not_exists(pendingId) OR pendingId = :id',
-        ExpressionAttributeValues: { ':id': { S: batch.id }, ':chunks': { N: '1' }, ':first': { S: '100' }, ':last': { S: '120' } },
+        ConditionExpression: 'version = :expected AND attribute_not_exists(pendingId)',
+        ExpressionAttributeValues: { ':expected': { N: '4' }, ':next': { N: '5' }, ':id': { S: batch.id }, ':token': { S: token }, ':chunks': { N: '1' }, ':first': { S: '100' }, ':last': { S: '120' } },
       });
+    });
+
+    it('gives each write of the same batch id its own chunk items (two overlapping writers never mix bodies)', async () => {
+      // Prepare
+      dynamodb.on(PutItemCommand).resolves({});
+      dynamodb.on(UpdateItemCommand).resolves({});
+      const batch = pendingBatchFactory();
+
+      // Act
+      await storeFactory().putPending(LANE, batch, 0);
+      await storeFactory().putPending(LANE, batch, 0);
+
+      // Assess
+      const keys = writtenChunks().map((chunk) => chunk['sk']?.S);
+      expect(new Set(keys).size).toBe(2);
+      expect(dynamodb.commandCalls(UpdateItemCommand)[0]?.args[0].input.ConditionExpression).toBe('attribute_not_exists(version) AND attribute_not_exists(pendingId)');
     });
 
     it('splits a large body into several chunk items below the item size limit, all written before the lane update', async () => {
@@ -127,28 +148,29 @@ describe('DynamoDbLaneStore', () => {
       const batch = largePendingBatch();
 
       // Act
-      await storeFactory().putPending(LANE, batch);
+      await storeFactory().putPending(LANE, batch, 0);
 
       // Assess
       const chunks = writtenChunks();
       expect(chunks.length).toBeGreaterThanOrEqual(3);
-      expect(chunks.map((chunk) => chunk['sk']?.S)).toEqual(chunks.map((_, index) => `pending#${batch.id}#${String(index).padStart(4, '0')}`));
+      const token = chunks[0]?.['sk']?.S?.split('#')[2];
+      expect(chunks.map((chunk) => chunk['sk']?.S)).toEqual(chunks.map((_, index) => `pending#${batch.id}#${token}#${String(index).padStart(4, '0')}`));
       expect(Math.max(...chunks.map(itemBytes))).toBeLessThanOrEqual(MAX_ITEM_BYTES);
       expect(commandNames()).toEqual([...chunks.map(() => 'PutItemCommand'), 'UpdateItemCommand']);
       expect(dynamodb.commandCalls(UpdateItemCommand)[0]?.args[0].input.ExpressionAttributeValues?.[':chunks']).toEqual({ N: String(chunks.length) });
     });
 
-    it('fails with a LaneConflictError when another pending batch holds the lane', async () => {
+    it('fails with a retriable LaneConflictError when another writer moved the lane or holds it with a pending batch', async () => {
       // Prepare
       dynamodb.on(PutItemCommand).resolves({});
       dynamodb.on(UpdateItemCommand).rejects(conflict());
 
       // Act
-      const failure = await storeFactory().putPending(LANE, pendingBatchFactory()).catch((error: unknown) => error);
+      const failure = await storeFactory().putPending(LANE, pendingBatchFactory(), 3).catch((error: unknown) => error);
 
       // Assess
       expect(failure).toBeInstanceOf(LaneConflictError);
-      expect(failure).toMatchObject({ retriable: false, context: { laneId: LANE } });
+      expect(failure).toMatchObject({ retriable: true, context: { laneId: LANE } });
     });
 
     it('fails with a retriable error and leaves the lane alone when a chunk write is throttled', async () => {
@@ -156,7 +178,7 @@ describe('DynamoDbLaneStore', () => {
       dynamodb.on(PutItemCommand).rejects(new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} }));
 
       // Act
-      const failure = await storeFactory().putPending(LANE, pendingBatchFactory()).catch((error: unknown) => error);
+      const failure = await storeFactory().putPending(LANE, pendingBatchFactory(), 0).catch((error: unknown) => error);
 
       // Assess
       expect(failure).toBeInstanceOf(DependencyUnavailableError);
@@ -169,7 +191,7 @@ describe('DynamoDbLaneStore', () => {
     async function writeThroughStore(batch: PendingBatch) {
       dynamodb.on(PutItemCommand).resolves({});
       dynamodb.on(UpdateItemCommand).resolves({});
-      await storeFactory().putPending(LANE, batch);
+      await storeFactory().putPending(LANE, batch, 0);
       const chunks = writtenChunks();
       dynamodb.reset();
       return chunks;
@@ -179,19 +201,19 @@ describe('DynamoDbLaneStore', () => {
       // Prepare
       const batch = largePendingBatch();
       const chunks = await writeThroughStore(batch);
-      serveLane(chunks, { checkpoint: { S: '90' }, pendingId: { S: batch.id }, pendingChunks: { N: String(chunks.length) } });
+      serveLane(chunks, { checkpoint: { S: '90' }, pendingId: { S: batch.id }, pendingToken: tokenOf(chunks), pendingChunks: { N: String(chunks.length) }, version: { N: '2' } });
 
       // Act
       const lane = await storeFactory().get(LANE);
 
       // Assess
-      expect(lane).toEqual({ laneId: LANE, checkpoint: '90', pending: batch });
+      expect(lane).toEqual({ laneId: LANE, checkpoint: '90', pending: batch, version: 2 });
       const queries = dynamodb.commandCalls(QueryCommand).map((call) => call.args[0].input);
       expect(queries).toHaveLength(chunks.length);
       expect(queries[0]).toMatchObject({
         TableName: TABLE,
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': { S: `lane#${LANE}` }, ':prefix': { S: `pending#${batch.id}#` } },
+        ExpressionAttributeValues: { ':pk': { S: `lane#${LANE}` }, ':prefix': { S: `pending#${batch.id}#${tokenOf(chunks).S}#` } },
         ConsistentRead: true,
       });
     });
@@ -201,7 +223,7 @@ describe('DynamoDbLaneStore', () => {
       const batch = pendingBatchFactory();
       const leftOver = await writeThroughStore(pendingBatchFactory({ firstSequenceNumber: '1', lastSequenceNumber: '5' }));
       const chunks = await writeThroughStore(batch);
-      serveLane([...leftOver, ...chunks], { pendingId: { S: batch.id }, pendingChunks: { N: '1' } });
+      serveLane([...leftOver, ...chunks], { pendingId: { S: batch.id }, pendingToken: tokenOf(chunks), pendingChunks: { N: '1' } });
 
       // Act
       const lane = await storeFactory().get(LANE);
@@ -210,14 +232,14 @@ describe('DynamoDbLaneStore', () => {
       expect(lane.pending).toEqual(batch);
     });
 
-    it('ignores chunks past the count, left by an earlier attempt that wrote the same batch id larger', async () => {
-      // Prepare: attempt 1 wrote 3+ chunks and crashed before the lane update; attempt 2
-      // recomputed the same range (same id) into a body of one chunk and completed the write
+    it('ignores the chunks of another write of the same batch id (an overlapping or crashed writer)', async () => {
+      // Prepare: attempt 1 wrote 3+ chunks and crashed (or lost the race) before the lane update;
+      // attempt 2 recomputed the same range (same id) into a body of one chunk and won
       const first = await writeThroughStore(largePendingBatch());
       const batch = pendingBatchFactory();
       const second = await writeThroughStore(batch);
       const merged = [...second, ...first.slice(second.length)];
-      serveLane(merged, { pendingId: { S: batch.id }, pendingChunks: { N: String(second.length) } });
+      serveLane(merged, { pendingId: { S: batch.id }, pendingToken: tokenOf(second), pendingChunks: { N: String(second.length) } });
 
       // Act
       const lane = await storeFactory().get(LANE);
@@ -231,7 +253,7 @@ describe('DynamoDbLaneStore', () => {
       // Prepare
       const batch = largePendingBatch();
       const chunks = await writeThroughStore(batch);
-      serveLane(chunks.slice(0, -1), { pendingId: { S: batch.id }, pendingChunks: { N: String(chunks.length) } });
+      serveLane(chunks.slice(0, -1), { pendingId: { S: batch.id }, pendingToken: tokenOf(chunks), pendingChunks: { N: String(chunks.length) } });
 
       // Act
       const failure = await storeFactory().get(LANE).catch((error: unknown) => error);
@@ -242,6 +264,19 @@ describe('DynamoDbLaneStore', () => {
         retriable: false,
         message: `pending batch ${batch.id} of lane ${LANE} has ${chunks.length - 1} of ${chunks.length} chunks`,
       });
+    });
+
+    it('reads a pending batch written before writer tokens existed (chunks pending#<id>#NNNN)', async () => {
+      // Prepare
+      const batch = pendingBatchFactory();
+      const chunk = { pk: { S: `lane#${LANE}` }, sk: { S: `pending#${batch.id}#0000` }, data: { B: gzipSync(JSON.stringify(batch)) } };
+      serveLane([chunk], { pendingId: { S: batch.id }, pendingChunks: { N: '1' } });
+
+      // Act
+      const lane = await storeFactory().get(LANE);
+
+      // Assess
+      expect(lane).toEqual({ laneId: LANE, pending: batch, version: 0 });
     });
 
     it('rejects a stored body that does not match the pending batch schema', async () => {
@@ -260,23 +295,24 @@ describe('DynamoDbLaneStore', () => {
   describe('complete', () => {
     it('clears the pending batch and sets the checkpoint in one conditional update, then deletes the chunks', async () => {
       // Prepare
-      dynamodb.on(UpdateItemCommand).resolves({ Attributes: { pendingChunks: { N: '3' } } });
+      dynamodb.on(UpdateItemCommand).resolves({ Attributes: { pendingChunks: { N: '3' }, pendingToken: { S: 'tok' } } });
       dynamodb.on(BatchWriteItemCommand).resolves({});
 
       // Act
-      await storeFactory().complete(LANE, 'p1', '120');
+      const version = await storeFactory().complete(LANE, 'p1', '120', 5);
 
       // Assess
+      expect(version).toBe(6);
       const update = dynamodb.commandCalls(UpdateItemCommand)[0]?.args[0].input;
       expect(update).toMatchObject({
         Key: LANE_KEY,
-        ConditionExpression: 'pendingId = :id',
-        ExpressionAttributeValues: { ':checkpoint': { S: '120' }, ':id': { S: 'p1' } },
+        ConditionExpression: 'version = :expected AND pendingId = :id',
+        ExpressionAttributeValues: { ':checkpoint': { S: '120' }, ':id': { S: 'p1' }, ':expected': { N: '5' }, ':next': { N: '6' } },
         ReturnValues: 'UPDATED_OLD',
       });
-      expect(update?.UpdateExpression).toMatch(/^SET checkpoint = :checkpoint.* REMOVE pendingId, pendingChunks, pendingFirst, pendingLast$/);
+      expect(update?.UpdateExpression).toMatch(/^SET checkpoint = :checkpoint.* REMOVE pendingId, pendingToken, pendingChunks, pendingFirst, pendingLast$/);
       const deletes = dynamodb.commandCalls(BatchWriteItemCommand)[0]?.args[0].input.RequestItems?.[TABLE] ?? [];
-      expect(deletes.map((request) => request.DeleteRequest?.Key?.['sk']?.S)).toEqual(['pending#p1#0000', 'pending#p1#0001', 'pending#p1#0002']);
+      expect(deletes.map((request) => request.DeleteRequest?.Key?.['sk']?.S)).toEqual(['pending#p1#tok#0000', 'pending#p1#tok#0001', 'pending#p1#tok#0002']);
       expect(deletes.every((request) => request.DeleteRequest?.Key?.['pk']?.S === `lane#${LANE}`)).toBe(true);
     });
 
@@ -286,15 +322,15 @@ describe('DynamoDbLaneStore', () => {
       dynamodb.on(BatchWriteItemCommand).rejects(new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} }));
 
       // Act / Assess
-      await expect(storeFactory().complete(LANE, 'p1', '120')).resolves.toBeUndefined();
+      await expect(storeFactory().complete(LANE, 'p1', '120', 1)).resolves.toBe(2);
     });
 
-    it('fails with a LaneConflictError when the lane holds another pending batch', async () => {
+    it('fails with a LaneConflictError when another writer moved the lane (the checkpoint never moves back)', async () => {
       // Prepare
       dynamodb.on(UpdateItemCommand).rejects(conflict());
 
       // Act
-      const failure = await storeFactory().complete(LANE, 'p1', '120').catch((error: unknown) => error);
+      const failure = await storeFactory().complete(LANE, 'p1', '120', 1).catch((error: unknown) => error);
 
       // Assess
       expect(failure).toBeInstanceOf(LaneConflictError);
@@ -308,13 +344,13 @@ describe('DynamoDbLaneStore', () => {
       dynamodb.on(UpdateItemCommand).resolves({});
 
       // Act
-      await storeFactory().advance(LANE, '130');
+      await storeFactory().advance(LANE, '130', 2);
 
       // Assess
       expect(dynamodb.commandCalls(UpdateItemCommand)[0]?.args[0].input).toMatchObject({
         Key: LANE_KEY,
-        ConditionExpression: 'attribute_not_exists(pendingId)',
-        ExpressionAttributeValues: { ':checkpoint': { S: '130' } },
+        ConditionExpression: 'version = :expected AND attribute_not_exists(pendingId)',
+        ExpressionAttributeValues: { ':checkpoint': { S: '130' }, ':expected': { N: '2' }, ':next': { N: '3' } },
       });
     });
 
@@ -323,7 +359,7 @@ describe('DynamoDbLaneStore', () => {
       dynamodb.on(UpdateItemCommand).rejects(conflict());
 
       // Act
-      const failure = await storeFactory().advance(LANE, '130').catch((error: unknown) => error);
+      const failure = await storeFactory().advance(LANE, '130', 0).catch((error: unknown) => error);
 
       // Assess
       expect(failure).toBeInstanceOf(LaneConflictError);

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import {
   BatchWriteItemCommand,
@@ -6,6 +7,7 @@ import {
   PutItemCommand,
   QueryCommand,
   UpdateItemCommand,
+  type UpdateItemCommandInput,
   type AttributeValue,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
@@ -20,13 +22,27 @@ const CHUNK_BYTES = 300_000;
 const CHUNK_TTL_SECONDS = 7 * 86_400;
 
 const laneKey = (laneId: string): Record<string, AttributeValue> => ({ pk: { S: `lane#${laneId}` }, sk: { S: 'lane' } });
-const chunkSortKey = (pendingId: string, index: number) => `pending#${pendingId}#${String(index).padStart(4, '0')}`;
+/**
+ * The chunk items of one write of a pending batch. The writer's token keeps two writers of the same
+ * batch id (overlapping invocations that computed the same range) from ever mixing their chunks: the
+ * lane item names the token whose body won. Lanes written before tokens existed have none.
+ */
+const chunkPrefix = (pendingId: string, token: string | undefined) => (token === undefined ? `pending#${pendingId}#` : `pending#${pendingId}#${token}#`);
+const chunkSortKey = (pendingId: string, token: string | undefined, index: number) => `${chunkPrefix(pendingId, token)}${String(index).padStart(4, '0')}`;
+
+/** The condition that fences a lane write: the lane is still at the version its writer read. */
+function versionCondition(expectedVersion: number): { condition: string; values: Record<string, AttributeValue> } {
+  // Version 0: the lane item does not exist, or was written before lanes had versions.
+  if (expectedVersion === 0) return { condition: 'attribute_not_exists(version)', values: {} };
+  return { condition: 'version = :expected', values: { ':expected': { N: String(expectedVersion) } } };
+}
 
 /**
  * Lane progress in the state table: one item per shard lane (`pk = lane#<stream>/<shardId>`,
- * `sk = lane`) with the checkpoint and the id of the pending batch, whose body lives in chunk
- * items of the same partition. The chunks are written before the lane item points at them, so a
- * lane never points at a partial body.
+ * `sk = lane`) with the checkpoint, the lane's fencing version and the id of the pending batch,
+ * whose body lives in chunk items of the same partition. The chunks are written before the lane
+ * item points at them, so a lane never points at a partial body; every lane update is conditional
+ * on the version its writer read (see {@link LaneStore}).
  */
 export class DynamoDbLaneStore implements LaneStore {
   constructor(
@@ -41,66 +57,62 @@ export class DynamoDbLaneStore implements LaneStore {
     const item = response.Item;
     const checkpoint = item?.['checkpoint']?.S;
     const pendingId = item?.['pendingId']?.S;
+    const token = item?.['pendingToken']?.S;
     const chunks = Number(item?.['pendingChunks']?.N ?? 0);
-    const lane: LaneState = { laneId, ...(checkpoint === undefined ? {} : { checkpoint }) };
+    const version = Number(item?.['version']?.N ?? 0);
+    const lane: LaneState = { laneId, version, ...(checkpoint === undefined ? {} : { checkpoint }) };
     if (pendingId === undefined) return lane;
-    return { ...lane, pending: await this.readPending(laneId, pendingId, chunks) };
+    return { ...lane, pending: await this.readPending(laneId, pendingId, token, chunks) };
   }
 
-  async putPending(laneId: string, pending: PendingBatch): Promise<void> {
+  async putPending(laneId: string, pending: PendingBatch, expectedVersion: number): Promise<number> {
     const body = gzipSync(JSON.stringify(pending));
     const chunks: Uint8Array[] = [];
     for (let offset = 0; offset < body.length; offset += CHUNK_BYTES) chunks.push(body.subarray(offset, offset + CHUNK_BYTES));
+    const token = randomBytes(6).toString('base64url');
     const expiresAt = String(Math.floor(Date.now() / 1000) + CHUNK_TTL_SECONDS);
     for (const [index, chunk] of chunks.entries()) {
       await this.client
         .send(
           new PutItemCommand({
             TableName: this.tableName,
-            Item: { pk: { S: `lane#${laneId}` }, sk: { S: chunkSortKey(pending.id, index) }, data: { B: chunk }, expiresAt: { N: expiresAt } },
+            Item: { pk: { S: `lane#${laneId}` }, sk: { S: chunkSortKey(pending.id, token, index) }, data: { B: chunk }, expiresAt: { N: expiresAt } },
           }),
         )
         .catch((error: unknown) => translateDynamoError(error, 'PutItem', this.tableName));
     }
-    try {
-      await this.client.send(
-        new UpdateItemCommand({
-          TableName: this.tableName,
-          Key: laneKey(laneId),
-          UpdateExpression: 'SET pendingId = :id, pendingChunks = :chunks, pendingFirst = :first, pendingLast = :last',
-          ConditionExpression: 'attribute_not_exists(pendingId) OR pendingId = :id',
-          ExpressionAttributeValues: {
-            ':id': { S: pending.id },
-            ':chunks': { N: String(chunks.length) },
-            ':first': { S: pending.firstSequenceNumber },
-            ':last': { S: pending.lastSequenceNumber },
-          },
-        }),
-      );
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) throw new LaneConflictError(laneId, error);
-      translateDynamoError(error, 'UpdateItem', this.tableName);
-    }
+    const fence = versionCondition(expectedVersion);
+    return this.updateLane(laneId, {
+      UpdateExpression: 'SET pendingId = :id, pendingToken = :token, pendingChunks = :chunks, pendingFirst = :first, pendingLast = :last, version = :next',
+      ConditionExpression: `${fence.condition} AND attribute_not_exists(pendingId)`,
+      ExpressionAttributeValues: {
+        ...fence.values,
+        ':id': { S: pending.id },
+        ':token': { S: token },
+        ':chunks': { N: String(chunks.length) },
+        ':first': { S: pending.firstSequenceNumber },
+        ':last': { S: pending.lastSequenceNumber },
+        ':next': { N: String(expectedVersion + 1) },
+      },
+    }).then(() => expectedVersion + 1);
   }
 
-  async complete(laneId: string, pendingId: string, checkpoint: string): Promise<void> {
-    let chunks = 0;
-    try {
-      const response = await this.client.send(
-        new UpdateItemCommand({
-          TableName: this.tableName,
-          Key: laneKey(laneId),
-          UpdateExpression: 'SET checkpoint = :checkpoint, updatedAt = :now REMOVE pendingId, pendingChunks, pendingFirst, pendingLast',
-          ConditionExpression: 'pendingId = :id',
-          ExpressionAttributeValues: { ':checkpoint': { S: checkpoint }, ':id': { S: pendingId }, ':now': { S: new Date().toISOString() } },
-          ReturnValues: 'UPDATED_OLD',
-        }),
-      );
-      chunks = Number(response.Attributes?.['pendingChunks']?.N ?? 0);
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) throw new LaneConflictError(laneId, error);
-      translateDynamoError(error, 'UpdateItem', this.tableName);
-    }
+  async complete(laneId: string, pendingId: string, checkpoint: string, expectedVersion: number): Promise<number> {
+    const fence = versionCondition(expectedVersion);
+    const old = await this.updateLane(laneId, {
+      UpdateExpression: 'SET checkpoint = :checkpoint, updatedAt = :now, version = :next REMOVE pendingId, pendingToken, pendingChunks, pendingFirst, pendingLast',
+      ConditionExpression: `${fence.condition} AND pendingId = :id`,
+      ExpressionAttributeValues: {
+        ...fence.values,
+        ':checkpoint': { S: checkpoint },
+        ':id': { S: pendingId },
+        ':now': { S: new Date().toISOString() },
+        ':next': { N: String(expectedVersion + 1) },
+      },
+      ReturnValues: 'UPDATED_OLD',
+    });
+    const chunks = Number(old?.['pendingChunks']?.N ?? 0);
+    const token = old?.['pendingToken']?.S;
     if (chunks > 0) {
       // Best effort: a chunk that survives a crash here expires through its TTL.
       await this.client
@@ -108,33 +120,46 @@ export class DynamoDbLaneStore implements LaneStore {
           new BatchWriteItemCommand({
             RequestItems: {
               [this.tableName]: Array.from({ length: chunks }, (_, index) => ({
-                DeleteRequest: { Key: { pk: { S: `lane#${laneId}` }, sk: { S: chunkSortKey(pendingId, index) } } },
+                DeleteRequest: { Key: { pk: { S: `lane#${laneId}` }, sk: { S: chunkSortKey(pendingId, token, index) } } },
               })),
             },
           }),
         )
         .catch(() => undefined);
     }
+    return expectedVersion + 1;
   }
 
-  async advance(laneId: string, checkpoint: string): Promise<void> {
+  async advance(laneId: string, checkpoint: string, expectedVersion: number): Promise<number> {
+    const fence = versionCondition(expectedVersion);
+    await this.updateLane(laneId, {
+      UpdateExpression: 'SET checkpoint = :checkpoint, updatedAt = :now, version = :next',
+      ConditionExpression: `${fence.condition} AND attribute_not_exists(pendingId)`,
+      ExpressionAttributeValues: {
+        ...fence.values,
+        ':checkpoint': { S: checkpoint },
+        ':now': { S: new Date().toISOString() },
+        ':next': { N: String(expectedVersion + 1) },
+      },
+    });
+    return expectedVersion + 1;
+  }
+
+  /** A conditional update of the lane item; a failed condition is a {@link LaneConflictError}. */
+  private async updateLane(
+    laneId: string,
+    update: Pick<UpdateItemCommandInput, 'UpdateExpression' | 'ConditionExpression' | 'ExpressionAttributeValues' | 'ReturnValues'>,
+  ): Promise<Record<string, AttributeValue> | undefined> {
     try {
-      await this.client.send(
-        new UpdateItemCommand({
-          TableName: this.tableName,
-          Key: laneKey(laneId),
-          UpdateExpression: 'SET checkpoint = :checkpoint, updatedAt = :now',
-          ConditionExpression: 'attribute_not_exists(pendingId)',
-          ExpressionAttributeValues: { ':checkpoint': { S: checkpoint }, ':now': { S: new Date().toISOString() } },
-        }),
-      );
+      const response = await this.client.send(new UpdateItemCommand({ TableName: this.tableName, Key: laneKey(laneId), ...update }));
+      return response.Attributes;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) throw new LaneConflictError(laneId, error);
-      translateDynamoError(error, 'UpdateItem', this.tableName);
+      return translateDynamoError(error, 'UpdateItem', this.tableName);
     }
   }
 
-  private async readPending(laneId: string, pendingId: string, chunks: number): Promise<PendingBatch> {
+  private async readPending(laneId: string, pendingId: string, token: string | undefined, chunks: number): Promise<PendingBatch> {
     const parts: Uint8Array[] = [];
     let startKey: Record<string, AttributeValue> | undefined;
     do {
@@ -143,16 +168,18 @@ export class DynamoDbLaneStore implements LaneStore {
           new QueryCommand({
             TableName: this.tableName,
             KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-            ExpressionAttributeValues: { ':pk': { S: `lane#${laneId}` }, ':prefix': { S: `pending#${pendingId}#` } },
+            ExpressionAttributeValues: { ':pk': { S: `lane#${laneId}` }, ':prefix': { S: chunkPrefix(pendingId, token) } },
             ConsistentRead: true,
             ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
           }),
         )
         .catch((error: unknown) => translateDynamoError(error, 'Query', this.tableName));
-      // Chunks at or past the count are left over from an earlier, larger write of the same batch id
-      // (a crash before the lane update, then a recomputed body): they are not part of this body.
+      // Only this write's chunks: 4-digit indexes below the count (an untokened prefix of a lane
+      // written before tokens also matches other writes' longer keys, which are left out).
       for (const item of response.Items ?? []) {
-        if (item['data']?.B !== undefined && (item['sk']?.S ?? '') < chunkSortKey(pendingId, chunks)) parts.push(item['data'].B);
+        const sk = item['sk']?.S ?? '';
+        const index = sk.slice(chunkPrefix(pendingId, token).length);
+        if (item['data']?.B !== undefined && /^\d{4}$/.test(index) && Number(index) < chunks) parts.push(item['data'].B);
       }
       startKey = response.LastEvaluatedKey;
     } while (startKey !== undefined);

@@ -27,9 +27,8 @@ export interface CommitResult {
  * Applies one pending batch's commit for a company to its current state: pure, so that the store
  * can retry it on a version conflict against fresher state.
  *
- * Job events are applied at most once: if the company's watermark for the lane already covers the
- * commit's last sequence number, the jobs are skipped (a replay). A commit's jobs are always written
- * in one item update, so a watermark is either below all of them or at/above the last.
+ * Job events are applied at most once: a job at or below the company's watermark for the lane is
+ * skipped (a replay, or an overlapping processor finishing an older batch after a newer one).
  */
 export function applyCommit(state: CompanyState, commit: CompanyCommit, laneId: string, nowMs: number, dedupe: DedupeSettings): CommitResult {
   let next = state;
@@ -41,13 +40,14 @@ export function applyCommit(state: CompanyState, commit: CompanyCommit, laneId: 
     else appliedSnapshots += 1;
     next = result.state;
   }
-  const jobs = commit.jobs ?? [];
-  const last = jobs.at(-1);
-  if (last !== undefined && !isApplied(next, laneId, last.sequenceNumber)) {
+  // Each job is guarded on its own: whatever state this meets (a replay, or a commit finished late
+  // by an overlapping processor after newer commits), a job at or below the watermark is not re-applied.
+  const jobs = (commit.jobs ?? []).filter((job) => !isApplied(next, laneId, job.sequenceNumber));
+  if (jobs.length > 0) {
     if (commit.lookup !== undefined) next = applyLookupProfile(next, commit.lookup.profile, commit.lookup.asOf);
     if (next.profile === undefined) throw new Error(`commit of jobs for company ${commit.companyID}, which has no profile: a commit needs a profile`);
     for (const job of jobs) next = addJobEvent(next, job).state;
-    next = completeJobsCommit(next, commit, laneId, nowMs, dedupe);
+    next = completeJobsCommit(next, jobs.length === commit.jobs?.length ? commit : { ...commit, jobs }, laneId, nowMs, dedupe);
   }
   return { next: next === state ? undefined : next, staleSnapshots, appliedSnapshots };
 }

@@ -121,10 +121,11 @@ export class BatchProcessor {
     const logger = this.deps.logger.child({ laneId });
     const lane = await this.deps.laneStore.get(laneId);
     let checkpoint = lane.checkpoint;
+    let laneVersion = lane.version;
     let recoveredPending = false;
     if (lane.pending !== undefined) {
       logger.info('finishing pending batch from an earlier attempt', { pendingId: lane.pending.id });
-      await this.finish(laneId, lane.pending);
+      laneVersion = await this.finish(laneId, lane.pending, laneVersion);
       this.deps.metrics.count(METRIC.pendingRecovered);
       checkpoint = lane.pending.lastSequenceNumber;
       recoveredPending = true;
@@ -140,14 +141,15 @@ export class BatchProcessor {
     }
     this.deps.metrics.count(METRIC.recordsIn, fresh.length, { stream });
     const { pending, states, planned } = await this.compute(stream, shardId, fresh, first.sequenceNumber, last.sequenceNumber);
-    try {
-      await this.deps.laneStore.putPending(laneId, pending);
-    } catch (error) {
-      if (error instanceof LaneConflictError) logger.error('lane conflict', { pendingId: pending.id });
+    // The fence: written only if no other processor moved the lane since it was read above. The
+    // batch was computed from state read after that, which no other writer of this lane can have
+    // changed without moving the lane, so a pending batch that lands is one computed from the truth.
+    laneVersion = await this.deps.laneStore.putPending(laneId, pending, laneVersion).catch((error: unknown) => {
+      if (error instanceof LaneConflictError) logger.warn('another processor moved the lane; this attempt stops without effect', { pendingId: pending.id });
       throw error;
-    }
+    });
     await this.deps.afterStep?.('pending-written', pending);
-    await this.finish(laneId, pending, states, planned);
+    await this.finish(laneId, pending, laneVersion, states, planned);
     return {
       checkpoint: pending.lastSequenceNumber,
       enriched: pending.enriched.length,
@@ -158,21 +160,31 @@ export class BatchProcessor {
   }
 
   /**
-   * Steps 4–6 for a durable pending batch. Idempotent. `knownStates` are the states the batch was
-   * computed from (saves a read; a stale one only costs a version conflict and a re-read), and
+   * Steps 4–6 for a durable pending batch, with the lane at `laneVersion`; resolves to the lane's
+   * version after completing it. Idempotent: two processors may finish the same pending batch at
+   * once (commits are guarded by watermarks, S3 objects are identical), and the one whose
+   * completion loses the race gets a `LaneConflictError`. `knownStates` are the states the batch
+   * was computed from (saves a read; a stale one only costs a version conflict and a re-read), and
    * `planned` the states its commits make of them (saves applying the jobs a second time).
    */
-  private async finish(laneId: string, pending: PendingBatch, knownStates?: ReadonlyMap<string, CompanyState>, planned?: ReadonlyMap<string, CompanyState>): Promise<void> {
+  private async finish(
+    laneId: string,
+    pending: PendingBatch,
+    laneVersion: number,
+    knownStates?: ReadonlyMap<string, CompanyState>,
+    planned?: ReadonlyMap<string, CompanyState>,
+  ): Promise<number> {
     await this.commitAll(laneId, pending.commits, knownStates, planned);
     await this.deps.afterStep?.('committed', pending);
     await this.publish(pending);
     await this.deps.afterStep?.('published', pending);
-    await this.deps.laneStore.complete(laneId, pending.id, pending.lastSequenceNumber);
+    const version = await this.deps.laneStore.complete(laneId, pending.id, pending.lastSequenceNumber, laneVersion);
     await this.deps.afterStep?.('completed', pending);
     this.deps.metrics.count(METRIC.enriched, pending.enriched.length, { stream: pending.stream });
     for (const deadLetter of pending.deadLetters) {
       this.deps.metrics.count(METRIC.deadLetters, 1, { reason: deadLetter.reason });
     }
+    return version;
   }
 
   private async compute(
@@ -258,7 +270,7 @@ export class BatchProcessor {
           continue;
         }
         const { companyID: _id, ...profile } = outcome.company;
-        lookup = { profile, asOf: now.toISOString() };
+        lookup = { profile, asOf: outcome.answeredAt };
         state = applyLookupProfile(state, profile, lookup.asOf);
       }
       const jobs: CommittedJob[] = [];

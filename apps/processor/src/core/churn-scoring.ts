@@ -1,7 +1,7 @@
 import { featureKey } from '@tenant-analytics/domain';
 import { bulkhead, type BulkheadPolicy } from 'cockatiel';
 import { mapLimited } from './concurrency';
-import { describeError } from './errors';
+import { ChurnContractError, describeError } from './errors';
 import { METRIC, type ChurnFeaturesWithId, type ChurnScorer, type ChurnVerdict, type Logger, type Metrics } from './ports';
 import { ResilientCaller, type GiveUpReason, type ResilienceSettings } from './resilience';
 
@@ -82,7 +82,7 @@ export class ChurnScoringService {
       this.metrics.count(METRIC.scoringCalls);
       const verdicts = await this.scorer.score(batch, signal);
       if (verdicts.length !== batch.length) {
-        throw new Error(`churn API returned ${verdicts.length} predictions for ${batch.length} companies`);
+        throw new ChurnContractError(`churn API returned ${verdicts.length} predictions for ${batch.length} companies`, { calls: 1 });
       }
       return verdicts;
     });

@@ -196,9 +196,11 @@ export function rememberEventIds(
   let firstLive = 0;
   while (firstLive < groups.length && (groups[firstLive] as readonly [number, string])[0] <= nowMs) firstLive++;
   const next: [number, string][] = groups.slice(firstLive) as [number, string][];
-  const expiresAt = Math.ceil((nowMs + ttlMs) / EXPIRY_GRANULARITY_MS) * EXPIRY_GRANULARITY_MS;
-  const added = eventIDs.map(eventDigest).join('');
   const newest = next.at(-1);
+  // Never earlier than the newest group: a writer whose clock is behind the last one's (another
+  // host) would otherwise append out of expiry order, and the scan in hasSeenEvent stops early.
+  const expiresAt = Math.max(Math.ceil((nowMs + ttlMs) / EXPIRY_GRANULARITY_MS) * EXPIRY_GRANULARITY_MS, newest?.[0] ?? 0);
+  const added = eventIDs.map(eventDigest).join('');
   if (newest !== undefined && newest[0] === expiresAt) next[next.length - 1] = [expiresAt, newest[1] + added];
   else next.push([expiresAt, added]);
   let excess = next.reduce((sum, [, digests]) => sum + digests.length, 0) - maxEntries * EVENT_DIGEST_LENGTH;

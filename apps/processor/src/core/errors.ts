@@ -20,11 +20,22 @@ export class DependencyUnavailableError extends ProcessorError {
 /** The churn model was unavailable for a whole batch: retry the batch later. */
 export class ScoringUnavailableError extends DependencyUnavailableError {}
 
-/** Another writer changed a lane under us (two processors on one shard): not retriable here. */
+/**
+ * The churn API answered 200 with a reply that breaks its contract (fewer predictions than
+ * instances, a probability that is not a number). No record is at fault: like an outage, it is
+ * retried, counts towards the breaker, and defers the batch instead of dead-lettering it.
+ */
+export class ChurnContractError extends DependencyUnavailableError {}
+
+/**
+ * Another writer moved a lane under us (an overlapping invocation of the same shard, a second
+ * runner): this attempt stops without further effect. Retriable: a retry re-reads the lane and
+ * goes on from where the other writer left it.
+ */
 export class LaneConflictError extends ProcessorError {
   constructor(laneId: string, cause?: unknown) {
-    super(`lane ${laneId} changed under this processor: is another processor reading this shard?`, {
-      retriable: false,
+    super(`lane ${laneId} changed under this processor (an overlapping invocation or another processor on this shard); this attempt stopped without effect`, {
+      retriable: true,
       context: { laneId },
       cause,
     });

@@ -35,17 +35,29 @@ export interface LaneState {
   /** Last sequence number whose effects are complete. */
   readonly checkpoint?: string;
   readonly pending?: PendingBatch;
+  /**
+   * The lane's fencing token: every lane write is conditional on the version its writer read and
+   * increments it (0 = the lane was never written). Two processors on one lane (an overlapping
+   * Lambda invocation, a second runner) therefore cannot both move it: the one that read an older
+   * version learns it from a failed conditional write and stops.
+   */
+  readonly version: number;
 }
 
-/** Lane progress, write-ahead batches and (for the local runner) shard checkpoints. */
+/**
+ * Lane progress, write-ahead batches and (for the local runner) shard checkpoints. Every write is
+ * conditional on `expectedVersion` (the {@link LaneState.version} the caller read), resolves to the
+ * lane's new version, and fails with a `LaneConflictError` when another writer got there first. So
+ * a checkpoint never moves back and at most one pending batch per lane is ever durable.
+ */
 export interface LaneStore {
   get(laneId: string): Promise<LaneState>;
-  /** Makes `pending` durable; fails with a conflict error if another pending batch is there. */
-  putPending(laneId: string, pending: PendingBatch): Promise<void>;
-  /** Clears `pendingId` and advances the checkpoint to `checkpoint`, atomically. */
-  complete(laneId: string, pendingId: string, checkpoint: string): Promise<void>;
+  /** Makes `pending` durable (the lane must have no pending batch). */
+  putPending(laneId: string, pending: PendingBatch, expectedVersion: number): Promise<number>;
+  /** Clears the pending batch `pendingId` and advances the checkpoint to `checkpoint`, atomically. */
+  complete(laneId: string, pendingId: string, checkpoint: string, expectedVersion: number): Promise<number>;
   /** Advances the checkpoint of a lane that has no pending batch (e.g. nothing to do). */
-  advance(laneId: string, checkpoint: string): Promise<void>;
+  advance(laneId: string, checkpoint: string, expectedVersion: number): Promise<number>;
 }
 
 /** A tenant directory answer: a profile, or a definite "unknown". */

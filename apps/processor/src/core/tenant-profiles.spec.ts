@@ -1,7 +1,7 @@
 import { generateCompany, HttpStatusError, ResponseDecodeError } from '@tenant-analytics/domain';
 import { InMemoryMetrics } from '../adapters/in-memory-metrics';
 import { TEST_LOOKUP } from '../testing/factories';
-import { MemoryLogger } from '../testing/in-memory-adapters';
+import { ManualClock, MemoryLogger } from '../testing/in-memory-adapters';
 import type { TenantDirectory, TenantLookup } from './ports';
 import { TenantProfiles, type TenantLookupSettings } from './tenant-profiles';
 
@@ -37,13 +37,29 @@ async function knownCompanies(companyID: string): Promise<TenantLookup> {
   return company === undefined ? { found: false } : { found: true, company };
 }
 
+const ANSWERED_AT = '2026-11-25T10:00:00.000Z';
+
 function profilesFactory(directory: TenantDirectory, overrides: Partial<TenantLookupSettings> = {}) {
   const metrics = new InMemoryMetrics();
-  const profiles = new TenantProfiles(directory, { ...TEST_LOOKUP, ...overrides }, metrics, new MemoryLogger());
-  return { profiles, metrics };
+  const clock = new ManualClock(new Date(ANSWERED_AT));
+  const profiles = new TenantProfiles(directory, { ...TEST_LOOKUP, ...overrides }, metrics, new MemoryLogger(), clock);
+  return { profiles, metrics, clock };
 }
 
 describe('TenantProfiles', () => {
+  it('stamps a cached profile with the time the tenant manager answered, not the time it is used', async () => {
+    // Prepare
+    const { profiles, clock } = profilesFactory({ lookup: knownCompanies });
+    await profiles.lookupAll(['comp_0']);
+    clock.advance(50_000);
+
+    // Act
+    const outcome = (await profiles.lookupAll(['comp_0'])).get('comp_0');
+
+    // Assess
+    expect(outcome).toEqual({ status: 'found', company: company0, answeredAt: ANSWERED_AT });
+  });
+
   it('answers found with the profile and unknown for a 404, looking each id up once', async () => {
     // Prepare
     const directory = new ScriptedDirectory();
@@ -55,7 +71,7 @@ describe('TenantProfiles', () => {
     // Assess
     expect(outcomes).toEqual(
       new Map([
-        ['comp_0', { status: 'found', company: company0 }],
+        ['comp_0', { status: 'found', company: company0, answeredAt: ANSWERED_AT }],
         ['comp_404', { status: 'unknown' }],
       ]),
     );
@@ -106,7 +122,7 @@ describe('TenantProfiles', () => {
     const outcomes = await profiles.lookupAll(['comp_1']);
 
     // Assess
-    expect(outcomes.get('comp_1')).toEqual({ status: 'found', company: company1 });
+    expect(outcomes.get('comp_1')).toEqual({ status: 'found', company: company1, answeredAt: ANSWERED_AT });
     expect(directory.calls).toEqual(['comp_1', 'comp_1', 'comp_1']);
     expect(metrics.counter('Retries{dependency=tenant-manager}')).toBe(2);
   });
@@ -124,7 +140,7 @@ describe('TenantProfiles', () => {
     expect(directory.calls).toHaveLength(2);
     expect(outcomes).toEqual(
       new Map([
-        ['comp_0', { status: 'found', company: company0 }],
+        ['comp_0', { status: 'found', company: company0, answeredAt: ANSWERED_AT }],
         ['comp_404', { status: 'unknown' }],
       ]),
     );
@@ -144,7 +160,7 @@ describe('TenantProfiles', () => {
     const outcomes = await profiles.lookupAll(['comp_0']);
 
     // Assess
-    expect(outcomes.get('comp_0')).toEqual({ status: 'found', company: company0 });
+    expect(outcomes.get('comp_0')).toEqual({ status: 'found', company: company0, answeredAt: ANSWERED_AT });
     expect(directory.calls).toHaveLength(2);
   });
 

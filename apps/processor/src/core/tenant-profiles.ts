@@ -2,7 +2,7 @@ import type { Company } from '@tenant-analytics/domain';
 import { LRUCache } from 'lru-cache';
 import { mapLimited } from './concurrency';
 import { describeError } from './errors';
-import { METRIC, type Logger, type Metrics, type TenantDirectory, type TenantLookup } from './ports';
+import { METRIC, type Clock, type Logger, type Metrics, type TenantDirectory, type TenantLookup } from './ports';
 import { ResilientCaller, type ResilienceSettings } from './resilience';
 
 /** Lookup settings (config keys `tenant.*`). */
@@ -14,7 +14,8 @@ export interface TenantLookupSettings extends ResilienceSettings {
 
 /** A lookup's outcome: found, unknown (404), or failed for good after retries. */
 export type ProfileLookupOutcome =
-  | { readonly status: 'found'; readonly company: Company }
+  /** `answeredAt`: when the tenant manager gave this profile (a cached answer keeps its time). */
+  | { readonly status: 'found'; readonly company: Company; readonly answeredAt: string }
   | { readonly status: 'unknown' }
   | { readonly status: 'failed'; readonly message: string; readonly attempts: number };
 
@@ -24,7 +25,7 @@ export type ProfileLookupOutcome =
  * and transient failures are retried within the budget.
  */
 export class TenantProfiles {
-  private readonly cache: LRUCache<string, { lookup: TenantLookup }>;
+  private readonly cache: LRUCache<string, { lookup: TenantLookup; answeredAt: string }>;
   private readonly caller: ResilientCaller;
 
   constructor(
@@ -32,6 +33,7 @@ export class TenantProfiles {
     private readonly settings: TenantLookupSettings,
     private readonly metrics: Metrics,
     private readonly logger: Logger,
+    private readonly clock: Clock,
   ) {
     this.cache = new LRUCache({ max: settings.cacheMaxEntries, ttl: settings.cacheTtlMs });
     this.caller = new ResilientCaller(settings, {
@@ -53,7 +55,7 @@ export class TenantProfiles {
         continue;
       }
       this.metrics.count(METRIC.lookupCacheHits);
-      outcomes.set(id, cached.lookup.found ? { status: 'found', company: cached.lookup.company } : { status: 'unknown' });
+      outcomes.set(id, cached.lookup.found ? { status: 'found', company: cached.lookup.company, answeredAt: cached.answeredAt } : { status: 'unknown' });
     }
     await mapLimited(misses, this.settings.concurrency, async (id) => outcomes.set(id, await this.lookupOne(id)));
     return outcomes;
@@ -69,7 +71,10 @@ export class TenantProfiles {
         attempts: result.attempts,
       };
     }
-    this.cache.set(companyID, { lookup: result.value });
-    return result.value.found ? { status: 'found', company: result.value.company } : { status: 'unknown' };
+    // The profile is as of the tenant manager's answer, not of the batch that uses it: a cached
+    // profile must not look newer than a snapshot published after it was fetched.
+    const answeredAt = this.clock.now().toISOString();
+    this.cache.set(companyID, { lookup: result.value, answeredAt });
+    return result.value.found ? { status: 'found', company: result.value.company, answeredAt } : { status: 'unknown' };
   }
 }

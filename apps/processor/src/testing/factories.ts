@@ -113,7 +113,7 @@ export function buildTestProcessor(options: {
     {
       stateStore,
       laneStore,
-      tenantProfiles: new TenantProfiles(directory, TEST_LOOKUP, metrics, logger),
+      tenantProfiles: new TenantProfiles(directory, TEST_LOOKUP, metrics, logger, clock),
       scoring: new ChurnScoringService(scorer, { ...TEST_SCORING, ...options.scoring }, metrics, logger),
       objects,
       enrichedStream: stream,

@@ -58,25 +58,38 @@ export class InMemoryLaneStore implements LaneStore {
   readonly lanes = new Map<string, LaneState>();
 
   async get(laneId: string): Promise<LaneState> {
-    return this.lanes.get(laneId) ?? { laneId };
+    return this.lanes.get(laneId) ?? { laneId, version: 0 };
   }
 
-  async putPending(laneId: string, pending: PendingBatch): Promise<void> {
-    const lane = this.lanes.get(laneId) ?? { laneId };
-    if (lane.pending !== undefined && lane.pending.id !== pending.id) throw new LaneConflictError(laneId);
-    this.lanes.set(laneId, { ...lane, pending: Object.freeze(pending) });
-  }
-
-  async complete(laneId: string, pendingId: string, checkpoint: string): Promise<void> {
-    const lane = this.lanes.get(laneId) ?? { laneId };
-    if (lane.pending?.id !== pendingId) throw new LaneConflictError(laneId);
-    this.lanes.set(laneId, { laneId, checkpoint });
-  }
-
-  async advance(laneId: string, checkpoint: string): Promise<void> {
-    const lane = this.lanes.get(laneId) ?? { laneId };
+  async putPending(laneId: string, pending: PendingBatch, expectedVersion: number): Promise<number> {
+    const lane = this.fenced(laneId, expectedVersion);
     if (lane.pending !== undefined) throw new LaneConflictError(laneId);
-    this.lanes.set(laneId, { laneId, checkpoint });
+    return this.write({ ...lane, pending: Object.freeze(pending) });
+  }
+
+  async complete(laneId: string, pendingId: string, checkpoint: string, expectedVersion: number): Promise<number> {
+    const lane = this.fenced(laneId, expectedVersion);
+    if (lane.pending?.id !== pendingId) throw new LaneConflictError(laneId);
+    return this.write({ laneId, checkpoint, version: lane.version });
+  }
+
+  async advance(laneId: string, checkpoint: string, expectedVersion: number): Promise<number> {
+    const lane = this.fenced(laneId, expectedVersion);
+    if (lane.pending !== undefined) throw new LaneConflictError(laneId);
+    return this.write({ laneId, checkpoint, version: lane.version });
+  }
+
+  /** The lane, if it is still at `expectedVersion` (the conditional part of every write). */
+  private fenced(laneId: string, expectedVersion: number): LaneState {
+    const lane = this.lanes.get(laneId) ?? { laneId, version: 0 };
+    if (lane.version !== expectedVersion) throw new LaneConflictError(laneId);
+    return lane;
+  }
+
+  private write(lane: LaneState): number {
+    const version = lane.version + 1;
+    this.lanes.set(lane.laneId, { ...lane, version });
+    return version;
   }
 }
 
