@@ -144,16 +144,15 @@ describe('BatchProcessor with two processors on one lane (property)', () => {
           const laneStore = new ScheduledLaneStore(gate);
           const shared = { stateStore: new ScheduledStateStore(gate), laneStore, objects: new ScheduledObjectSink(gate), stream: new InMemoryStreamSink() };
           const crashes: (EffectStep | undefined)[] = [undefined, undefined];
-          const processors = [0, 1].map(
-            (index) =>
-              buildTestProcessor({
-                companies,
-                shared,
-                afterStep: (step) => {
-                  if (crashes[index] === step) throw new Error(`crash after ${step}`);
-                },
-              }).processor,
-          );
+          const processorFor = (index: number) =>
+            buildTestProcessor({
+              companies,
+              shared,
+              afterStep: (step) => {
+                if (crashes[index] === step) throw new Error(`crash after ${step}`);
+              },
+            }).processor;
+          const [first, second] = [processorFor(0), processorFor(1)];
           const records = recordsOf(specs);
           const indexOf = (sequenceNumber: string | undefined) => (sequenceNumber === undefined ? -1 : records.findIndex((record) => record.sequenceNumber === sequenceNumber));
 
@@ -163,12 +162,12 @@ describe('BatchProcessor with two processors on one lane (property)', () => {
             const runs = round.map((call, index) => {
               crashes[index] = call.crashAfter;
               const start = Math.max(0, next - call.startsBefore);
-              return (processors[index] ?? processors[0])!.process('bigdatajobs', SHARD, records.slice(start, start + call.length));
+              return (index === 0 ? first : second).process('bigdatajobs', SHARD, records.slice(start, start + call.length));
             });
             await scheduler.waitFor(Promise.allSettled(runs));
           }
           crashes.fill(undefined);
-          await scheduler.waitFor(processors[0]!.process('bigdatajobs', SHARD, records));
+          await scheduler.waitFor(first.process('bigdatajobs', SHARD, records));
 
           // Assess
           const expected = model(specs, records);
