@@ -111,7 +111,7 @@ export function createBatchProcessor(config: PipelineConfig, clients: AwsClients
     {
       streams: { jobs: config.streams.jobs.name, companies: config.streams.companies.name },
       limits: config.validation,
-      dedupe: { ttlMs: config.state.dedupeEventTtlDays * 86_400_000, maxEntries: config.state.dedupeMaxEventsPerCompany },
+      dedupe: { windowMs: config.state.dedupeWindowMinutes * 60_000 },
       onScoringFailure: config.churn.onFailure,
       locations: {
         sink: { bucket: config.sink.path.bucket, prefix: config.sink.path.prefix },

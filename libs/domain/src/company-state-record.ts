@@ -26,12 +26,12 @@ export const companyStateSchema = z.object({
   /** Per source shard (`<stream>/<shardId>`): the last applied sequence number, zero-padded. */
   watermarks: z.record(z.string(), z.string()),
   /**
-   * Producer eventIDs applied recently, for dedupe, as {@link EVENT_DIGEST_LENGTH}-character
-   * digests (base64url of the first 66 bits of SHA-256: 3× smaller than a UUID, and a collision
-   * within one company's bounded list is negligible), in groups
-   * `[expiresAt (epoch ms, rounded up to the hour), concatenated digests]`, oldest first.
+   * Legacy (items written before the per-lane dedupe window): producer eventIDs applied in the
+   * last 7 days as {@link EVENT_DIGEST_LENGTH}-character digests, in groups
+   * `[expiresAt (epoch ms), concatenated digests]`. Read for dedupe during the first window after
+   * an upgrade and pruned at the item's next write; new items never have it.
    */
-  recentEventDigests: z.array(z.tuple([z.number(), z.string().regex(EVENT_DIGESTS_PATTERN)])),
+  recentEventDigests: z.array(z.tuple([z.number(), z.string().regex(EVENT_DIGESTS_PATTERN)])).optional(),
   lastScore: z.object({ probability: z.number().nullable(), churn: z.boolean().nullable(), at: z.string() }).optional(),
 });
 export type CompanyStateRecord = z.infer<typeof companyStateSchema>;
@@ -41,9 +41,9 @@ export function companyStateKey(companyID: string): { readonly pk: string; reado
   return { pk: `company#${companyID}`, sk: 'state' };
 }
 
-/** How many event ids a company's state remembers. */
+/** How many legacy event-id digests a company's item still holds (0 for items of the current layout). */
 export function rememberedEventCount(state: Pick<CompanyStateRecord, 'recentEventDigests'>): number {
-  return state.recentEventDigests.reduce((sum, [, digests]) => sum + digests.length / EVENT_DIGEST_LENGTH, 0);
+  return (state.recentEventDigests ?? []).reduce((sum, [, digests]) => sum + digests.length / EVENT_DIGEST_LENGTH, 0);
 }
 
 /** Jobs counted in a company's buckets (the stream's contribution on top of the profile's counts). */

@@ -149,8 +149,7 @@ const KEY_SPECS = {
   'tenant.cache.max.entries': withDefault(integer(1, 10_000_000), '10000', 'Tenant profiles kept in the in-memory LRU cache.'),
   'tenant.cache.ttl.ms': withDefault(integer(1, 7 * DAY_MS), '300000', 'How long a cached tenant profile is trusted.'),
   'state.table.name': withDefault(resourceName, 'company-state', 'DynamoDB table of per-company state.'),
-  'dedupe.event.ttl.days': withDefault(integer(1, 365), '7', 'How long applied eventIDs are remembered for dedupe.'),
-  'dedupe.max.events.per.company': withDefault(integer(1, 4_000), '1000', 'Remembered eventIDs per company at most (they live in the company item, which DynamoDB caps at 400 KB).'),
+  'dedupe.window.minutes': withDefault(integer(1, 7 * 24 * 60), '60', 'How long producer eventIDs are remembered: a second event with the same eventID for the same company within this window is skipped as a duplicate (per lane, persisted; memory and cost grow with the window, see the README).'),
   'validation.nbjobs.min': withDefault(integer(0, Number.MAX_SAFE_INTEGER), '1', 'Smallest accepted nbJobs.'),
   'validation.nbjobs.max': withDefault(integer(1, Number.MAX_SAFE_INTEGER), '100000', 'Largest accepted nbJobs.'),
   'validation.max.age.days': withDefault(integer(1, 3650), '365', 'Oldest accepted creationDate, in days before now.'),
@@ -168,12 +167,14 @@ type ValueOf<S> = S extends KeySpec<infer T> ? (S extends { readonly default: st
 type ConfigValues = { [K in KeyName]: ValueOf<(typeof KEY_SPECS)[K]> };
 
 /**
- * Keys of the seed's Flink application that mean nothing here. They are accepted (and ignored) so
- * that the seed's own property groups load unchanged.
+ * Keys that mean nothing here: the seed's Flink application's, and ours that an upgrade retired.
+ * They are accepted (and ignored) so that existing property groups load unchanged.
  */
 export const IGNORED_SEED_KEYS: Readonly<Record<string, string>> = Object.freeze({
   'flink.stream.initpos': 'Flink consumer start position; use jobs.stream.initial.position',
   AggregationEnabled: 'Flink Kinesis producer aggregation (KPL); records are never aggregated here',
+  'dedupe.event.ttl.days': 'remembered eventIDs per company (before state layer v2); use dedupe.window.minutes',
+  'dedupe.max.events.per.company': 'remembered eventIDs per company (before state layer v2); use dedupe.window.minutes',
 });
 
 /** Keys under this prefix are accepted unchecked, for extensions; they land in `extensions`. */
@@ -269,7 +270,7 @@ export interface PipelineConfig {
     readonly retry: RetryConfig;
     readonly cache: { readonly maxEntries: number; readonly ttlMs: number };
   };
-  readonly state: { readonly tableName: string; readonly dedupeEventTtlDays: number; readonly dedupeMaxEventsPerCompany: number };
+  readonly state: { readonly tableName: string; readonly dedupeWindowMinutes: number };
   readonly validation: JobEventLimits;
   /** The local polling runner only. */
   readonly runner: {
@@ -454,8 +455,7 @@ function buildConfig(v: ConfigValues, flat: Readonly<Record<string, string>>): P
     },
     state: {
       tableName: v['state.table.name'],
-      dedupeEventTtlDays: v['dedupe.event.ttl.days'],
-      dedupeMaxEventsPerCompany: v['dedupe.max.events.per.company'],
+      dedupeWindowMinutes: v['dedupe.window.minutes'],
     },
     validation: {
       minJobs: v['validation.nbjobs.min'],

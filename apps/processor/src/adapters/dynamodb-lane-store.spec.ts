@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import {
-  BatchWriteItemCommand,
   ConditionalCheckFailedException,
   DynamoDBClient,
   GetItemCommand,
@@ -293,10 +292,9 @@ describe('DynamoDbLaneStore', () => {
   });
 
   describe('complete', () => {
-    it('clears the pending batch and sets the checkpoint in one conditional update, then deletes the chunks', async () => {
+    it('clears the pending batch and sets the checkpoint in one conditional update, leaving the chunks to their TTL (a delete would bill write units)', async () => {
       // Prepare
-      dynamodb.on(UpdateItemCommand).resolves({ Attributes: { pendingChunks: { N: '3' }, pendingToken: { S: 'tok' } } });
-      dynamodb.on(BatchWriteItemCommand).resolves({});
+      dynamodb.on(UpdateItemCommand).resolves({});
 
       // Act
       const version = await storeFactory().complete(LANE, 'p1', '120', 5);
@@ -308,21 +306,9 @@ describe('DynamoDbLaneStore', () => {
         Key: LANE_KEY,
         ConditionExpression: 'version = :expected AND pendingId = :id',
         ExpressionAttributeValues: { ':checkpoint': { S: '120' }, ':id': { S: 'p1' }, ':expected': { N: '5' }, ':next': { N: '6' } },
-        ReturnValues: 'UPDATED_OLD',
       });
       expect(update?.UpdateExpression).toMatch(/^SET checkpoint = :checkpoint.* REMOVE pendingId, pendingToken, pendingChunks, pendingFirst, pendingLast$/);
-      const deletes = dynamodb.commandCalls(BatchWriteItemCommand)[0]?.args[0].input.RequestItems?.[TABLE] ?? [];
-      expect(deletes.map((request) => request.DeleteRequest?.Key?.['sk']?.S)).toEqual(['pending#p1#tok#0000', 'pending#p1#tok#0001', 'pending#p1#tok#0002']);
-      expect(deletes.every((request) => request.DeleteRequest?.Key?.['pk']?.S === `lane#${LANE}`)).toBe(true);
-    });
-
-    it('completes even when deleting the chunks fails (they expire through their TTL)', async () => {
-      // Prepare
-      dynamodb.on(UpdateItemCommand).resolves({ Attributes: { pendingChunks: { N: '1' } } });
-      dynamodb.on(BatchWriteItemCommand).rejects(new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} }));
-
-      // Act / Assess
-      await expect(storeFactory().complete(LANE, 'p1', '120', 1)).resolves.toBe(2);
+      expect(commandNames()).toEqual(['UpdateItemCommand']);
     });
 
     it('fails with a LaneConflictError when another writer moved the lane (the checkpoint never moves back)', async () => {
@@ -334,7 +320,6 @@ describe('DynamoDbLaneStore', () => {
 
       // Assess
       expect(failure).toBeInstanceOf(LaneConflictError);
-      expect(dynamodb.commandCalls(BatchWriteItemCommand)).toHaveLength(0);
     });
   });
 

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import {
-  BatchWriteItemCommand,
   ConditionalCheckFailedException,
   GetItemCommand,
   PutItemCommand,
@@ -13,12 +12,13 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { LaneConflictError, ProcessorError } from '../core/errors';
 import { pendingBatchSchema, type PendingBatch } from '../core/pending-batch';
+import type { DedupeSegment } from '../core/dedupe-window';
 import type { LaneState, LaneStore } from '../core/ports';
 import { decodeStoredJson, translateDynamoError } from './dynamodb-errors';
 
 /** Pending batches are stored gzip-compressed in chunks below DynamoDB's 400 KB item limit. */
 const CHUNK_BYTES = 300_000;
-/** Chunks left behind by a crash expire after this (the lane item no longer points at them). */
+/** Chunks expire after this (free TTL deletion): long enough for a pending batch to outlive any outage of S3 or Kinesis. */
 const CHUNK_TTL_SECONDS = 7 * 86_400;
 
 const laneKey = (laneId: string): Record<string, AttributeValue> => ({ pk: { S: `lane#${laneId}` }, sk: { S: 'lane' } });
@@ -29,6 +29,11 @@ const laneKey = (laneId: string): Record<string, AttributeValue> => ({ pk: { S: 
  */
 const chunkPrefix = (pendingId: string, token: string | undefined) => (token === undefined ? `pending#${pendingId}#` : `pending#${pendingId}#${token}#`);
 const chunkSortKey = (pendingId: string, token: string | undefined, index: number) => `${chunkPrefix(pendingId, token)}${String(index).padStart(4, '0')}`;
+
+/** Bytes of one stored dedupe digest (a 53-bit integer, big-endian). */
+const DIGEST_BYTES = 8;
+/** Dedupe segments sort by creation time, so a window is one key range: `dedupe#<epoch ms, 15 digits>#<pending id>`. */
+const dedupeSortKey = (createdAtMs: number, id: string) => `dedupe#${String(createdAtMs).padStart(15, '0')}#${id}`;
 
 /** The condition that fences a lane write: the lane is still at the version its writer read. */
 function versionCondition(expectedVersion: number): { condition: string; values: Record<string, AttributeValue> } {
@@ -99,7 +104,7 @@ export class DynamoDbLaneStore implements LaneStore {
 
   async complete(laneId: string, pendingId: string, checkpoint: string, expectedVersion: number): Promise<number> {
     const fence = versionCondition(expectedVersion);
-    const old = await this.updateLane(laneId, {
+    await this.updateLane(laneId, {
       UpdateExpression: 'SET checkpoint = :checkpoint, updatedAt = :now, version = :next REMOVE pendingId, pendingToken, pendingChunks, pendingFirst, pendingLast',
       ConditionExpression: `${fence.condition} AND pendingId = :id`,
       ExpressionAttributeValues: {
@@ -109,24 +114,9 @@ export class DynamoDbLaneStore implements LaneStore {
         ':now': { S: new Date().toISOString() },
         ':next': { N: String(expectedVersion + 1) },
       },
-      ReturnValues: 'UPDATED_OLD',
     });
-    const chunks = Number(old?.['pendingChunks']?.N ?? 0);
-    const token = old?.['pendingToken']?.S;
-    if (chunks > 0) {
-      // Best effort: a chunk that survives a crash here expires through its TTL.
-      await this.client
-        .send(
-          new BatchWriteItemCommand({
-            RequestItems: {
-              [this.tableName]: Array.from({ length: chunks }, (_, index) => ({
-                DeleteRequest: { Key: { pk: { S: `lane#${laneId}` }, sk: { S: chunkSortKey(pendingId, token, index) } } },
-              })),
-            },
-          }),
-        )
-        .catch(() => undefined);
-    }
+    // The chunks are left to their TTL: a delete bills as many write units as the write did, a
+    // TTL deletion none, and nothing reads a chunk the lane no longer points at.
     return expectedVersion + 1;
   }
 
@@ -143,6 +133,50 @@ export class DynamoDbLaneStore implements LaneStore {
       },
     });
     return expectedVersion + 1;
+  }
+
+  async putDedupeSegment(laneId: string, segment: DedupeSegment, windowMs: number): Promise<void> {
+    const digests = Buffer.alloc(segment.digests.length * DIGEST_BYTES);
+    segment.digests.forEach((digest, index) => digests.writeBigUInt64BE(BigInt(digest), index * DIGEST_BYTES));
+    // Kept a day past the window: DynamoDB's TTL deletes within a day or two, and reads are by key range anyway.
+    const expiresAt = String(Math.floor((segment.createdAtMs + windowMs) / 1000) + 86_400);
+    await this.client
+      .send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: { pk: { S: `lane#${laneId}` }, sk: { S: dedupeSortKey(segment.createdAtMs, segment.id) }, d: { B: digests }, expiresAt: { N: expiresAt } },
+        }),
+      )
+      .catch((error: unknown) => translateDynamoError(error, 'PutItem', this.tableName));
+  }
+
+  async loadDedupeSegments(laneIds: readonly string[], sinceMs: number): Promise<DedupeSegment[]> {
+    const segments: DedupeSegment[] = [];
+    for (const laneId of laneIds) {
+      let startKey: Record<string, AttributeValue> | undefined;
+      do {
+        const response = await this.client
+          .send(
+            new QueryCommand({
+              TableName: this.tableName,
+              KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+              ExpressionAttributeValues: { ':pk': { S: `lane#${laneId}` }, ':from': { S: dedupeSortKey(sinceMs, '') }, ':to': { S: 'dedupe#~' } },
+              ConsistentRead: true,
+              ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
+            }),
+          )
+          .catch((error: unknown) => translateDynamoError(error, 'Query', this.tableName));
+        for (const item of response.Items ?? []) {
+          const [, createdAt = '', ...id] = (item['sk']?.S ?? '').split('#');
+          const bytes = item['d']?.B ?? new Uint8Array();
+          const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+          const digests = Array.from({ length: Math.floor(view.length / DIGEST_BYTES) }, (_, index) => Number(view.readBigUInt64BE(index * DIGEST_BYTES)));
+          segments.push({ id: id.join('#'), createdAtMs: Number(createdAt), digests });
+        }
+        startKey = response.LastEvaluatedKey;
+      } while (startKey !== undefined);
+    }
+    return segments.sort((a, b) => a.createdAtMs - b.createdAtMs);
   }
 
   /** A conditional update of the lane item; a failed condition is a {@link LaneConflictError}. */

@@ -1,12 +1,12 @@
 import { generateCompany, rememberedEventCount } from '@tenant-analytics/domain';
 import fc from 'fast-check';
 import { applyCommit, completeJobsCommit, type DedupeSettings } from './apply-commit';
-import { DAY_MS, applyJobEvent, applyLookupProfile, emptyCompanyState, epochDay, hasSeenEvent, isApplied, padSequence, type CompanyProfile, type CompanyState } from './company-state';
+import { DAY_MS, applyJobEvent, applyLookupProfile, emptyCompanyState, epochDay, isApplied, padSequence, type CompanyProfile, type CompanyState } from './company-state';
 import type { CommittedJob, CompanyCommit } from './pending-batch';
 
 const LANE = 'bigdatajobs/shardId-000000000000';
 const NOW_MS = Date.parse('2026-11-25T10:00:00Z');
-const DEDUPE: DedupeSettings = { ttlMs: 7 * DAY_MS, maxEntries: 1_000 };
+const DEDUPE: DedupeSettings = { windowMs: 3_600_000 };
 
 function profileFactory(index = 1, overrides: Partial<CompanyProfile> = {}): CompanyProfile {
   const { companyID: _id, ...profile } = generateCompany(42, index);
@@ -47,9 +47,20 @@ describe('applyCommit', () => {
       profile: profileFactory(),
       version: 3,
     });
-    const next = result.next as CompanyState;
-    expect(['e1', 'e2'].map((id) => hasSeenEvent(next, id, NOW_MS + DEDUPE.ttlMs - 1))).toEqual([true, true]);
-    expect(rememberedEventCount(next)).toBe(2);
+    // Producer ids live in the lane's dedupe window, not in the item.
+    expect(rememberedEventCount(result.next as CompanyState)).toBe(0);
+  });
+
+  it('prunes the remembered ids of an item of the earlier layout to those applied within the window', () => {
+    // Prepare: legacy groups expire 7 days after their ids were applied
+    const appliedMinutesAgo = (minutes: number) => NOW_MS - minutes * 60_000 + 7 * DAY_MS;
+    const state = stateFactory({ recentEventDigests: [[appliedMinutesAgo(120), 'AAAAAAAAAAA'], [appliedMinutesAgo(10), 'BBBBBBBBBBB']] });
+
+    // Act
+    const result = applyCommit(state, { companyID: 'comp_1', jobs: [jobFactory('5')] }, LANE, NOW_MS, DEDUPE);
+
+    // Assess
+    expect(result.next?.recentEventDigests).toEqual([[appliedMinutesAgo(10), 'BBBBBBBBBBB']]);
   });
 
   it('leaves other lanes watermarks and remembers nothing for jobs without an event id', () => {
@@ -61,7 +72,7 @@ describe('applyCommit', () => {
 
     // Assess
     expect(result.next?.watermarks).toEqual({ 'bigdatajobs/shardId-000000000001': padSequence('999'), [LANE]: padSequence('5') });
-    expect(result.next?.recentEventDigests).toEqual([]);
+    expect(result.next?.recentEventDigests).toBeUndefined();
     expect(result.next?.lastScore).toBeUndefined();
   });
 
@@ -200,9 +211,9 @@ describe('applyCommit', () => {
       fc.assert(
         fc.property(caseArb, ({ state, commit, laterMs }) => {
           // Act
-          const once = applyCommit(state, commit, LANE, NOW_MS, { ttlMs: DEDUPE.ttlMs, maxEntries: 3 });
+          const once = applyCommit(state, commit, LANE, NOW_MS, DEDUPE);
           const afterOnce = once.next ?? state;
-          const twice = applyCommit(afterOnce, commit, LANE, NOW_MS + laterMs, { ttlMs: DEDUPE.ttlMs, maxEntries: 3 });
+          const twice = applyCommit(afterOnce, commit, LANE, NOW_MS + laterMs, DEDUPE);
 
           // Assess
           expect(twice.next).toBeUndefined();

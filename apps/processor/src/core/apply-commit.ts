@@ -4,15 +4,14 @@ import {
   applyLookupProfile,
   applySnapshot,
   isApplied,
-  rememberEventIds,
+  pruneLegacyDigests,
   type CompanyState,
 } from './company-state';
 import type { CompanyCommit } from './pending-batch';
 
-/** How long and how many producer event ids a company remembers for dedupe. */
+/** The dedupe window (`dedupe.window.minutes`): how long a lane remembers producer event ids. */
 export interface DedupeSettings {
-  readonly ttlMs: number;
-  readonly maxEntries: number;
+  readonly windowMs: number;
 }
 
 /** What applying a commit did. */
@@ -54,21 +53,16 @@ export function applyCommit(state: CompanyState, commit: CompanyCommit, laneId: 
 
 /**
  * The end of applying a commit's jobs, once they are in the buckets (and a looked-up profile is
- * set): remembers their producer ids, advances the lane's watermark to the last one and keeps the
- * last score. The core calls it directly on the state it already advanced event by event while
- * computing the batch, so a commit's jobs are not applied twice.
+ * set): advances the lane's watermark to the last one, keeps the last score, and drops legacy
+ * remembered ids that left the window (producer ids now live in the lane's dedupe window). The
+ * core calls it directly on the state it already advanced event by event while computing the
+ * batch, so a commit's jobs are not applied twice.
  */
 export function completeJobsCommit(withJobs: CompanyState, commit: CompanyCommit, laneId: string, nowMs: number, dedupe: DedupeSettings): CompanyState {
   const jobs = commit.jobs ?? [];
   const last = jobs.at(-1);
   if (last === undefined) return withJobs;
-  let next = rememberEventIds(
-    withJobs,
-    jobs.flatMap((job) => (job.eventID === undefined ? [] : [job.eventID])),
-    nowMs,
-    dedupe.ttlMs,
-    dedupe.maxEntries,
-  );
+  let next = pruneLegacyDigests(withJobs, nowMs, dedupe.windowMs);
   next = advanceWatermark(next, laneId, last.sequenceNumber);
   return commit.lastScore === undefined ? next : { ...next, lastScore: commit.lastScore };
 }

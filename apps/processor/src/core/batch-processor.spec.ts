@@ -3,13 +3,19 @@ import { deadLetterSchema, enrichedCompanySchema, generateCompanies, rememberedE
 import { EFFECT_STEPS, scoringUnavailable, type EffectStep } from './batch-processor';
 import type { ScoringOutcome } from './churn-scoring';
 import type { GiveUpReason } from './resilience';
-import { hasSeenEvent } from './company-state';
+import { eventKeyDigest } from './dedupe-window';
+import { emptyCompanyState, eventDigest } from './company-state';
 import { ScoringUnavailableError } from './errors';
 import type { ChurnScorer, InputRecord } from './ports';
 import { buildTestProcessor, jobEvent, kinesisRecordFactory, scriptedJobRecords } from '../testing/factories';
-import { InMemoryCompanyStateStore, InMemoryLaneStore, InMemoryObjectSink, InMemoryStreamSink, InMemoryTenantDirectory } from '../testing/in-memory-adapters';
+import { InMemoryCompanyStateStore, InMemoryLaneStore, InMemoryObjectSink, InMemoryStreamSink, InMemoryTenantDirectory, ManualClock } from '../testing/in-memory-adapters';
 
 const companies = generateCompanies(42, 20);
+/** comp_1's profile, as state keeps it (without its id). */
+function comp1Profile() {
+  const { companyID: _id, ...profile } = companies[1] as Company;
+  return profile;
+}
 const [, comp1, comp2] = companies as [Company, Company, Company];
 
 function s3Records(objects: InMemoryObjectSink, prefix: string): EnrichedCompany[] {
@@ -54,7 +60,7 @@ async function runDeliveries(deliveries: readonly { records: InputRecord[]; cras
 describe('BatchProcessor', () => {
   it('enriches valid events, skips producer duplicates and dead-letters bad records with their reason', async () => {
     // Prepare
-    const { processor, objects, stream, stateStore, metrics } = buildTestProcessor({ companies });
+    const { processor, objects, stream, stateStore, laneStore, metrics } = buildTestProcessor({ companies });
 
     // Act
     const result = await processor.process('bigdatajobs', 'shardId-000000000000', scriptedJobRecords());
@@ -79,9 +85,76 @@ describe('BatchProcessor', () => {
     // Assess: state
     const state = (await stateStore.getMany(['comp_1'])).get('comp_1');
     expect(Object.values(state?.buckets ?? {})).toEqual([5]);
-    expect(['e1', 'e2'].map((id) => state !== undefined && hasSeenEvent(state, id, Date.parse('2026-11-26T00:00:00Z')))).toEqual([true, true]);
-    expect(state === undefined ? 0 : rememberedEventCount(state)).toBe(2);
+    expect(state === undefined ? -1 : rememberedEventCount(state)).toBe(0);
+    const segments = await laneStore.loadDedupeSegments(['bigdatajobs/shardId-000000000000'], 0);
+    expect(segments.flatMap((segment) => segment.digests)).toEqual([eventKeyDigest('comp_1', 'e1'), eventKeyDigest('comp_1', 'e2')]);
     expect((await stateStore.getMany(['comp_999'])).size).toBe(0);
+  });
+
+  describe('dedupe window', () => {
+    const WINDOW_MS = 3_600_000;
+    const stores = () => ({ stateStore: new InMemoryCompanyStateStore(), laneStore: new InMemoryLaneStore(), objects: new InMemoryObjectSink(), stream: new InMemoryStreamSink() });
+
+    it('skips a producer duplicate within the window across batches and a cold start, and counts it again after the window', async () => {
+      // Prepare
+      const shared = stores();
+      const clock = new ManualClock(new Date('2026-11-25T10:00:05Z'));
+      const record = kinesisRecordFactory('bigdatajobs');
+      const warm = buildTestProcessor({ companies, shared, clock });
+      await warm.processor.process('bigdatajobs', 'shardId-000000000000', [record(jobEvent({ eventID: 'x', nbJobs: 1 }))]);
+
+      // Act: the same eventID in a later batch (warm), from a fresh processor (cold start), then after the window
+      clock.advance(WINDOW_MS - 60_000);
+      const warmAgain = await warm.processor.process('bigdatajobs', 'shardId-000000000000', [record(jobEvent({ eventID: 'x', nbJobs: 1 }))]);
+      const cold = await buildTestProcessor({ companies, shared, clock }).processor.process('bigdatajobs', 'shardId-000000000000', [record(jobEvent({ eventID: 'x', nbJobs: 1 }))]);
+      clock.advance(120_000);
+      const afterWindow = await buildTestProcessor({ companies, shared, clock }).processor.process('bigdatajobs', 'shardId-000000000000', [record(jobEvent({ eventID: 'x', nbJobs: 1 }))]);
+
+      // Assess
+      expect([warmAgain.enriched, cold.enriched, afterWindow.enriched]).toEqual([0, 0, 1]);
+      expect(Object.values((await shared.stateStore.getMany(['comp_1'])).get('comp_1')?.buckets ?? {})).toEqual([2]);
+    });
+
+    it('treats the same eventID of two companies as two events', async () => {
+      // Prepare
+      const { processor } = buildTestProcessor({ companies });
+      const record = kinesisRecordFactory('bigdatajobs');
+
+      // Act
+      const result = await processor.process('bigdatajobs', 'shardId-000000000000', [record(jobEvent({ companyID: 'comp_1', eventID: 'x' })), record(jobEvent({ companyID: 'comp_2', eventID: 'x' }))]);
+
+      // Assess
+      expect(result.enriched).toBe(2);
+    });
+
+    it('inherits the parent shards window on a child lane after a reshard', async () => {
+      // Prepare
+      const shared = stores();
+      await buildTestProcessor({ companies, shared }).processor.process('bigdatajobs', 'shardId-000000000000', [kinesisRecordFactory('bigdatajobs')(jobEvent({ eventID: 'x' }))]);
+      const child = kinesisRecordFactory('bigdatajobs', 'shardId-000000000002');
+
+      // Act
+      const result = await buildTestProcessor({ companies, shared }).processor.process('bigdatajobs', 'shardId-000000000002', [child(jobEvent({ eventID: 'x' }))], {
+        parentShardIds: ['shardId-000000000000'],
+      });
+
+      // Assess
+      expect(result.enriched).toBe(0);
+    });
+
+    it('still skips an id remembered in an item of the layout before the window (upgrade)', async () => {
+      // Prepare: the item as the earlier layout wrote it, id 'x' applied a minute ago
+      const shared = stores();
+      const clock = new ManualClock(new Date('2026-11-25T10:00:05Z'));
+      const legacy = { ...emptyCompanyState('comp_1'), version: 1, profile: { ...comp1Profile() }, asOf: '2026-11-25T09:00:00.000Z', profileSource: 'lookup' as const };
+      await shared.stateStore.put({ ...legacy, recentEventDigests: [[clock.now().getTime() - 60_000 + 7 * 86_400_000, eventDigest('x')]] });
+
+      // Act
+      const result = await buildTestProcessor({ companies, shared, clock }).processor.process('bigdatajobs', 'shardId-000000000000', [kinesisRecordFactory('bigdatajobs')(jobEvent({ eventID: 'x' }))]);
+
+      // Assess
+      expect(result.enriched).toBe(0);
+    });
   });
 
   it('writes S3 objects under event-time partitions with keys derived from the batch range', async () => {

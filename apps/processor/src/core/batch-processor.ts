@@ -10,6 +10,7 @@ import {
 } from '@tenant-analytics/domain';
 import { applyCommit, completeJobsCommit, type DedupeSettings } from './apply-commit';
 import { applyJobEvent, applyLookupProfile, compareSequence, emptyCompanyState, hasSeenEvent, isApplied, type CompanyProfile, type CompanyState } from './company-state';
+import { dedupeSegmentOf, DedupeWindow, eventKeyDigest } from './dedupe-window';
 import { mapLimited } from './concurrency';
 import type { ChurnScoringService, ScoringOutcome } from './churn-scoring';
 import { LaneConflictError, ScoringUnavailableError } from './errors';
@@ -78,6 +79,30 @@ export interface BatchResult {
   readonly recoveredPending: boolean;
 }
 
+/** How a call to {@link BatchProcessor.process} may be told about the lane's history. */
+export interface ProcessOptions {
+  /**
+   * The shards this shard was split or merged from (the local runner knows them from ListShards):
+   * their dedupe windows are this lane's too, so a duplicate across a reshard is still skipped.
+   */
+  readonly parentShardIds?: readonly string[];
+}
+
+/**
+ * What a processor keeps of a lane between its batches: company states and the dedupe window,
+ * valid while the lane is at `version`, the version its own last write left. Any other writer of
+ * the lane moves the version, and the cache is dropped at the next batch: a cache is never
+ * trusted across another processor's writes.
+ */
+interface LaneCache {
+  version: number;
+  readonly states: Map<string, CompanyState>;
+  window?: DedupeWindow;
+}
+
+/** Company states kept per lane at most; beyond it the cache starts over (bounded memory). */
+const MAX_CACHED_STATES_PER_LANE = 100_000;
+
 interface JobCandidate {
   readonly record: InputRecord;
   readonly event: DecodedJobEvent;
@@ -103,6 +128,7 @@ interface JobCandidate {
 export class BatchProcessor {
   private readonly writeConcurrency: number;
   private readonly maxCommitConflicts: number;
+  private readonly laneCaches = new Map<string, LaneCache>();
 
   constructor(
     private readonly settings: BatchProcessorSettings,
@@ -116,16 +142,17 @@ export class BatchProcessor {
    * Processes the records of one shard lane (all from `stream`/`shardId`, any order). Throws a
    * retriable error when a dependency fails: the caller retries later from its last checkpoint.
    */
-  async process(stream: string, shardId: string, records: readonly InputRecord[]): Promise<BatchResult> {
+  async process(stream: string, shardId: string, records: readonly InputRecord[], options: ProcessOptions = {}): Promise<BatchResult> {
     const laneId = laneIdOf(stream, shardId);
     const logger = this.deps.logger.child({ laneId });
     const lane = await this.deps.laneStore.get(laneId);
+    const cache = this.laneCache(laneId, lane.version);
     let checkpoint = lane.checkpoint;
     let laneVersion = lane.version;
     let recoveredPending = false;
     if (lane.pending !== undefined) {
       logger.info('finishing pending batch from an earlier attempt', { pendingId: lane.pending.id });
-      laneVersion = await this.finish(laneId, lane.pending, laneVersion);
+      laneVersion = await this.finish(laneId, lane.pending, laneVersion, cache);
       this.deps.metrics.count(METRIC.pendingRecovered);
       checkpoint = lane.pending.lastSequenceNumber;
       recoveredPending = true;
@@ -140,7 +167,8 @@ export class BatchProcessor {
       return { checkpoint, enriched: 0, deadLetters: 0, alreadyCompleted, recoveredPending };
     }
     this.deps.metrics.count(METRIC.recordsIn, fresh.length, { stream });
-    const { pending, states, planned } = await this.compute(stream, shardId, fresh, first.sequenceNumber, last.sequenceNumber);
+    const parentLaneIds = (options.parentShardIds ?? []).map((parent) => laneIdOf(stream, parent));
+    const { pending, states, planned } = await this.compute(stream, shardId, fresh, first.sequenceNumber, last.sequenceNumber, cache, parentLaneIds);
     // The fence: written only if no other processor moved the lane since it was read above. The
     // batch was computed from state read after that, which no other writer of this lane can have
     // changed without moving the lane, so a pending batch that lands is one computed from the truth.
@@ -149,7 +177,7 @@ export class BatchProcessor {
       throw error;
     });
     await this.deps.afterStep?.('pending-written', pending);
-    await this.finish(laneId, pending, laneVersion, states, planned);
+    await this.finish(laneId, pending, laneVersion, cache, states, planned);
     return {
       checkpoint: pending.lastSequenceNumber,
       enriched: pending.enriched.length,
@@ -171,14 +199,24 @@ export class BatchProcessor {
     laneId: string,
     pending: PendingBatch,
     laneVersion: number,
+    cache: LaneCache,
     knownStates?: ReadonlyMap<string, CompanyState>,
     planned?: ReadonlyMap<string, CompanyState>,
   ): Promise<number> {
-    await this.commitAll(laneId, pending.commits, knownStates, planned);
+    await this.commitAll(laneId, pending.commits, cache, knownStates, planned);
+    // The batch's producer ids join the lane's window before the batch completes: durable for
+    // every later attempt, whichever processor makes it.
+    const segment = dedupeSegmentOf(pending);
+    if (segment !== undefined) {
+      await this.deps.laneStore.putDedupeSegment(laneId, segment, this.settings.dedupe.windowMs);
+      cache.window?.add(segment);
+    }
     await this.deps.afterStep?.('committed', pending);
     await this.publish(pending);
     await this.deps.afterStep?.('published', pending);
     const version = await this.deps.laneStore.complete(laneId, pending.id, pending.lastSequenceNumber, laneVersion);
+    // Everything cached was read or written while this processor held the lane: still true now.
+    cache.version = version;
     await this.deps.afterStep?.('completed', pending);
     this.deps.metrics.count(METRIC.enriched, pending.enriched.length, { stream: pending.stream });
     for (const deadLetter of pending.deadLetters) {
@@ -193,6 +231,8 @@ export class BatchProcessor {
     records: readonly InputRecord[],
     first: string,
     last: string,
+    cache: LaneCache,
+    parentLaneIds: readonly string[],
   ): Promise<{ pending: PendingBatch; states?: ReadonlyMap<string, CompanyState>; planned?: ReadonlyMap<string, CompanyState> }> {
     const now = this.deps.clock.now();
     const base = {
@@ -205,7 +245,7 @@ export class BatchProcessor {
     };
     if (stream === this.settings.streams.companies) return { pending: { ...base, ...this.computeSnapshots(records, now) } };
     if (stream === this.settings.streams.jobs) {
-      const { states, planned, ...outputs } = await this.computeJobs(laneIdOf(stream, shardId), records, now);
+      const { states, planned, ...outputs } = await this.computeJobs(laneIdOf(stream, shardId), records, now, cache, parentLaneIds);
       return { pending: { ...base, ...outputs }, states, planned };
     }
     throw new Error(`record from stream ${stream}, which is neither the jobs nor the companies stream`);
@@ -233,6 +273,8 @@ export class BatchProcessor {
     laneId: string,
     records: readonly InputRecord[],
     now: Date,
+    cache: LaneCache,
+    parentLaneIds: readonly string[],
   ): Promise<Pick<PendingBatch, 'commits' | 'enriched' | 'deadLetters'> & { states: ReadonlyMap<string, CompanyState>; planned: ReadonlyMap<string, CompanyState> }> {
     const deadLetters: DeadLetter[] = [];
     const eventsByCompany = new Map<string, { record: InputRecord; event: DecodedJobEvent }[]>();
@@ -247,7 +289,8 @@ export class BatchProcessor {
       eventsByCompany.set(decoded.value.companyID, list);
     }
 
-    const states = await this.deps.stateStore.getMany([...eventsByCompany.keys()]);
+    const states = await this.statesOf([...eventsByCompany.keys()], cache);
+    const window = await this.dedupeWindow(laneId, parentLaneIds, cache, now.getTime());
     const needLookup = [...eventsByCompany.keys()].filter((id) => states.get(id)?.profile === undefined);
     const lookups = await this.deps.tenantProfiles.lookupAll(needLookup);
 
@@ -274,13 +317,16 @@ export class BatchProcessor {
         state = applyLookupProfile(state, profile, lookup.asOf);
       }
       const jobs: CommittedJob[] = [];
-      const seenInBatch = new Set<string>();
+      const seenInBatch = new Set<number>();
       for (const { record, event } of events) {
-        if (event.eventID !== undefined && (seenInBatch.has(event.eventID) || hasSeenEvent(state, event.eventID, nowMs))) {
-          this.deps.metrics.count(METRIC.duplicatesSkipped);
-          continue;
+        if (event.eventID !== undefined) {
+          const digest = eventKeyDigest(companyID, event.eventID);
+          if (seenInBatch.has(digest) || window.has(digest, nowMs) || hasSeenEvent(state, event.eventID, nowMs)) {
+            this.deps.metrics.count(METRIC.duplicatesSkipped);
+            continue;
+          }
+          seenInBatch.add(digest);
         }
-        if (event.eventID !== undefined) seenInBatch.add(event.eventID);
         const applied = applyJobEvent(state, event);
         state = applied.state;
         const profile = state.profile as CompanyProfile;
@@ -360,9 +406,58 @@ export class BatchProcessor {
     return { commits, enriched, deadLetters, states, planned };
   }
 
+  /**
+   * The states of `companyIDs`: from the lane's cache where it has them, the rest read (strongly
+   * consistent) and cached. A cached state can be older than the item only if another lane wrote
+   * it (a snapshot): then the commit's version check fails and it is re-applied to the fresh item.
+   */
+  private async statesOf(companyIDs: readonly string[], cache: LaneCache): Promise<Map<string, CompanyState>> {
+    const states = new Map<string, CompanyState>();
+    const missing: string[] = [];
+    for (const id of companyIDs) {
+      const cached = cache.states.get(id);
+      if (cached === undefined) missing.push(id);
+      else states.set(id, cached);
+    }
+    if (missing.length === 0) return states;
+    const read = await this.deps.stateStore.getMany(missing);
+    for (const [id, state] of read) {
+      states.set(id, state);
+      this.cacheState(cache, state);
+    }
+    return states;
+  }
+
+  private cacheState(cache: LaneCache, state: CompanyState): void {
+    if (cache.states.size >= MAX_CACHED_STATES_PER_LANE && !cache.states.has(state.companyID)) cache.states.clear();
+    cache.states.set(state.companyID, state);
+  }
+
+  /** The lane's dedupe window (with its parents' after a reshard), loaded once per cache, then kept up to date in memory. */
+  private async dedupeWindow(laneId: string, parentLaneIds: readonly string[], cache: LaneCache, nowMs: number): Promise<DedupeWindow> {
+    const windowMs = this.settings.dedupe.windowMs;
+    if (cache.window === undefined) {
+      const window = new DedupeWindow(windowMs);
+      for (const segment of await this.deps.laneStore.loadDedupeSegments([laneId, ...parentLaneIds], nowMs - windowMs)) window.add(segment);
+      cache.window = window;
+    }
+    cache.window.expire(nowMs);
+    return cache.window;
+  }
+
+  /** The cache of a lane, valid for `version`, or a new one if another writer moved the lane. */
+  private laneCache(laneId: string, version: number): LaneCache {
+    const cached = this.laneCaches.get(laneId);
+    if (cached !== undefined && cached.version === version) return cached;
+    const fresh: LaneCache = { version, states: new Map() };
+    this.laneCaches.set(laneId, fresh);
+    return fresh;
+  }
+
   private async commitAll(
     laneId: string,
     commits: readonly CompanyCommit[],
+    cache: LaneCache,
     knownStates?: ReadonlyMap<string, CompanyState>,
     planned?: ReadonlyMap<string, CompanyState>,
   ): Promise<void> {
@@ -380,8 +475,15 @@ export class BatchProcessor {
         plannedNext = undefined;
         if (result.staleSnapshots > 0) this.deps.metrics.count(METRIC.staleSnapshots, result.staleSnapshots);
         if (result.appliedSnapshots > 0) this.deps.metrics.count(METRIC.snapshotsApplied, result.appliedSnapshots);
-        if (result.next === undefined) return;
-        if (await this.deps.stateStore.put({ ...result.next, version: state.version + 1 })) return;
+        if (result.next === undefined) {
+          this.cacheState(cache, state);
+          return;
+        }
+        const written: CompanyState = { ...result.next, version: state.version + 1 };
+        if (await this.deps.stateStore.put(written)) {
+          this.cacheState(cache, written);
+          return;
+        }
         this.deps.metrics.count(METRIC.stateCommitConflicts);
         if (conflicts + 1 >= this.maxCommitConflicts) {
           throw new Error(`company ${commit.companyID}: ${conflicts + 1} version conflicts in a row`);

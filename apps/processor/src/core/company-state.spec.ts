@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { companyStateSchema, rememberedEventCount } from '@tenant-analytics/domain';
+import { companyStateSchema } from '@tenant-analytics/domain';
 import {
   DAY_MS,
   advanceWatermark,
@@ -13,7 +13,6 @@ import {
   padSequence,
   eventDigest,
   hasSeenEvent,
-  rememberEventIds,
   type CompanyProfile,
   type CompanyState,
 } from './company-state';
@@ -134,40 +133,27 @@ describe('applyLookupProfile', () => {
   });
 });
 
-describe('rememberEventIds', () => {
+describe('hasSeenEvent (items of the layout before the dedupe window)', () => {
   const HOUR = 3_600_000;
-  const remembered = (state: CompanyState, ids: readonly string[], nowMs: number) => ids.filter((id) => hasSeenEvent(state, id, nowMs));
+  const legacy = (ids: readonly string[], expiresAt: number): CompanyState => ({ ...emptyCompanyState('c'), recentEventDigests: [[expiresAt, ids.map(eventDigest).join('')]] });
 
-  it('keeps at most maxEntries ids, dropping the oldest, and forgets expired ones', () => {
-    // Prepare: expiries 2 h and 3 h (rounded up to the hour)
-    let state = rememberEventIds(emptyCompanyState('c'), ['a', 'b'], 0, HOUR + 1, 3);
-    state = rememberEventIds(state, ['c', 'd'], HOUR, HOUR + 1, 3);
-
-    // Assess: the oldest id beyond 3 is dropped
-    expect(remembered(state, ['a', 'b', 'c', 'd'], 0)).toEqual(['b', 'c', 'd']);
-    expect(rememberedEventCount(state)).toBe(3);
-
-    // Act: once the first group expired, only the second is left
-    state = rememberEventIds(state, ['e'], 2 * HOUR, HOUR, 3);
-    expect(remembered(state, ['a', 'b', 'c', 'd', 'e'], 2 * HOUR)).toEqual(['c', 'd', 'e']);
-    expect(state.recentEventDigests.map(([expiresAt]) => expiresAt)).toEqual([3 * HOUR]);
-  });
-
-  it('groups ids by expiry hour and stores fixed-width digests, not the ids', () => {
-    const long = 'x'.repeat(128);
-    const state = rememberEventIds(rememberEventIds(emptyCompanyState('c'), [long, 'b'], 10, 1_000, 10), ['c'], 20, 1_000, 10);
-
-    expect(state.recentEventDigests).toEqual([[HOUR, eventDigest(long) + eventDigest('b') + eventDigest('c')]]);
-    expect(companyStateSchema.safeParse(state).success).toBe(true);
-  });
-
-  it('matches a digest only at a digest boundary and forgets at expiry', () => {
-    const state = rememberEventIds(emptyCompanyState('c'), ['a', 'b'], 0, 1, 10);
-    const straddling = `zzzzz${eventDigest('a')}zzzzzz`; // two slots, 'a' across their boundary
+  it('finds an id among the digests until their expiry', () => {
+    const state = legacy(['a', 'b'], HOUR);
 
     expect(hasSeenEvent(state, 'b', HOUR - 1)).toBe(true);
     expect(hasSeenEvent(state, 'b', HOUR)).toBe(false);
-    expect(hasSeenEvent({ ...state, recentEventDigests: [[HOUR, straddling]] }, 'a', 0)).toBe(false);
+    expect(hasSeenEvent(state, 'c', 0)).toBe(false);
+    expect(companyStateSchema.safeParse(state).success).toBe(true);
+  });
+
+  it('matches a digest only at a digest boundary', () => {
+    const straddling = `zzzzz${eventDigest('a')}zzzzzz`; // two slots, 'a' across their boundary
+
+    expect(hasSeenEvent({ ...emptyCompanyState('c'), recentEventDigests: [[HOUR, straddling]] }, 'a', 0)).toBe(false);
+  });
+
+  it('answers false for an item of the current layout', () => {
+    expect(hasSeenEvent(emptyCompanyState('c'), 'a', 0)).toBe(false);
   });
 });
 

@@ -22,14 +22,14 @@ export type ProfileSource = 'snapshot' | 'lookup';
  *   after the profile snapshot;
  * - `watermarks[lane]` is the sequence number (fixed width, so string order = numeric order) of the
  *   last job event applied from that shard; events at or below it are never applied again;
- * - `recentEventDigests` holds digests of at most the configured bound of producer event ids, in
- *   groups by expiry (epoch ms, whole hours), oldest first.
+ * - producer event ids live in the lane's dedupe window (`dedupe-window.ts`), not here; an item
+ *   written before that may still hold `recentEventDigests`, pruned at its next write.
  */
 export type CompanyState = Readonly<CompanyStateRecord>;
 
 /** A fresh, empty state for a company (version 0: the item does not exist yet). */
 export function emptyCompanyState(companyID: string): CompanyState {
-  return { companyID, version: 0, buckets: {}, watermarks: {}, recentEventDigests: [] };
+  return { companyID, version: 0, buckets: {}, watermarks: {} };
 }
 
 /** The UTC epoch day of an ISO timestamp or epoch milliseconds. */
@@ -147,10 +147,7 @@ export function applyJobEvent(state: CompanyState, event: JobApplication): { sta
   return { state: added.state, counts: { ...jobCountsAt(added.state, event.eventTime), counted: added.counted } };
 }
 
-/** One hour: remembered ids expire on whole hours, so a company keeps at most ~169 groups for 7 days. */
-const EXPIRY_GRANULARITY_MS = 3_600_000;
-
-/** The digest a company remembers for a producer event id (see `recentEventDigests`). */
+/** The digest an item of the layout before the dedupe window kept for a producer event id. */
 export function eventDigest(eventID: string): string {
   return hash('sha256', eventID, 'base64url').slice(0, EVENT_DIGEST_LENGTH);
 }
@@ -164,12 +161,12 @@ function holdsDigest(digests: string, digest: string): boolean {
 }
 
 /**
- * Whether a producer event id was already applied to this company (and is still remembered).
- * Scans the groups from the newest: producer duplicates are usually recent, and the list is bounded.
+ * Whether a producer event id is among the digests an item of the layout before the dedupe window
+ * still holds (see {@link pruneLegacyDigests}). Scans the groups from the newest.
  */
 export function hasSeenEvent(state: CompanyState, eventID: string, nowMs: number): boolean {
   const groups = state.recentEventDigests;
-  if (groups.length === 0) return false;
+  if (groups === undefined || groups.length === 0) return false;
   const digest = eventDigest(eventID);
   for (let i = groups.length - 1; i >= 0; i--) {
     const [expiresAt, digests] = groups[i] as readonly [number, string];
@@ -179,42 +176,22 @@ export function hasSeenEvent(state: CompanyState, eventID: string, nowMs: number
   return false;
 }
 
+/** How long the layout before the dedupe window remembered an id (its default `dedupe.event.ttl.days`). */
+const LEGACY_DIGEST_TTL_MS = 7 * 86_400_000;
+
 /**
- * Remembers producer event ids for dedupe, for at least `ttlMs` (expiry rounded up to the hour, so
- * ids of one hour share a group and the list stays ordered by expiry): expired groups are dropped
- * from the front, new digests appended, and the oldest beyond `maxEntries` dropped.
+ * Drops the producer-id digests that the layout before the dedupe window kept in the company item
+ * (`recentEventDigests`, expiring 7 days after the id was applied), keeping only those applied
+ * less than `windowMs` ago: they still count for dedupe during the first window after an upgrade
+ * (see {@link hasSeenEvent}), and the item shrinks to its new size within one window.
  */
-export function rememberEventIds(
-  state: CompanyState,
-  eventIDs: readonly string[],
-  nowMs: number,
-  ttlMs: number,
-  maxEntries: number,
-): CompanyState {
-  if (eventIDs.length === 0) return state;
+export function pruneLegacyDigests(state: CompanyState, nowMs: number, windowMs: number): CompanyState {
   const groups = state.recentEventDigests;
-  let firstLive = 0;
-  while (firstLive < groups.length && (groups[firstLive] as readonly [number, string])[0] <= nowMs) firstLive++;
-  const next: [number, string][] = groups.slice(firstLive) as [number, string][];
-  const newest = next.at(-1);
-  // Never earlier than the newest group: a writer whose clock is behind the last one's (another
-  // host) would otherwise append out of expiry order, and the scan in hasSeenEvent stops early.
-  const expiresAt = Math.max(Math.ceil((nowMs + ttlMs) / EXPIRY_GRANULARITY_MS) * EXPIRY_GRANULARITY_MS, newest?.[0] ?? 0);
-  const added = eventIDs.map(eventDigest).join('');
-  if (newest !== undefined && newest[0] === expiresAt) next[next.length - 1] = [expiresAt, newest[1] + added];
-  else next.push([expiresAt, added]);
-  let excess = next.reduce((sum, [, digests]) => sum + digests.length, 0) - maxEntries * EVENT_DIGEST_LENGTH;
-  while (excess > 0) {
-    const [oldestExpiry, oldest] = next[0] as [number, string];
-    if (oldest.length <= excess) {
-      next.shift();
-      excess -= oldest.length;
-    } else {
-      next[0] = [oldestExpiry, oldest.slice(excess)];
-      excess = 0;
-    }
-  }
-  return { ...state, recentEventDigests: next };
+  if (groups === undefined) return state;
+  const live = groups.filter(([expiresAt]) => expiresAt - LEGACY_DIGEST_TTL_MS + windowMs > nowMs);
+  if (live.length === groups.length) return state;
+  const { recentEventDigests: _dropped, ...rest } = state;
+  return live.length === 0 ? rest : { ...rest, recentEventDigests: live };
 }
 
 /** Advances the dedupe watermark of one source shard (never moves it back). */

@@ -1,5 +1,6 @@
 import type { ChurnFeatures, Company, DeadLetter, EnrichedCompany } from '@tenant-analytics/domain';
 import type { CompanyState } from './company-state';
+import type { DedupeSegment } from './dedupe-window';
 import type { PendingBatch } from './pending-batch';
 
 /**
@@ -58,6 +59,14 @@ export interface LaneStore {
   complete(laneId: string, pendingId: string, checkpoint: string, expectedVersion: number): Promise<number>;
   /** Advances the checkpoint of a lane that has no pending batch (e.g. nothing to do). */
   advance(laneId: string, checkpoint: string, expectedVersion: number): Promise<number>;
+  /**
+   * Stores a dedupe segment of the lane, kept for `windowMs` after its creation (idempotent: a
+   * segment is derived from a durable pending batch, so every writer writes the same one). Not
+   * fenced: it only ever adds ids that a durable batch applied.
+   */
+  putDedupeSegment(laneId: string, segment: DedupeSegment, windowMs: number): Promise<void>;
+  /** The dedupe segments of the lanes `laneIds` created at or after `sinceMs`, oldest first. */
+  loadDedupeSegments(laneIds: readonly string[], sinceMs: number): Promise<DedupeSegment[]>;
 }
 
 /** A tenant directory answer: a profile, or a definite "unknown". */

@@ -1,5 +1,5 @@
 import { IteratorExpiredError, StaleCheckpointError, type ShardInfo, type ShardReadResult, type StartPosition } from '../adapters/kinesis-shard-reader';
-import type { BatchProcessor } from '../core/batch-processor';
+import type { BatchProcessor, ProcessOptions } from '../core/batch-processor';
 import { compareSequence } from '../core/company-state';
 import { describeError, isRetriableError, ScoringUnavailableError } from '../core/errors';
 import { laneIdOf } from '../core/pending-batch';
@@ -123,14 +123,16 @@ export class ShardLanesRunner {
         // A parent still listed and not read to its end holds its children back (per-key order).
         const parents = [shard.parentShardId, shard.adjacentParentShardId].filter((id): id is string => id !== undefined && known.has(id));
         if (parents.some((parent) => !this.finishedShards.has(laneIdOf(stream.name, parent)))) continue;
-        const hasParent = shard.parentShardId !== undefined;
-        this.lanes.set(laneId, this.runLane(stream, shard, hasParent));
+        this.lanes.set(laneId, this.runLane(stream, shard));
       }
     }
   }
 
-  private async runLane(stream: RunnerStream, shard: ShardInfo, hasParent: boolean): Promise<void> {
+  private async runLane(stream: RunnerStream, shard: ShardInfo): Promise<void> {
     const laneId = laneIdOf(stream.name, shard.shardId);
+    const hasParent = shard.parentShardId !== undefined;
+    // A child lane's dedupe window includes its parents' (a duplicate may straddle the reshard).
+    const options = { parentShardIds: [shard.parentShardId, shard.adjacentParentShardId].filter((id): id is string => id !== undefined) };
     const logger = this.logger.child({ laneId });
     const signal = this.abort.signal;
     let failures = 0;
@@ -147,7 +149,7 @@ export class ShardLanesRunner {
     for (;;) {
       if (signal.aborted) return;
       try {
-        checkpoint = (await this.processor.process(stream.name, shard.shardId, [])).checkpoint;
+        checkpoint = (await this.processor.process(stream.name, shard.shardId, [], options)).checkpoint;
         break;
       } catch (error) {
         await backoff(error, 'recovering the lane');
@@ -173,7 +175,7 @@ export class ShardLanesRunner {
         this.behind.set(laneId, result.millisBehindLatest);
         this.metrics.observe(METRIC.millisBehindLatest, result.millisBehindLatest, { laneId });
         if (result.records.length > 0) {
-          checkpoint = await this.processUntilDone(stream.name, shard.shardId, result.records, logger) ?? checkpoint;
+          checkpoint = (await this.processUntilDone(stream.name, shard.shardId, result.records, logger, options)) ?? checkpoint;
           if (signal.aborted) return;
         }
         failures = 0;
@@ -193,17 +195,17 @@ export class ShardLanesRunner {
           // Counted for an alarm, and retried from the stored checkpoint: an operator who deletes
           // the lane's items (as the error says) restarts the shard without restarting the runner.
           this.metrics.count(METRIC.staleCheckpoints, 1, { laneId });
-          checkpoint = await this.processor.process(stream.name, shard.shardId, []).then((result) => result.checkpoint, () => checkpoint);
+          checkpoint = await this.processor.process(stream.name, shard.shardId, [], options).then((result) => result.checkpoint, () => checkpoint);
         }
       }
     }
   }
 
   /** Processes one batch, retrying until it succeeds or the runner stops. */
-  private async processUntilDone(stream: string, shardId: string, records: InputRecordList, logger: Logger): Promise<string | undefined> {
+  private async processUntilDone(stream: string, shardId: string, records: InputRecordList, logger: Logger, options: ProcessOptions): Promise<string | undefined> {
     for (let failures = 0; ; failures++) {
       try {
-        const result = await this.processor.process(stream, shardId, records);
+        const result = await this.processor.process(stream, shardId, records, options);
         return result.checkpoint;
       } catch (error) {
         if (this.abort.signal.aborted) throw error;

@@ -81,7 +81,7 @@ export const TEST_LOOKUP: TenantLookupSettings = {
 export const TEST_SETTINGS: BatchProcessorSettings = {
   streams: { jobs: 'bigdatajobs', companies: 'companies' },
   limits: DEFAULT_JOB_EVENT_LIMITS,
-  dedupe: { ttlMs: 7 * 86_400_000, maxEntries: 1_000 },
+  dedupe: { windowMs: 3_600_000 },
   onScoringFailure: 'dead-letter',
   locations: { sink: { bucket: 'bucket', prefix: 'churn/data' }, deadLetters: { bucket: 'bucket', prefix: 'dead-letters' } },
 };

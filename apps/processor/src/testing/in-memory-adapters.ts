@@ -1,6 +1,7 @@
 import type { Company, EnrichedCompany } from '@tenant-analytics/domain';
 import { seedChurnRule } from '@tenant-analytics/domain';
 import type { CompanyState } from '../core/company-state';
+import type { DedupeSegment } from '../core/dedupe-window';
 import { LaneConflictError } from '../core/errors';
 import type { PendingBatch } from '../core/pending-batch';
 import type {
@@ -56,6 +57,8 @@ export class InMemoryCompanyStateStore implements CompanyStateStore {
 
 export class InMemoryLaneStore implements LaneStore {
   readonly lanes = new Map<string, LaneState>();
+  /** Dedupe segments by lane, in the order written. */
+  readonly dedupeSegments = new Map<string, Map<string, DedupeSegment>>();
 
   async get(laneId: string): Promise<LaneState> {
     return this.lanes.get(laneId) ?? { laneId, version: 0 };
@@ -77,6 +80,19 @@ export class InMemoryLaneStore implements LaneStore {
     const lane = this.fenced(laneId, expectedVersion);
     if (lane.pending !== undefined) throw new LaneConflictError(laneId);
     return this.write({ laneId, checkpoint, version: lane.version });
+  }
+
+  async putDedupeSegment(laneId: string, segment: DedupeSegment): Promise<void> {
+    const segments = this.dedupeSegments.get(laneId) ?? new Map<string, DedupeSegment>();
+    segments.set(segment.id, Object.freeze(segment));
+    this.dedupeSegments.set(laneId, segments);
+  }
+
+  async loadDedupeSegments(laneIds: readonly string[], sinceMs: number): Promise<DedupeSegment[]> {
+    return laneIds
+      .flatMap((laneId) => [...(this.dedupeSegments.get(laneId)?.values() ?? [])])
+      .filter((segment) => segment.createdAtMs >= sinceMs)
+      .sort((a, b) => a.createdAtMs - b.createdAtMs);
   }
 
   /** The lane, if it is still at `expectedVersion` (the conditional part of every write). */

@@ -75,4 +75,24 @@ describe('DynamoDbLaneStore on dynalite', () => {
     expect(staleAdvance).toBeInstanceOf(LaneConflictError);
     expect(await store.get(lane)).toEqual({ laneId: lane, checkpoint: '130', version: advanced });
   });
+
+  it('stores dedupe segments by creation time and loads those of the given lanes within the window', async () => {
+    // Prepare
+    const store = new DynamoDbLaneStore(client, table);
+    const [lane, parent, other] = [nextLane(), nextLane(), nextLane()];
+    const big = 2 ** 53 - 1;
+    await store.putDedupeSegment(lane, { id: 'p-old', createdAtMs: 1_000, digests: [1] }, 3_600_000);
+    await store.putDedupeSegment(lane, { id: `${lane}/5-9`, createdAtMs: 5_000, digests: [2, big] }, 3_600_000);
+    await store.putDedupeSegment(parent, { id: 'p-parent', createdAtMs: 4_000, digests: [3] }, 3_600_000);
+    await store.putDedupeSegment(other, { id: 'p-other', createdAtMs: 4_500, digests: [4] }, 3_600_000);
+
+    // Act
+    const segments = await store.loadDedupeSegments([lane, parent], 2_000);
+
+    // Assess
+    expect(segments).toEqual([
+      { id: 'p-parent', createdAtMs: 4_000, digests: [3] },
+      { id: `${lane}/5-9`, createdAtMs: 5_000, digests: [2, big] },
+    ]);
+  });
 });

@@ -1,0 +1,69 @@
+import { DedupeWindow, dedupeSegmentOf, eventKeyDigest } from './dedupe-window';
+import { pendingBatchFactory } from '../testing/record-fixtures';
+
+describe('eventKeyDigest', () => {
+  it('is a safe integer that depends on the company and the eventID', () => {
+    const digest = eventKeyDigest('comp_1', 'e1');
+
+    expect(Number.isSafeInteger(digest)).toBe(true);
+    expect(digest).toBe(eventKeyDigest('comp_1', 'e1'));
+    expect(digest).not.toBe(eventKeyDigest('comp_2', 'e1'));
+    expect(digest).not.toBe(eventKeyDigest('comp_1', 'e2'));
+  });
+});
+
+describe('DedupeWindow', () => {
+  const WINDOW_MS = 1_000;
+  const segment = (id: string, createdAtMs: number, ids: readonly string[]) => ({ id, createdAtMs, digests: ids.map((eventID) => eventKeyDigest('c', eventID)) });
+
+  it('remembers an id until the window after the batch that applied it has passed', () => {
+    // Prepare
+    const window = new DedupeWindow(WINDOW_MS);
+
+    // Act
+    window.add(segment('s1', 100, ['a']));
+
+    // Assess
+    expect(window.has(eventKeyDigest('c', 'a'), 1_099)).toBe(true);
+    expect(window.has(eventKeyDigest('c', 'a'), 1_100)).toBe(false);
+    expect(window.has(eventKeyDigest('c', 'b'), 500)).toBe(false);
+  });
+
+  it('keeps an id applied again by a newer segment when the older one expires, whatever order segments come in', () => {
+    // Prepare
+    const window = new DedupeWindow(WINDOW_MS);
+    window.add(segment('newer', 600, ['a']));
+    window.add(segment('older', 100, ['a', 'b']));
+
+    // Act
+    window.expire(1_200);
+
+    // Assess
+    expect(window.has(eventKeyDigest('c', 'a'), 1_200)).toBe(true);
+    expect(window.has(eventKeyDigest('c', 'b'), 1_200)).toBe(false);
+    expect(window.size).toBe(1);
+  });
+
+  it('adds a segment once (idempotent)', () => {
+    const window = new DedupeWindow(WINDOW_MS);
+    window.add(segment('s1', 100, ['a']));
+    window.add(segment('s1', 100, ['a']));
+    window.expire(1_100);
+    expect(window.size).toBe(0);
+  });
+});
+
+describe('dedupeSegmentOf', () => {
+  it('holds the producer ids of a pending batch by company, and nothing for a batch without any', () => {
+    // Prepare
+    const pending = pendingBatchFactory({
+      commits: [
+        { companyID: 'comp_1', jobs: [{ sequenceNumber: '1', eventTime: '2026-11-25T09:00:00.000Z', nbJobs: 1, eventID: 'e1' }, { sequenceNumber: '2', eventTime: '2026-11-25T09:00:00.000Z', nbJobs: 1 }] },
+      ],
+    });
+
+    // Act / Assess
+    expect(dedupeSegmentOf(pending)).toEqual({ id: pending.id, createdAtMs: Date.parse(pending.createdAt), digests: [eventKeyDigest('comp_1', 'e1')] });
+    expect(dedupeSegmentOf(pendingBatchFactory({ commits: [] }))).toBeUndefined();
+  });
+});

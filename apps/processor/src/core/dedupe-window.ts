@@ -1,0 +1,83 @@
+import { hash } from 'node:crypto';
+import type { PendingBatch } from './pending-batch';
+
+/**
+ * The identity of a producer event for dedupe: 53 bits of SHA-256 over `companyID` and `eventID`
+ * (a duplicate is the same eventID for the same company), as a number, so a window of a million
+ * ids is a Map of doubles (~20 MB), not of strings. Two different events of a lane collide with a
+ * probability of about n / 2⁵³ per lookup (10⁻¹⁰ with a million ids remembered).
+ */
+export function eventKeyDigest(companyID: string, eventID: string): number {
+  const digest = hash('sha256', `${companyID}\u0000${eventID}`, 'buffer');
+  return digest.readUIntBE(0, 6) * 32 + (digest.readUInt8(6) >> 3);
+}
+
+/**
+ * The producer event ids one pending batch applied, as stored for the dedupe window of its lane:
+ * written before the batch completes, so that the window survives restarts, cold starts and
+ * overlapping processors; derived only from the durable pending batch, so every finisher of the
+ * batch writes the same segment.
+ */
+export interface DedupeSegment {
+  /** The pending batch's id: one segment per batch. */
+  readonly id: string;
+  /** When the batch was computed (epoch ms): its ids are remembered until this + the window. */
+  readonly createdAtMs: number;
+  readonly digests: readonly number[];
+}
+
+/** The dedupe segment of a pending batch (no segment when it applied no producer event id). */
+export function dedupeSegmentOf(pending: PendingBatch): DedupeSegment | undefined {
+  const digests: number[] = [];
+  for (const commit of pending.commits) {
+    for (const job of commit.jobs ?? []) if (job.eventID !== undefined) digests.push(eventKeyDigest(commit.companyID, job.eventID));
+  }
+  return digests.length === 0 ? undefined : { id: pending.id, createdAtMs: Date.parse(pending.createdAt), digests };
+}
+
+/**
+ * The producer event ids applied on a lane within the last `windowMs` (`dedupe.window.minutes`),
+ * in memory. An id is skipped as a duplicate if the batch that applied it was computed less than
+ * the window ago: exactly within the window, whatever the company's rate (an id may be remembered
+ * up to one batch longer). Memory: about 20 bytes per remembered id.
+ */
+export class DedupeWindow {
+  /** Digest → newest time (epoch ms) a batch applied it. */
+  private readonly appliedAt = new Map<number, number>();
+  /** Segments by id, oldest first (insertion order), for expiry. */
+  private readonly segments = new Map<string, DedupeSegment>();
+
+  constructor(private readonly windowMs: number) {}
+
+  /** Whether the event was applied within the window before `nowMs`. */
+  has(digest: number, nowMs: number): boolean {
+    const at = this.appliedAt.get(digest);
+    return at !== undefined && at + this.windowMs > nowMs;
+  }
+
+  /** Adds a segment (idempotent). */
+  add(segment: DedupeSegment): void {
+    if (this.segments.has(segment.id)) return;
+    this.segments.set(segment.id, segment);
+    for (const digest of segment.digests) {
+      const at = this.appliedAt.get(digest);
+      if (at === undefined || at < segment.createdAtMs) this.appliedAt.set(digest, segment.createdAtMs);
+    }
+  }
+
+  /** Forgets the segments that left the window (they can no longer make anything a duplicate). */
+  expire(nowMs: number): void {
+    for (const [id, segment] of this.segments) {
+      if (segment.createdAtMs + this.windowMs > nowMs) continue;
+      this.segments.delete(id);
+      for (const digest of segment.digests) {
+        if (this.appliedAt.get(digest) === segment.createdAtMs) this.appliedAt.delete(digest);
+      }
+    }
+  }
+
+  /** Ids remembered (for metrics and tests). */
+  get size(): number {
+    return this.appliedAt.size;
+  }
+}
