@@ -65,7 +65,8 @@ export class DynamoDbLaneStore implements LaneStore {
     const token = item?.['pendingToken']?.S;
     const chunks = Number(item?.['pendingChunks']?.N ?? 0);
     const version = Number(item?.['version']?.N ?? 0);
-    const lane: LaneState = { laneId, version, ...(checkpoint === undefined ? {} : { checkpoint }) };
+    const epoch = item?.['epoch']?.S;
+    const lane: LaneState = { laneId, version, ...(checkpoint === undefined ? {} : { checkpoint }), ...(epoch === undefined ? {} : { epoch }) };
     if (pendingId === undefined) return lane;
     return { ...lane, pending: await this.readPending(laneId, pendingId, token, chunks) };
   }
@@ -87,8 +88,9 @@ export class DynamoDbLaneStore implements LaneStore {
         .catch((error: unknown) => translateDynamoError(error, 'PutItem', this.tableName));
     }
     const fence = versionCondition(expectedVersion);
+    const setEpoch = pending.epoch === undefined ? '' : ', epoch = if_not_exists(epoch, :epoch)';
     return this.updateLane(laneId, {
-      UpdateExpression: 'SET pendingId = :id, pendingToken = :token, pendingChunks = :chunks, pendingFirst = :first, pendingLast = :last, version = :next',
+      UpdateExpression: `SET pendingId = :id, pendingToken = :token, pendingChunks = :chunks, pendingFirst = :first, pendingLast = :last, version = :next${setEpoch}`,
       ConditionExpression: `${fence.condition} AND attribute_not_exists(pendingId)`,
       ExpressionAttributeValues: {
         ...fence.values,
@@ -98,6 +100,7 @@ export class DynamoDbLaneStore implements LaneStore {
         ':first': { S: pending.firstSequenceNumber },
         ':last': { S: pending.lastSequenceNumber },
         ':next': { N: String(expectedVersion + 1) },
+        ...(pending.epoch === undefined ? {} : { ':epoch': { S: pending.epoch } }),
       },
     }).then(() => expectedVersion + 1);
   }

@@ -1,5 +1,6 @@
 import {
   advanceWatermark,
+  dropOtherEpochs,
   addJobEvent,
   applyLookupProfile,
   applySnapshot,
@@ -63,6 +64,6 @@ export function completeJobsCommit(withJobs: CompanyState, commit: CompanyCommit
   const last = jobs.at(-1);
   if (last === undefined) return withJobs;
   let next = pruneLegacyDigests(withJobs, nowMs, dedupe.windowMs);
-  next = advanceWatermark(next, laneId, last.sequenceNumber);
+  next = advanceWatermark(dropOtherEpochs(next, laneId), laneId, last.sequenceNumber);
   return commit.lastScore === undefined ? next : { ...next, lastScore: commit.lastScore };
 }

@@ -223,4 +223,30 @@ describe('BatchProcessor, review of December 2026', () => {
       expect(letters.map(([, object]) => (JSON.parse(Buffer.from(object.body).toString('utf8')) as { reason: string }).reason)).toEqual(['out-of-range']);
     });
   });
+
+  describe('defect 8: recovery after a stream was recreated (lane items deleted, sequence numbers start over)', () => {
+    it('counts the new stream events although old watermarks are higher, and still skips a re-sent eventID within the window', async () => {
+      // Prepare: the old stream's events were applied with high sequence numbers
+      const stores = sharedStores();
+      const clock = new ManualClock(new Date('2026-11-25T10:00:05Z'));
+      const { processor } = buildTestProcessor({ companies, shared: stores, clock });
+      await processor.process('bigdatajobs', SHARD, [kinesisRecordFactory('bigdatajobs')(jobEvent({ eventID: 'old-1', nbJobs: 1 }))]);
+      stores.laneStore.lanes.clear(); // what the StaleCheckpointError tells an operator to do
+      clock.advance(10 * 60_000);
+      const recreated = (payload: object, sequenceNumber: string) => kinesisRecordFactory('bigdatajobs')(payload, { sequenceNumber });
+
+      // Act: the recreated stream starts at sequence number 1 (moto does)
+      const result = await buildTestProcessor({ companies, shared: stores, clock }).processor.process('bigdatajobs', SHARD, [
+        recreated(jobEvent({ eventID: 'new-1', nbJobs: 2 }), '1'),
+        recreated(jobEvent({ eventID: 'old-1', nbJobs: 1 }), '2'),
+        recreated(jobEvent({ eventID: 'new-2', nbJobs: 4 }), '3'),
+      ]);
+
+      // Assess
+      expect(result.enriched).toBe(2);
+      expect(await countedJobs(stores)).toBe(7);
+      const watermarks = Object.keys(stores.stateStore.items.get('comp_1')?.watermarks ?? {});
+      expect(watermarks).toHaveLength(1);
+    });
+  });
 });

@@ -9,7 +9,7 @@ import {
   type JobEventLimits,
 } from '@tenant-analytics/domain';
 import { applyCommit, completeJobsCommit, type DedupeSettings } from './apply-commit';
-import { applyJobEvent, applyLookupProfile, compareSequence, emptyCompanyState, hasSeenEvent, isApplied, type CompanyProfile, type CompanyState } from './company-state';
+import { applyJobEvent, applyLookupProfile, compareSequence, emptyCompanyState, hasSeenEvent, isApplied, watermarkKey, type CompanyProfile, type CompanyState } from './company-state';
 import { dedupeSegmentOf, DedupeWindow, eventKeyDigest } from './dedupe-window';
 import { mapLimited } from './concurrency';
 import type { ChurnScoringService, ScoringOutcome } from './churn-scoring';
@@ -168,7 +168,10 @@ export class BatchProcessor {
     }
     this.deps.metrics.count(METRIC.recordsIn, fresh.length, { stream });
     const parentLaneIds = (options.parentShardIds ?? []).map((parent) => laneIdOf(stream, parent));
-    const { pending, states, planned } = await this.compute(stream, shardId, fresh, first.sequenceNumber, last.sequenceNumber, cache, parentLaneIds);
+    // A lane item without an epoch (new, recreated by an operator, or of the layout before epochs)
+    // starts one with this batch: its watermarks are then apart from any earlier life of the shard.
+    const epoch = lane.epoch ?? newEpoch(this.deps.clock.now());
+    const { pending, states, planned } = await this.compute(stream, shardId, fresh, first.sequenceNumber, last.sequenceNumber, cache, parentLaneIds, epoch);
     // The fence: written only if no other processor moved the lane since it was read above. The
     // batch was computed from state read after that, which no other writer of this lane can have
     // changed without moving the lane, so a pending batch that lands is one computed from the truth.
@@ -203,7 +206,7 @@ export class BatchProcessor {
     knownStates?: ReadonlyMap<string, CompanyState>,
     planned?: ReadonlyMap<string, CompanyState>,
   ): Promise<number> {
-    await this.commitAll(laneId, pending.commits, cache, knownStates, planned);
+    await this.commitAll(watermarkKey(laneId, pending.epoch), pending.commits, cache, knownStates, planned);
     // The batch's producer ids join the lane's window before the batch completes: durable for
     // every later attempt, whichever processor makes it.
     const segment = dedupeSegmentOf(pending);
@@ -233,6 +236,7 @@ export class BatchProcessor {
     last: string,
     cache: LaneCache,
     parentLaneIds: readonly string[],
+    epoch: string,
   ): Promise<{ pending: PendingBatch; states?: ReadonlyMap<string, CompanyState>; planned?: ReadonlyMap<string, CompanyState> }> {
     const now = this.deps.clock.now();
     const base = {
@@ -242,10 +246,11 @@ export class BatchProcessor {
       firstSequenceNumber: first,
       lastSequenceNumber: last,
       createdAt: now.toISOString(),
+      epoch,
     };
     if (stream === this.settings.streams.companies) return { pending: { ...base, ...this.computeSnapshots(records, now) } };
     if (stream === this.settings.streams.jobs) {
-      const { states, planned, ...outputs } = await this.computeJobs(laneIdOf(stream, shardId), records, now, cache, parentLaneIds);
+      const { states, planned, ...outputs } = await this.computeJobs(laneIdOf(stream, shardId), watermarkKey(laneIdOf(stream, shardId), epoch), records, now, cache, parentLaneIds);
       return { pending: { ...base, ...outputs }, states, planned };
     }
     throw new Error(`record from stream ${stream}, which is neither the jobs nor the companies stream`);
@@ -271,6 +276,7 @@ export class BatchProcessor {
 
   private async computeJobs(
     laneId: string,
+    watermarkLane: string,
     records: readonly InputRecord[],
     now: Date,
     cache: LaneCache,
@@ -399,8 +405,8 @@ export class BatchProcessor {
       const state = withJobs.get(commit.companyID);
       const lastJob = commit.jobs?.at(-1);
       const pre = states.get(commit.companyID);
-      if (state === undefined || lastJob === undefined || (pre !== undefined && isApplied(pre, laneId, lastJob.sequenceNumber))) continue;
-      planned.set(commit.companyID, completeJobsCommit(state, commit, laneId, nowMs, this.settings.dedupe));
+      if (state === undefined || lastJob === undefined || (pre !== undefined && isApplied(pre, watermarkLane, lastJob.sequenceNumber))) continue;
+      planned.set(commit.companyID, completeJobsCommit(state, commit, watermarkLane, nowMs, this.settings.dedupe));
     }
     deadLetters.sort((a, b) => compareSequence(a.record.sequenceNumber, b.record.sequenceNumber));
     return { commits, enriched, deadLetters, states, planned };
@@ -519,6 +525,11 @@ export function scoringUnavailable(scores: readonly ScoringOutcome[]): string | 
   if (scores.some((score) => !score.ok && score.reason === 'breaker-open')) return 'the circuit breaker was open for some calls of the batch';
   if (scores.length > 0 && scores.every((score) => !score.ok && score.reason !== 'not-retriable')) return 'every scoring call of the batch failed';
   return undefined;
+}
+
+/** A new lane epoch: the time it began, in base 36 (a lane item is not recreated twice in a millisecond). */
+function newEpoch(now: Date): string {
+  return now.getTime().toString(36);
 }
 
 /** A dead letter for `record`, with the record kept whole (base64) so it can be replayed. */

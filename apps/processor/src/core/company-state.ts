@@ -194,6 +194,25 @@ export function pruneLegacyDigests(state: CompanyState, nowMs: number, windowMs:
   return live.length === 0 ? rest : { ...rest, recentEventDigests: live };
 }
 
+/**
+ * The key of a lane's watermarks in company items: `<stream>/<shardId>@<epoch>`, or the bare lane
+ * id for a lane of the layout before epochs.
+ */
+export function watermarkKey(laneId: string, epoch: string | undefined): string {
+  return epoch === undefined ? laneId : `${laneId}@${epoch}`;
+}
+
+/** Drops the watermarks of the lane's other epochs (a recreated stream's old sequence numbers). */
+export function dropOtherEpochs(state: CompanyState, key: string): CompanyState {
+  const at = key.indexOf('@');
+  const laneId = at === -1 ? key : key.slice(0, at);
+  const stale = Object.keys(state.watermarks).filter((other) => other !== key && (other === laneId || other.startsWith(`${laneId}@`)));
+  if (stale.length === 0) return state;
+  const watermarks = { ...state.watermarks };
+  for (const other of stale) delete watermarks[other];
+  return { ...state, watermarks };
+}
+
 /** Advances the dedupe watermark of one source shard (never moves it back). */
 export function advanceWatermark(state: CompanyState, laneId: string, sequenceNumber: string): CompanyState {
   const current = state.watermarks[laneId];

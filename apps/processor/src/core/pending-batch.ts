@@ -40,6 +40,11 @@ export interface PendingBatch {
   readonly firstSequenceNumber: string;
   readonly lastSequenceNumber: string;
   readonly createdAt: string;
+  /**
+   * The lane's epoch when the batch was computed (see `LaneState.epoch`): its commits advance the
+   * company watermarks of this epoch. Absent in batches written before epochs (legacy watermarks).
+   */
+  readonly epoch?: string;
   readonly commits: readonly CompanyCommit[];
   readonly enriched: readonly EnrichedCompany[];
   readonly deadLetters: readonly DeadLetter[];
@@ -61,6 +66,7 @@ export const pendingBatchSchema = z.object({
   firstSequenceNumber: z.string(),
   lastSequenceNumber: z.string(),
   createdAt: z.string(),
+  epoch: z.string().optional(),
   commits: z.array(
     z.object({
       companyID: z.string(),

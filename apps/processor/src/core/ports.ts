@@ -37,6 +37,14 @@ export interface LaneState {
   readonly checkpoint?: string;
   readonly pending?: PendingBatch;
   /**
+   * Which life of the shard's sequence numbers the lane is in: set by the first pending batch of
+   * a lane item and kept until the item is deleted (the README's recovery after a stream was
+   * recreated, whose sequence numbers start over). Company watermarks are per lane and epoch, so
+   * a new epoch's events are never taken for applied ones of the old. Undefined for a lane item
+   * that does not exist or was written before epochs.
+   */
+  readonly epoch?: string;
+  /**
    * The lane's fencing token: every lane write is conditional on the version its writer read and
    * increments it (0 = the lane was never written). Two processors on one lane (an overlapping
    * Lambda invocation, a second runner) therefore cannot both move it: the one that read an older

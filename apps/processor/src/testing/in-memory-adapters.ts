@@ -67,19 +67,20 @@ export class InMemoryLaneStore implements LaneStore {
   async putPending(laneId: string, pending: PendingBatch, expectedVersion: number): Promise<number> {
     const lane = this.fenced(laneId, expectedVersion);
     if (lane.pending !== undefined) throw new LaneConflictError(laneId);
-    return this.write({ ...lane, pending: Object.freeze(pending) });
+    const epoch = lane.epoch ?? pending.epoch;
+    return this.write({ ...lane, pending: Object.freeze(pending), ...(epoch === undefined ? {} : { epoch }) });
   }
 
   async complete(laneId: string, pendingId: string, checkpoint: string, expectedVersion: number): Promise<number> {
     const lane = this.fenced(laneId, expectedVersion);
     if (lane.pending?.id !== pendingId) throw new LaneConflictError(laneId);
-    return this.write({ laneId, checkpoint, version: lane.version });
+    return this.write({ laneId, checkpoint, version: lane.version, ...(lane.epoch === undefined ? {} : { epoch: lane.epoch }) });
   }
 
   async advance(laneId: string, checkpoint: string, expectedVersion: number): Promise<number> {
     const lane = this.fenced(laneId, expectedVersion);
     if (lane.pending !== undefined) throw new LaneConflictError(laneId);
-    return this.write({ laneId, checkpoint, version: lane.version });
+    return this.write({ laneId, checkpoint, version: lane.version, ...(lane.epoch === undefined ? {} : { epoch: lane.epoch }) });
   }
 
   async putDedupeSegment(laneId: string, segment: DedupeSegment): Promise<void> {

@@ -95,4 +95,20 @@ describe('DynamoDbLaneStore on dynalite', () => {
       { id: `${lane}/5-9`, createdAtMs: 5_000, digests: [2, big] },
     ]);
   });
+
+  it('keeps the epoch the first pending batch of a lane item set, until the item is deleted', async () => {
+    // Prepare
+    const lane = nextLane();
+    const store = new DynamoDbLaneStore(client, table);
+    const first = pendingBatchFactory({ epoch: 'e1' });
+    const second = pendingBatchFactory({ firstSequenceNumber: '130', lastSequenceNumber: '140', epoch: 'e2' });
+
+    // Act
+    let version = await store.putPending(lane, first, 0);
+    version = await store.complete(lane, first.id, '120', version);
+    version = await store.putPending(lane, second, version);
+
+    // Assess
+    expect(await store.get(lane)).toMatchObject({ epoch: 'e1', checkpoint: '120', version, pending: second });
+  });
 });
