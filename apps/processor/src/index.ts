@@ -1,6 +1,7 @@
 // The processor's engine for tools (benchmarks, demo, reliability suite): the core, the
 // composition root's builders and the in-memory adapters. Re-exports only.
-export { BatchProcessor, DEFAULT_WRITE_CONCURRENCY, EFFECT_STEPS, toDeadLetter } from './core/batch-processor';
+export { BatchProcessor, DEFAULT_WRITE_CONCURRENCY, EFFECT_STEPS } from './core/batch-processor';
+export { toDeadLetter } from './core/job-batch-plan';
 export type { BatchProcessorDependencies, BatchProcessorSettings, BatchResult, EffectStep } from './core/batch-processor';
 export { ChurnScoringService } from './core/churn-scoring';
 export type { ScoringOutcome, ScoringSettings } from './core/churn-scoring';

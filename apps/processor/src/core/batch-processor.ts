@@ -1,21 +1,13 @@
-import {
-  decodeCompanyEvent,
-  decodeJobEvent,
-  type DeadLetter,
-  type DeadLetterReason,
-  type DeadLetterStage,
-  type DecodedJobEvent,
-  type EnrichedCompany,
-  type JobEventLimits,
-} from '@tenant-analytics/domain';
+import { decodeCompanyEvent, decodeJobEvent, type DeadLetter, type JobEventLimits } from '@tenant-analytics/domain';
 import { applyCommit, completeJobsCommit, type DedupeSettings } from './apply-commit';
-import { applyJobEvent, applyLookupProfile, compareSequence, emptyCompanyState, hasSeenEvent, isApplied, watermarkKey, type CompanyProfile, type CompanyState } from './company-state';
+import { compareSequence, emptyCompanyState, hasSeenEvent, isApplied, watermarkKey, type CompanyProfile, type CompanyState } from './company-state';
 import { dedupeSegmentOf, DedupeWindow, eventKeyDigest } from './dedupe-window';
+import { planJobs, scoredOutputs, toDeadLetter, type DecodedJob } from './job-batch-plan';
 import { mapLimited } from './concurrency';
 import type { ChurnScoringService, ScoringOutcome } from './churn-scoring';
 import { LaneConflictError, ScoringUnavailableError } from './errors';
 import { deadLetterFiles, enrichedFiles } from './output-files';
-import { laneIdOf, type CommittedJob, type CompanyCommit, type PendingBatch } from './pending-batch';
+import { laneIdOf, type CompanyCommit, type PendingBatch } from './pending-batch';
 import {
   METRIC,
   type Clock,
@@ -103,11 +95,6 @@ interface LaneCache {
 /** Company states kept per lane at most; beyond it the cache starts over (bounded memory). */
 const MAX_CACHED_STATES_PER_LANE = 100_000;
 
-interface JobCandidate {
-  readonly record: InputRecord;
-  readonly event: DecodedJobEvent;
-  readonly company: CompanyProfile & { readonly companyID: string; readonly job30: number; readonly job90: number };
-}
 
 /**
  * The pipeline core: turns one shard's batch of records into state changes and outputs, exactly
@@ -274,6 +261,11 @@ export class BatchProcessor {
     return { commits, enriched: [], deadLetters };
   }
 
+  /**
+   * A jobs batch: decode → gather (states, dedupe window, lookups) → plan (pure, `planJobs`) →
+   * score → outputs (pure, `scoredOutputs`) → commits, with the state each commit makes of the
+   * pre-state it was planned from.
+   */
   private async computeJobs(
     laneId: string,
     watermarkLane: string,
@@ -282,12 +274,12 @@ export class BatchProcessor {
     cache: LaneCache,
     parentLaneIds: readonly string[],
   ): Promise<Pick<PendingBatch, 'commits' | 'enriched' | 'deadLetters'> & { states: ReadonlyMap<string, CompanyState>; planned: ReadonlyMap<string, CompanyState> }> {
-    const deadLetters: DeadLetter[] = [];
-    const eventsByCompany = new Map<string, { record: InputRecord; event: DecodedJobEvent }[]>();
+    const decodeFailures: DeadLetter[] = [];
+    const eventsByCompany = new Map<string, DecodedJob[]>();
     for (const record of records) {
       const decoded = decodeJobEvent(record.data, { arrivalTime: record.arrivalTime, now, limits: this.settings.limits });
       if (!decoded.ok) {
-        deadLetters.push(toDeadLetter(record, decoded.stage, decoded.reason, decoded.message, 1, now));
+        decodeFailures.push(toDeadLetter(record, decoded.stage, decoded.reason, decoded.message, 1, now));
         continue;
       }
       const list = eventsByCompany.get(decoded.value.companyID) ?? [];
@@ -295,121 +287,43 @@ export class BatchProcessor {
       eventsByCompany.set(decoded.value.companyID, list);
     }
 
-    const states = await this.statesOf([...eventsByCompany.keys()], cache);
-    const window = await this.dedupeWindow(laneId, parentLaneIds, cache, now.getTime());
-    const needLookup = [...eventsByCompany.keys()].filter((id) => states.get(id)?.profile === undefined);
-    const lookups = await this.deps.tenantProfiles.lookupAll(needLookup);
-
     const nowMs = now.getTime();
-    const candidates: JobCandidate[] = [];
-    const commitJobs = new Map<string, { lookup?: CompanyCommit['lookup']; jobs: CommittedJob[] }>();
-    /** Each company's state with its lookup and jobs applied, as computed event by event below. */
-    const withJobs = new Map<string, CompanyState>();
-    for (const [companyID, events] of eventsByCompany) {
-      let state: CompanyState = states.get(companyID) ?? emptyCompanyState(companyID);
-      let lookup: CompanyCommit['lookup'];
-      const outcome = lookups.get(companyID);
-      if (outcome !== undefined) {
-        if (outcome.status !== 'found') {
-          const [reason, stage, message, attempts]: [DeadLetterReason, DeadLetterStage, string, number] =
-            outcome.status === 'unknown'
-              ? ['unknown-company', 'lookup', `company ${companyID} is unknown to the tenant manager (404)`, 1]
-              : ['lookup-failed', 'lookup', outcome.message, outcome.attempts];
-          for (const { record } of events) deadLetters.push(toDeadLetter(record, stage, reason, message, attempts, now));
-          continue;
-        }
-        const { companyID: _id, ...profile } = outcome.company;
-        lookup = { profile, asOf: outcome.answeredAt };
-        state = applyLookupProfile(state, profile, lookup.asOf);
-      }
-      const jobs: CommittedJob[] = [];
-      const seenInBatch = new Set<number>();
-      for (const { record, event } of events) {
-        if (event.eventID !== undefined) {
-          const digest = eventKeyDigest(companyID, event.eventID);
-          if (seenInBatch.has(digest) || window.has(digest, nowMs) || hasSeenEvent(state, event.eventID, nowMs)) {
-            this.deps.metrics.count(METRIC.duplicatesSkipped);
-            continue;
-          }
-          seenInBatch.add(digest);
-        }
-        const applied = applyJobEvent(state, event);
-        state = applied.state;
-        const profile = state.profile as CompanyProfile;
-        candidates.push({ record, event, company: { ...profile, companyID, job30: applied.counts.job30, job90: applied.counts.job90 } });
-        jobs.push({
-          sequenceNumber: record.sequenceNumber,
-          eventTime: event.eventTime,
-          nbJobs: event.nbJobs,
-          ...(event.eventID === undefined ? {} : { eventID: event.eventID }),
-        });
-      }
-      if (jobs.length > 0) {
-        commitJobs.set(companyID, { ...(lookup === undefined ? {} : { lookup }), jobs });
-        withJobs.set(companyID, state);
-      }
-    }
+    const states = await this.statesOf([...eventsByCompany.keys()], cache);
+    const window = await this.dedupeWindow(laneId, parentLaneIds, cache, nowMs);
+    const lookups = await this.deps.tenantProfiles.lookupAll([...eventsByCompany.keys()].filter((id) => states.get(id)?.profile === undefined));
+    const plan = planJobs(eventsByCompany, {
+      states,
+      lookups,
+      isDuplicate: (companyID, eventID, state) => window.has(eventKeyDigest(companyID, eventID), nowMs) || hasSeenEvent(state, eventID, nowMs),
+      now,
+    });
+    if (plan.duplicates > 0) this.deps.metrics.count(METRIC.duplicatesSkipped, plan.duplicates);
 
-    const scores = await this.deps.scoring.scoreAll(candidates.map((candidate) => candidate.company));
+    const scores = await this.deps.scoring.scoreAll(plan.candidates.map((candidate) => candidate.company));
     const unavailable = scoringUnavailable(scores);
     if (unavailable !== undefined) {
       // The model is down, not a record at fault: defer the batch (lag grows) instead of
       // dead-lettering it; the runtime retries it with backoff and the breaker probes recovery.
       throw new ScoringUnavailableError(`churn API unavailable: ${unavailable}; the batch will be retried`, { records: records.length });
     }
+    const outputs = scoredOutputs(plan.candidates, scores, this.settings.onScoringFailure, now);
 
-    const processedAt = now.toISOString();
-    const enriched: EnrichedCompany[] = [];
-    const lastScore = new Map<string, CompanyCommit['lastScore']>();
-    candidates.forEach((candidate, index) => {
-      const score = scores[index];
-      const { record, event, company } = candidate;
-      if (score === undefined || (!score.ok && this.settings.onScoringFailure === 'dead-letter')) {
-        const message = score !== undefined && !score.ok ? score.message : 'no score returned';
-        const attempts = score !== undefined && !score.ok ? score.attempts : 0;
-        deadLetters.push(toDeadLetter(record, 'score', 'score-failed', message, attempts, now));
-        return;
-      }
-      const verdict = score.ok ? score.verdict : undefined;
-      enriched.push({
-        companyID: company.companyID,
-        industry: company.industry,
-        revenu: company.revenu,
-        employees: company.employees,
-        job30: company.job30,
-        job90: company.job90,
-        monthlyFee: company.monthlyFee,
-        totalFee: company.totalFee,
-        riskOfChurn: verdict?.churn ?? null,
-        churnProbability: verdict?.probability ?? null,
-        eventID: event.eventID ?? `${record.stream}/${record.shardId}/${record.sequenceNumber}`,
-        userID: event.userID,
-        nbJobs: event.nbJobs,
-        eventTime: event.eventTime,
-        processedAt,
-        ...(event.sentAt === undefined ? {} : { sentAt: event.sentAt }),
-        source: { stream: record.stream, shardId: record.shardId, sequenceNumber: record.sequenceNumber },
-      });
-      lastScore.set(company.companyID, { probability: verdict?.probability ?? null, churn: verdict?.churn ?? null, at: processedAt });
-    });
-
-    const commits: CompanyCommit[] = [...commitJobs.entries()].map(([companyID, commit]) => {
-      const score = lastScore.get(companyID);
-      return { companyID, ...commit, ...(score === undefined ? {} : { lastScore: score }) };
-    });
-    // What each commit makes of the state it was computed from: what applyCommit would return
-    // for that state, without applying the jobs again (a commit whose pre-state already covers
-    // it is left to applyCommit, which skips it).
+    const commits: CompanyCommit[] = [];
+    // What each commit makes of the state it was planned from: what applyCommit returns for that
+    // state (a property test holds them equal), without applying the jobs a second time.
     const planned = new Map<string, CompanyState>();
-    for (const commit of commits) {
-      const state = withJobs.get(commit.companyID);
-      const lastJob = commit.jobs?.at(-1);
-      const pre = states.get(commit.companyID);
-      if (state === undefined || lastJob === undefined || (pre !== undefined && isApplied(pre, watermarkLane, lastJob.sequenceNumber))) continue;
-      planned.set(commit.companyID, completeJobsCommit(state, commit, watermarkLane, nowMs, this.settings.dedupe));
+    for (const [companyID, company] of plan.companies) {
+      const lastScore = outputs.lastScores.get(companyID);
+      const commit: CompanyCommit = { companyID, ...(company.lookup === undefined ? {} : { lookup: company.lookup }), jobs: company.jobs, ...(lastScore === undefined ? {} : { lastScore }) };
+      commits.push(commit);
+      const pre = states.get(companyID);
+      const lastJob = company.jobs.at(-1);
+      // A pre-state that already covers the commit (never, under the lane fence) is left to applyCommit.
+      if (pre !== undefined && lastJob !== undefined && isApplied(pre, watermarkLane, lastJob.sequenceNumber)) continue;
+      planned.set(companyID, completeJobsCommit(company.state, commit, watermarkLane, nowMs, this.settings.dedupe));
     }
-    deadLetters.sort((a, b) => compareSequence(a.record.sequenceNumber, b.record.sequenceNumber));
-    return { commits, enriched, deadLetters, states, planned };
+    const deadLetters = [...decodeFailures, ...plan.deadLetters, ...outputs.deadLetters].sort((a, b) => compareSequence(a.record.sequenceNumber, b.record.sequenceNumber));
+    return { commits, enriched: outputs.enriched, deadLetters, states, planned };
   }
 
   /**
@@ -530,30 +444,4 @@ export function scoringUnavailable(scores: readonly ScoringOutcome[]): string | 
 /** A new lane epoch: the time it began, in base 36 (a lane item is not recreated twice in a millisecond). */
 function newEpoch(now: Date): string {
   return now.getTime().toString(36);
-}
-
-/** A dead letter for `record`, with the record kept whole (base64) so it can be replayed. */
-export function toDeadLetter(
-  record: InputRecord,
-  stage: DeadLetterStage,
-  reason: DeadLetterReason,
-  message: string,
-  attempts: number,
-  at: Date,
-): DeadLetter {
-  return {
-    reason,
-    message,
-    stage,
-    attempts,
-    firstFailureAt: at.toISOString(),
-    record: {
-      data: Buffer.from(record.data).toString('base64'),
-      partitionKey: record.partitionKey,
-      sequenceNumber: record.sequenceNumber,
-      shardId: record.shardId,
-      stream: record.stream,
-      arrivalTime: record.arrivalTime.toISOString(),
-    },
-  };
 }
