@@ -1,0 +1,95 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { loadPipelineConfig, type StreamSourceConfig } from '@tenant-analytics/domain';
+import { readEndpointsFile, REPO_ROOT } from '@tenant-analytics/local-stack';
+import type { StartPosition } from '../adapters/kinesis-shard-reader';
+import { createLogger } from '../adapters/pino-logger';
+import { createAwsClients } from '../composition';
+import { localPropertyGroups } from '../local-config';
+import { EventSourceMappingEmulator } from './event-source-mapping-emulator';
+import { moduleHandlerLoader } from './handler-loader';
+import { loadMappingSettings } from './mapping-settings';
+import { JsonLinesOnFailureDestination } from './on-failure-destination';
+
+/** The account and role the emulated mapping stamps on events (no AWS account is involved). */
+export const LOCAL_IDENTITY = { accountId: '000000000000', invokeIdentityArn: 'arn:aws:iam::000000000000:role/processor' } as const;
+
+/** Options of `npx nx serve processor -- --runtime lambda`. */
+export interface LambdaRuntimeOptions {
+  readonly config?: string;
+  readonly endpointsFile: string;
+  /** JSON Lines file standing in for the mapping's on-failure queue. */
+  readonly onFailureFile: string;
+}
+
+function startingPosition(source: StreamSourceConfig): StartPosition {
+  if (source.initialPosition === 'AT_TIMESTAMP') return { type: 'AT_TIMESTAMP', timestamp: new Date(source.initialTimestamp ?? 0) };
+  return { type: source.initialPosition };
+}
+
+/**
+ * `--runtime lambda`: the production handler (`src/handler.ts`) in this process, behind an emulated
+ * Kinesis event source mapping per input stream with the CDK app's settings. The function's
+ * environment is what the CDK app gives it: `PROPERTY_GROUPS` (the `--config` file, or the local
+ * stack's groups) and credentials (the stack's, from the endpoints file). Drains on SIGINT/SIGTERM.
+ */
+export async function runLambdaRuntime(options: LambdaRuntimeOptions): Promise<void> {
+  let propertyGroups: string;
+  if (options.config !== undefined) {
+    propertyGroups = readFileSync(options.config, 'utf8');
+  } else {
+    if (!existsSync(options.endpointsFile)) {
+      throw new Error(`no --config given and no local stack endpoints at ${options.endpointsFile}: start the stack with 'npx nx serve mocks' or pass --config <property-groups.json>`);
+    }
+    const endpoints = readEndpointsFile(options.endpointsFile);
+    propertyGroups = localPropertyGroups(endpoints);
+    process.env['AWS_ACCESS_KEY_ID'] = endpoints.credentials.accessKeyId;
+    process.env['AWS_SECRET_ACCESS_KEY'] = endpoints.credentials.secretAccessKey;
+  }
+  const config = loadPipelineConfig({ json: propertyGroups, env: process.env });
+  process.env['PROPERTY_GROUPS'] = propertyGroups;
+  process.env['AWS_REGION'] = config.region;
+  // Lambda ships EMF metrics through its log stream; locally they would only flood stdout.
+  process.env['POWERTOOLS_METRICS_DISABLED'] ??= 'true';
+
+  const logger = createLogger(config.log.level).child({ component: 'event-source-mapping' });
+  const settings = loadMappingSettings();
+  const clients = createAwsClients(config);
+  const onFailureFile = path.resolve(options.onFailureFile);
+  const emulator = new EventSourceMappingEmulator({
+    streams: [
+      { name: config.streams.jobs.name, startingPosition: startingPosition(config.streams.jobs) },
+      { name: config.streams.companies.name, startingPosition: startingPosition(config.streams.companies) },
+    ],
+    kinesis: clients.kinesis,
+    settings,
+    loadHandler: moduleHandlerLoader(),
+    onFailure: new JsonLinesOnFailureDestination(onFailureFile),
+    identity: { region: config.region, ...LOCAL_IDENTITY },
+    logger,
+  });
+  logger.info('event source mappings starting', { settings, onFailureFile });
+  await emulator.start();
+
+  let stopping = false;
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      logger.warn('second signal: exiting without draining', { signal });
+      process.exit(130);
+    }
+    stopping = true;
+    logger.info('stopping the event source mappings', { signal });
+    emulator
+      .stop(config.runner.shutdownTimeoutMs)
+      .then(() => {
+        logger.info('event source mappings stopped', { invocations: emulator.invocations.length, onFailureRecords: emulator.onFailureRecords.length });
+        process.exit(0);
+      })
+      .catch((error: unknown) => {
+        logger.error('stop failed', { error: String(error) });
+        process.exit(1);
+      });
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+}
