@@ -95,6 +95,8 @@ export interface TestEmulatorOptions {
   readonly loadHandler?: HandlerLoader;
   readonly invocationTimeoutMs?: number;
   readonly onFailure?: OnFailureDestination;
+  /** The mapping's clock (record age). @default Date.now */
+  readonly now?: () => number;
 }
 
 /** Starts an emulator over the test's streams from TRIM_HORIZON, with test-speed polling and retries. */
@@ -118,6 +120,7 @@ export async function startTestEmulator(options: TestEmulatorOptions): Promise<{
     shardDiscoveryIntervalMs: 500,
     retryDelayMs: 50,
     ...(options.invocationTimeoutMs === undefined ? {} : { invocationTimeoutMs: options.invocationTimeoutMs }),
+    ...(options.now === undefined ? {} : { now: options.now }),
   });
   await emulator.start();
   return { emulator, kinesis, logger };

@@ -202,7 +202,7 @@ describe('the Lambda path through the event source mapping emulator', () => {
     restoreEnvironment = setFunctionEnvironment(stack, streams);
     const event = (n: number) => ({ companyID: 'comp_320', userID: 'user_1', nbJobs: 1, creationDate: iso(yesterdayNoon), eventID: `reshard-${n}` });
     const { emulator, kinesis } = await startTestEmulator({ stack, streams, settings: { batchSize: 2 } });
-    // The parent's first batch fails once after its effects, so the parent is still being read when the children exist
+    // The parent's first batch stalls 1.5 s after its last effect, so the parent is still being read when the children exist
     emulator.faults.delayAfterStep('completed', 1_500, { stream: streams.jobs });
     await probe.put(streams.jobs, [0, 1, 2, 3, 4].map(event));
     const [parent] = await shardIds(probe.kinesis, streams.jobs);
@@ -273,6 +273,33 @@ describe('the Lambda path through the event source mapping emulator', () => {
     expect(response).toEqual({ batchItemFailures: [] });
     expect(await countedJobs(probe, 'comp_330')).toBe(7);
     expect((await enrichedOf(streams.jobs)).map((item) => item.eventID).sort()).toEqual(['outage-0', 'outage-1', 'outage-2']);
+  });
+
+  it('discards records older than the maximum record age to the on-failure destination without invoking the function', async () => {
+    // Prepare: the mapping's clock runs past maxRecordAgeSeconds (apps/infra/cdk.json) after the records arrived
+    const streams = await createTestStreams(probe.kinesis, 'age');
+    restoreEnvironment = setFunctionEnvironment(stack, streams);
+    await probe.put(streams.jobs, [0, 1].map((n) => ({ companyID: 'comp_340', userID: 'user_1', nbJobs: 1, creationDate: iso(yesterdayNoon), eventID: `age-${n}` })));
+    const { maxRecordAgeSeconds } = loadMappingSettings();
+    const onFailure = new MemoryOnFailureDestination();
+
+    // Act
+    const { emulator, kinesis } = await startTestEmulator({ stack, streams, onFailure, now: () => Date.now() + (maxRecordAgeSeconds + 60) * 1000 });
+    await eventually(async () => (onFailure.records.length >= 1 ? true : undefined), 30_000, 'an on-failure record');
+    await emulator.stop();
+    kinesis.destroy();
+
+    // Assess
+    const shard = await readShard(streams.jobs);
+    expect(onFailure.records).toEqual([
+      expect.objectContaining({
+        requestContext: expect.objectContaining({ condition: 'RecordAgeExceeded', approximateInvokeCount: 0 }),
+        responseContext: { executedVersion: '$LATEST' },
+        KinesisBatchInfo: expect.objectContaining({ startSequenceNumber: shard[0]?.sequenceNumber, endSequenceNumber: shard[1]?.sequenceNumber, batchSize: 2, approximateArrivalOfFirstRecord: shard[0]?.arrivalTime.toISOString() }),
+      }),
+    ]);
+    expect(emulator.invocations.filter((report) => report.stream === streams.jobs)).toEqual([]);
+    expect(await countedJobs(probe, 'comp_340')).toBe(0);
   });
 
   /** Every record of a one-shard stream's first shard, from the start. */
