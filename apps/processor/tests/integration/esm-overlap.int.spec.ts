@@ -3,17 +3,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { startLocalStack, type LocalStack } from '@tenant-analytics/local-stack';
 import { LocalPipelineProbe, eventually } from '@tenant-analytics/pipeline-harness';
-import { DAY_MS } from '../../../src/core/company-state';
-import { countedJobs, createTestStreams, setChurnFaults, setFunctionEnvironment, startTestEmulator } from '../esm-harness';
+import { DAY_MS } from '../../src/core/company-state';
+import { countedJobs, createTestStreams, setChurnFaults, setFunctionEnvironment, startTestEmulator, wrappedHandlerLoader } from './esm-harness';
 
 /**
- * PENDING (not run by `processor:integration`; see jest.integration.cjs): an invocation times out
- * while the churn API is slow, the mapping bisects and retries in a new execution environment while
- * the timed-out one still runs (Lambda abandons, it does not cancel), and the old one finishes last,
- * from the pre-state it read before the retry committed. State and S3 must equal one clean run.
- * Fails on the state layer of 11aaa5b (the pending batch is written without checking the lane
- * checkpoint the invocation read: /work/shared/audits/processor-2026-12/protocol-overlap.spec.ts);
- * move it to tests/integration/ once "State layer v2" lands.
+ * An invocation times out while the churn API is slow; the mapping bisects and retries in a new
+ * execution environment while the timed-out one still runs (the emulator abandons, it does not
+ * cancel), and the old one ends last, from the pre-state it read before the retry committed. State
+ * and S3 must equal one clean run. On the state layer of 11aaa5b this failed: every enriched record
+ * was twice in S3 (the pending batch was written without checking the lane checkpoint the
+ * invocation had read; /work/shared/audits/processor-2026-12/protocol-overlap.spec.ts). It passes
+ * since the lane fence of 545215f.
  */
 describe('the Lambda path when two invocations of one shard overlap', () => {
   let stack: LocalStack;
@@ -43,7 +43,20 @@ describe('the Lambda path when two invocations of one shard overlap', () => {
     const restore = setFunctionEnvironment(stack, streams, { SCORING_ATTEMPT_TIMEOUT_MS: '5000', SCORING_TOTAL_TIMEOUT_MS: '10000' });
     await setChurnFaults(stack, { latencyMs: 2_500 });
     const events = [1, 2, 4, 8].map((nbJobs, n) => ({ companyID: 'comp_500', userID: 'user_1', nbJobs, creationDate: new Date(yesterdayNoon).toISOString(), eventID: `overlap-${n}` }));
-    const { emulator, kinesis } = await startTestEmulator({ stack, streams, invocationTimeoutMs: 1_000 });
+    // When each handler call really started and ended (an abandoned one ends after the mapping gave up on it)
+    const calls: { started: number; ended?: number; records: number; outcome?: string }[] = [];
+    const loadHandler = wrappedHandlerLoader((handler) => async (event) => {
+      const call: (typeof calls)[number] = { started: Date.now(), records: event.Records.length };
+      calls.push(call);
+      try {
+        const response = await handler(event);
+        call.outcome = JSON.stringify(response);
+        return response;
+      } finally {
+        call.ended = Date.now();
+      }
+    });
+    const { emulator, kinesis } = await startTestEmulator({ stack, streams, invocationTimeoutMs: 1_000, loadHandler });
     // The API recovers as soon as the first invocation has timed out: the retries are fast, the abandoned one is not
     const recovered = new Promise<void>((resolve) => {
       const remove = emulator.onInvocation((report) => {
@@ -62,8 +75,12 @@ describe('the Lambda path when two invocations of one shard overlap', () => {
     kinesis.destroy();
     restore();
 
-    // Assess: an overlap happened, and the result is one clean run's
-    expect(emulator.invocations.some((report) => report.result.kind === 'error' && report.result.errorType === 'Sandbox.Timedout')).toBe(true);
+    // Assess: the first call (all 4 records) timed out and ended only after a later call had completed: they overlapped
+    expect(emulator.invocations[0]?.result).toMatchObject({ kind: 'error', errorType: 'Sandbox.Timedout' });
+    const [first, ...later] = calls;
+    expect(first?.records).toBe(4);
+    expect(later.some((call) => call.ended !== undefined && first?.ended !== undefined && call.started > (first?.started ?? 0) && call.ended < first.ended)).toBe(true);
+    // … and the result is one clean run's
     const enriched = (await probe.enrichedInS3()).filter((record) => record.source.stream === streams.jobs);
     expect({ counted: await countedJobs(probe, 'comp_500'), ids: enriched.map((record) => record.eventID).sort() }).toEqual({
       counted: 15,
