@@ -1,6 +1,8 @@
 // The local event source mapping emulator (`--runtime lambda`): re-exports only.
 export { decideAfterInvocation, splitExpired } from './batch-retry-policy';
 export type { BatchAttempt, Discard, DiscardCondition, RetryDecision, RetryPolicySettings } from './batch-retry-policy';
+export { EmfMetricsAggregator, tapEmfOutput } from './emf-metrics';
+export type { ObservationSummary } from './emf-metrics';
 export { EventSourceMappingEmulator } from './event-source-mapping-emulator';
 export type { EventSourceMappingEmulatorOptions, MappedStream, ShardStatus } from './event-source-mapping-emulator';
 export { FunctionEnvironments, FunctionFaults } from './function-environments';
