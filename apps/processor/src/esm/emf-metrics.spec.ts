@@ -22,6 +22,14 @@ describe('EmfMetricsAggregator', () => {
     });
   });
 
+  it('summarises the metrics it is told are observations whatever their unit', () => {
+    const aggregator = new EmfMetricsAggregator(new Set(['ScoringBatchSize']));
+
+    aggregator.ingestLine(emf([{ Name: 'ScoringBatchSize', Unit: 'Count' }], { ScoringBatchSize: [25, 5] }));
+
+    expect(aggregator.snapshot()).toEqual({ counters: {}, observations: { ScoringBatchSize: { count: 2, sum: 30, min: 5, max: 25 } } });
+  });
+
   it.each(['{"level":30,"msg":"batch processed"}', 'not json {"_aws"', '{"_aws":{"CloudWatchMetrics":"no"}}', ''])('leaves a line that is no EMF document alone: %s', (line) => {
     const aggregator = new EmfMetricsAggregator();
 

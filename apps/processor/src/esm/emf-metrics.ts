@@ -25,12 +25,15 @@ const IGNORED_DIMENSIONS = new Set(['service']);
 /**
  * Reads the function's CloudWatch Embedded Metric Format log lines (Powertools writes one document
  * per flush to stdout) and keeps what CloudWatch would make of them: the local stand-in for the
- * Lambda's metrics, in the local runner's snapshot shape. Values in milliseconds are observations;
+ * Lambda's metrics, in the local runner's snapshot shape. EMF does not say whether a value was
+ * counted or observed: values in milliseconds and metrics named in `observed` are observations,
  * every other value is summed as a counter. Keys are `Name`, plus `Name{k=v}` for dimensioned ones.
  */
 export class EmfMetricsAggregator {
   private readonly counters = new Map<string, number>();
   private readonly observations = new Map<string, ObservationSummary>();
+
+  constructor(private readonly observed: ReadonlySet<string> = new Set()) {}
 
   /** Takes one output line; returns whether it was an EMF document (and was counted). */
   ingestLine(line: string): boolean {
@@ -55,7 +58,7 @@ export class EmfMetricsAggregator {
         const keys = dimensions.length === 0 ? [metric.Name] : [metric.Name, `${metric.Name}{${dimensions.join(',')}}`];
         for (const value of values) {
           for (const key of keys) {
-            if (metric.Unit === 'Milliseconds') this.observe(key, value);
+            if (metric.Unit === 'Milliseconds' || this.observed.has(metric.Name)) this.observe(key, value);
             else this.counters.set(key, (this.counters.get(key) ?? 0) + value);
           }
         }

@@ -5,6 +5,7 @@ import { readEndpointsFile } from '@tenant-analytics/local-stack';
 import type { StartPosition } from '../adapters/kinesis-shard-reader';
 import { createLogger } from '../adapters/pino-logger';
 import { createAwsClients } from '../composition';
+import { METRIC } from '../core/ports';
 import { localPropertyGroups } from '../local-config';
 import { EmfMetricsAggregator, tapEmfOutput } from './emf-metrics';
 import { EventSourceMappingEmulator } from './event-source-mapping-emulator';
@@ -62,7 +63,7 @@ export async function runLambdaRuntime(options: LambdaRuntimeOptions): Promise<v
   process.env['PROPERTY_GROUPS'] = propertyGroups;
   process.env['AWS_REGION'] = config.region;
   // The function's EMF metrics (Powertools, on stdout) are read here as CloudWatch would read them from its log.
-  const metrics = new EmfMetricsAggregator();
+  const metrics = new EmfMetricsAggregator(new Set([METRIC.scoringBatchSize, METRIC.scoringLatencyMs, METRIC.millisBehindLatest, METRIC.batchDurationMs]));
   tapEmfOutput(process.stdout, metrics);
 
   const logger = createLogger(config.log.level).child({ component: 'event-source-mapping' });
