@@ -10,17 +10,19 @@ export interface LambdaTimeoutsOptions {
   readonly functionTimeoutMs: number;
   /** Latency of the churn API's slow slices: longer than the function timeout. */
   readonly slowLatencyMs: number;
+  /** One second in this many, the churn API is slow. */
+  readonly slowOneSecondIn: number;
 }
 
 /**
  * Scenario 8: the processor on the Lambda runtime (`--runtime lambda`: `src/handler.ts` behind the
- * emulated event source mappings), with injected timeouts. The churn API is slow (longer than the
- * function timeout) one second in four, so invocations time out; the mapping bisects and retries
+ * emulated event source mappings), with injected timeouts. The churn API is slow (8 s, longer than
+ * the 5 s function timeout) one second in eight, so invocations time out; the mapping bisects and retries
  * them while the timed-out ones still run (abandoned, not cancelled) and finish later: overlapping
  * invocations of one shard. Every record must still be accounted for exactly once, and nothing may
  * reach the on-failure destination.
  */
-export function lambdaTimeoutsScenario(options: LambdaTimeoutsOptions = { events: 1_500, ratePerSecond: 50, functionTimeoutMs: 2_000, slowLatencyMs: 3_000 }): Scenario {
+export function lambdaTimeoutsScenario(options: LambdaTimeoutsOptions = { events: 1_500, ratePerSecond: 50, functionTimeoutMs: 5_000, slowLatencyMs: 8_000, slowOneSecondIn: 8 }): Scenario {
   const meta = { id: 'lambda-timeouts', title: '8 Lambda runtime, timeouts' };
   return {
     ...meta,
@@ -34,9 +36,10 @@ export function lambdaTimeoutsScenario(options: LambdaTimeoutsOptions = { events
           runnerEnv: { ESM_FUNCTION_TIMEOUT_MS: String(options.functionTimeoutMs), SCORING_ATTEMPT_TIMEOUT_MS: String(options.slowLatencyMs * 2), SCORING_TOTAL_TIMEOUT_MS: String(options.slowLatencyMs * 8) },
         },
         async (pipeline) => {
-          const churnFaults = new FaultCycle(pipeline.endpoints.churnApi ?? '', [{ latencyMs: options.slowLatencyMs }, {}, {}, {}], 1_000);
+          const slices = [{ latencyMs: options.slowLatencyMs }, ...Array.from({ length: options.slowOneSecondIn - 1 }, () => ({}))];
+          const churnFaults = new FaultCycle(pipeline.endpoints.churnApi ?? '', slices, 1_000);
           await churnFaults.start();
-          settings.progress(`${meta.title}: sending ${options.events} events at ${options.ratePerSecond}/s; churn slower than the ${options.functionTimeoutMs} ms function timeout one second in four`);
+          settings.progress(`${meta.title}: sending ${options.events} events at ${options.ratePerSecond}/s; churn slower than the ${options.functionTimeoutMs} ms function timeout one second in ${options.slowOneSecondIn}`);
           try {
             await pipeline.send({ count: options.events, ratePerSecond: options.ratePerSecond, invalidRatio: 0.02, duplicateRatio: 0.02 });
           } finally {
