@@ -4,6 +4,7 @@ import { loadPipelineConfig, redactConfig } from '@tenant-analytics/domain';
 import { PowertoolsMetricsAdapter } from './adapters/powertools-metrics';
 import { createLogger } from './adapters/pino-logger';
 import { createAwsClients, createBatchProcessor } from './composition';
+import { functionFaultHook } from './esm/function-fault-hook';
 import { createKinesisEventHandler } from './lambda/kinesis-event-handler';
 
 /**
@@ -15,7 +16,13 @@ import { createKinesisEventHandler } from './lambda/kinesis-event-handler';
 const config = loadPipelineConfig({ json: process.env['PROPERTY_GROUPS'] ?? '{"PropertyGroups":[]}', env: process.env });
 const logger = createLogger(config.log.level);
 const powertoolsMetrics = new PowertoolsMetrics({ namespace: 'TenantAnalytics', serviceName: 'processor' });
-const processor = createBatchProcessor(config, createAwsClients(config), { logger, metrics: new PowertoolsMetricsAdapter(powertoolsMetrics) });
+// Undefined on AWS: only the local event source mapping emulator installs a fault controller (tests).
+const afterStep = functionFaultHook();
+const processor = createBatchProcessor(config, createAwsClients(config), {
+  logger,
+  metrics: new PowertoolsMetricsAdapter(powertoolsMetrics),
+  ...(afterStep === undefined ? {} : { afterStep }),
+});
 const handleEvent = createKinesisEventHandler(processor, logger);
 logger.info('processor ready', { config: redactConfig(config) });
 

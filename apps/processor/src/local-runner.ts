@@ -1,11 +1,13 @@
 import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { Command } from 'commander';
 import { loadPipelineConfig, redactConfig, type PipelineConfig, type StreamSourceConfig } from '@tenant-analytics/domain';
-import { DEFAULT_ENDPOINTS_FILE, readEndpointsFile, type LocalEndpoints } from '@tenant-analytics/local-stack';
+import { DEFAULT_ENDPOINTS_FILE, readEndpointsFile, REPO_ROOT, type LocalEndpoints } from '@tenant-analytics/local-stack';
 import { InMemoryMetrics } from './adapters/in-memory-metrics';
 import { KinesisShardReader, type StartPosition } from './adapters/kinesis-shard-reader';
 import { createLogger } from './adapters/pino-logger';
 import { createAwsClients, createBatchProcessor } from './composition';
+import { runLambdaRuntime } from './esm/lambda-runtime';
 import { localPropertyGroups, localRunnerCredentials } from './local-config';
 import { crashHook } from './runner/crash-hook';
 import { ShardLanesRunner } from './runner/shard-lanes-runner';
@@ -37,8 +39,12 @@ async function main(argv: readonly string[]): Promise<void> {
     .description('Runs the processor locally: polls every shard of the jobs and companies streams.')
     .option('-c, --config <file>', 'property-group JSON file (the seed shape); environment variables override single keys')
     .option('-e, --endpoints-file <file>', 'without --config: derive the config from this local stack endpoints file', DEFAULT_ENDPOINTS_FILE)
+    .option('--runtime <runtime>', 'local (shard lanes) or lambda (src/handler.ts behind emulated event source mappings)', 'local')
+    .option('--on-failure-file <file>', 'with --runtime lambda: JSON Lines file standing in for the on-failure queue', path.join(REPO_ROOT, '.local/esm-on-failure.jsonl'))
     .parse(argv)
-    .opts<{ config?: string; endpointsFile: string }>();
+    .opts<{ config?: string; endpointsFile: string; runtime: string; onFailureFile: string }>();
+  if (options.runtime === 'lambda') return runLambdaRuntime(options);
+  if (options.runtime !== 'local') throw new Error(`--runtime must be local or lambda; got ${options.runtime}`);
 
   const { config, endpoints } = loadConfig(options);
   const logger = createLogger(config.log.level);

@@ -13,3 +13,4 @@ export * from './signed-fetch';
 export * from './config';
 export * from './property-groups';
 export * from './company-state-record';
+export * from './event-source-mapping';

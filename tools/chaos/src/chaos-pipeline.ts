@@ -31,6 +31,8 @@ export interface SuiteSettings {
 export interface ChaosPipelineOptions {
   /** Config keys of the runner as environment variables (`RUNNER_GETRECORDS_LIMIT`, …). */
   readonly runnerEnv?: Readonly<Record<string, string>>;
+  /** Extra flags of the runner (`--runtime lambda`). @default none */
+  readonly runnerArgs?: readonly string[];
   /** Companies the generated events are spread over (`comp_0 …`). @default 300 */
   readonly companies?: number;
   /** This scenario's Kinesis emulator. @default - the suite's */
@@ -92,6 +94,7 @@ export class ChaosPipeline {
       kinesisBackend: options.kinesisBackend ?? settings.kinesisBackend,
       services: { tenantManager: true, churnApi: { args: ['--api-key', settings.secrets.apiKey] } },
       runnerEnv: { PREDICT_CHURN_API_KEY: settings.secrets.apiKey, ...options.runnerEnv },
+      ...(options.runnerArgs === undefined ? {} : { runnerArgs: options.runnerArgs }),
       logger: settings.logs.logger(`${name}/local-stack`),
     });
     return new ChaosPipeline(name, pipeline, settings, companyIdsUpTo(options.companies ?? DEFAULT_COMPANIES));

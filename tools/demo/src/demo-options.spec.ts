@@ -27,6 +27,7 @@ describe('parseDemoArgs', () => {
       argv(
         '--events', '500', '--duration', '2.5', '--invalid-ratio', '0.1', '--duplicate-ratio', '0.05', '--out-of-order-ratio', '0',
         '--companies', '100', '--seed', '9', '--kinesis-backend', 'kinesis-local', '--keep-running', '--free-ports', '--report-dir', 'out', '--drain-timeout', '30',
+        '--runtime', 'lambda',
       ),
     );
 
@@ -44,6 +45,7 @@ describe('parseDemoArgs', () => {
       freePorts: true,
       reportDir: path.resolve('out'),
       drainTimeoutSeconds: 30,
+      runtime: 'lambda',
     });
   });
 
@@ -54,6 +56,7 @@ describe('parseDemoArgs', () => {
     ['a non-numeric duration', ['--duration', 'soon'], /--duration/],
     ['more companies than the tenant data set', ['--companies', '10001'], /--companies/],
     ['an unknown backend', ['--kinesis-backend', 'localstack'], /--kinesis-backend/],
+    ['an unknown runtime', ['--runtime', 'ecs'], /--runtime/],
   ])('rejects %s, naming the flag', (_, flags, name) => {
     // Act
     const error = parseError(...flags);

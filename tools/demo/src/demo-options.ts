@@ -25,7 +25,13 @@ export interface DemoOptions {
   readonly reportDir: string;
   /** How long to wait for the pipeline to process everything once the events are sent. */
   readonly drainTimeoutSeconds: number;
+  /** `local`: the processor's local runner; `lambda`: `src/handler.ts` behind the emulated event source mappings. */
+  readonly runtime: DemoRuntime;
 }
+
+/** The processor runtimes the demo can run (`nx serve processor -- --runtime …`). */
+export const DEMO_RUNTIMES = ['local', 'lambda'] as const;
+export type DemoRuntime = (typeof DEMO_RUNTIMES)[number];
 
 /** The default workload: 20,000 events over about 20 s, 1% invalid, 1% duplicates, 2% late. */
 export const DEFAULT_DEMO_OPTIONS: DemoOptions = {
@@ -41,6 +47,7 @@ export const DEFAULT_DEMO_OPTIONS: DemoOptions = {
   freePorts: false,
   reportDir: path.join(REPO_ROOT, '.local', 'reports'),
   drainTimeoutSeconds: 180,
+  runtime: 'local',
 };
 
 function integerIn(min: number, max: number): (value: string) => number {
@@ -86,6 +93,11 @@ export function demoCommand(): Command {
     .option('--free-ports', 'use free ports instead of the fixed ones (to run beside another local stack)', d.freePorts)
     .option('--report-dir <dir>', 'where to write the HTML report', d.reportDir)
     .option('--drain-timeout <seconds>', 'how long to wait for the pipeline to process everything', integerIn(1, 86_400), d.drainTimeoutSeconds)
+    .addOption(
+      new Option('--runtime <runtime>', 'processor runtime: local (the shard-lanes runner) or lambda (src/handler.ts behind emulated event source mappings)')
+        .choices(DEMO_RUNTIMES)
+        .default(d.runtime),
+    )
     .showHelpAfterError();
 }
 
@@ -111,6 +123,7 @@ export function parseDemoArgs(argv: readonly string[], output?: { writeOut: (tex
     freePorts: boolean;
     reportDir: string;
     drainTimeout: number;
+    runtime: DemoRuntime;
   }>();
   if (flags.invalidRatio + flags.duplicateRatio > 1) {
     command.error(`error: --invalid-ratio + --duplicate-ratio must be at most 1, got ${flags.invalidRatio + flags.duplicateRatio}`, {
@@ -131,5 +144,6 @@ export function parseDemoArgs(argv: readonly string[], output?: { writeOut: (tex
     freePorts: flags.freePorts,
     reportDir: path.resolve(flags.reportDir),
     drainTimeoutSeconds: flags.drainTimeout,
+    runtime: flags.runtime,
   };
 }

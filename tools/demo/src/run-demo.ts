@@ -216,9 +216,16 @@ export async function runDemo(options: DemoOptions, io: DemoIo): Promise<DemoOut
     // The default endpoints file lets `nx serve processor` and the producer CLI find the stack; never overwrite another stack's.
     const endpointsFile = !options.freePorts && taken.length === 0 && !existsSync(DEFAULT_ENDPOINTS_FILE) ? DEFAULT_ENDPOINTS_FILE : undefined;
     const startMs = Date.now();
-    io.out(`> Starting the local stack (${options.kinesisBackend}, s3rver, dynalite), the tenant manager and churn API mocks, and the processor\n`);
+    const processorKind = options.runtime === 'lambda' ? 'the processor (src/handler.ts behind emulated Lambda event source mappings)' : 'the processor';
+    io.out(`> Starting the local stack (${options.kinesisBackend}, s3rver, dynalite), the tenant manager and churn API mocks, and ${processorKind}\n`);
     pipeline = await abortable(
-      startPipeline({ kinesisBackend: options.kinesisBackend, ports, ...(endpointsFile === undefined ? {} : { endpointsFile }), logger: io.logger }),
+      startPipeline({
+        kinesisBackend: options.kinesisBackend,
+        ports,
+        ...(endpointsFile === undefined ? {} : { endpointsFile }),
+        ...(options.runtime === 'local' ? {} : { runnerArgs: ['--runtime', options.runtime] }),
+        logger: io.logger,
+      }),
       io.signal,
     );
     const processes = pipeline.stack.processes.map(({ component, port }) => `${component} :${port}`).join(', ');

@@ -43,7 +43,7 @@ export function renderSummary(result: DemoResult, reportPath: string): string {
   const reasons = Object.entries(stats.deadLettersByReason).map(([reason, count]) => `    ${reason.padEnd(16)}${formatCount(count).padStart(7)}`);
   const lines = [
     '',
-    `Run summary: ${formatCount(options.events)} events over ${options.durationSeconds} s (${formatRatio(options.invalidRatio)} invalid, ${formatRatio(options.duplicateRatio)} duplicates, ${formatRatio(options.outOfOrderRatio)} late), Kinesis emulator ${endpoints.kinesisBackend}`,
+    `Run summary: ${formatCount(options.events)} events over ${options.durationSeconds} s (${formatRatio(options.invalidRatio)} invalid, ${formatRatio(options.duplicateRatio)} duplicates, ${formatRatio(options.outOfOrderRatio)} late), Kinesis emulator ${endpoints.kinesisBackend}${options.runtime === 'lambda' ? ', processor on the Lambda runtime (emulated event source mappings)' : ''}`,
     '='.repeat(100),
     `Events in           ${formatCount(accounting.accepted).padStart(7)}  accepted on ${endpoints.streams.jobs}; sent at ${formatCount(send.achievedRatePerSecond)}/s (target ${formatCount(send.targetRatePerSecond ?? 0)}/s, max schedule lag ${formatMs(send.maxScheduleLagMs)})`,
     `Enriched            ${formatCount(accounting.enriched).padStart(7)}${unlessExpected(accounting.enriched, accounting.expected.enriched)}  (${formatCount(send.outOfOrder)} with a late event time)`,

@@ -1,4 +1,5 @@
 import type { Node } from 'constructs';
+import { eventSourceMappingContextShape } from '@tenant-analytics/domain';
 import { z } from 'zod';
 import { MANAGED_PROPERTY_KEYS } from '../processor/processor-property-groups';
 
@@ -56,19 +57,14 @@ export const infraContextSchema = z
     removalPolicy: z.enum(['retain', 'destroy']).default('retain'),
     jobsStartingPosition: startingPosition.default('LATEST'),
     companiesStartingPosition: startingPosition.default('LATEST'),
-    batchSize: integer(1, 10_000).default(500),
-    maxBatchingWindowSeconds: integer(0, 300).default(1),
-    /** Bounded on purpose: -1 (retry until the record expires) would block a shard for a day. */
-    retryAttempts: integer(0, 10_000).default(10),
-    maxRecordAgeSeconds: integer(60, 604_800).default(3600),
-    parallelizationFactor: integer(1, 10).default(1),
+    /** batchSize, maxBatchingWindowSeconds, retryAttempts, maxRecordAgeSeconds, parallelizationFactor, processorTimeoutSeconds: shared with the local mapping emulator. */
+    ...eventSourceMappingContextShape,
     /**
      * Set only once the processor keeps its effect intents per lane (ARCHITECTURE.md §3): with one
      * intent per shard, two concurrent lanes of a shard would overwrite each other's intent.
      */
     processorSupportsLanes: flag(false),
     processorMemoryMb: integer(128, 10_240).default(1024),
-    processorTimeoutSeconds: integer(10, 900).default(120),
     processorReservedConcurrency: integer(1, 10_000).optional(),
     logRetentionDays: z.coerce
       .number()

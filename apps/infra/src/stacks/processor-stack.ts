@@ -9,6 +9,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { EVENT_SOURCE_MAPPING_FIXED } from '@tenant-analytics/domain';
 import type { InfraConfig } from '../config/infra-config';
 import { acknowledgeWildcardResources } from '../nag-acknowledgements';
 import { LOCK_FILE, PROCESSOR_ENTRY, REPOSITORY_ROOT } from '../paths';
@@ -161,8 +162,8 @@ export class ProcessorStack extends Stack {
       target: this.function,
       batchSize: config.batchSize,
       maxBatchingWindow: Duration.seconds(config.maxBatchingWindowSeconds),
-      reportBatchItemFailures: true,
-      bisectBatchOnError: true,
+      reportBatchItemFailures: EVENT_SOURCE_MAPPING_FIXED.reportBatchItemFailures,
+      bisectBatchOnError: EVENT_SOURCE_MAPPING_FIXED.bisectBatchOnFunctionError,
       retryAttempts: config.retryAttempts,
       maxRecordAge: Duration.seconds(config.maxRecordAgeSeconds),
       parallelizationFactor: config.parallelizationFactor,

@@ -1,0 +1,90 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startLocalStack, type LocalStack } from '@tenant-analytics/local-stack';
+import { LocalPipelineProbe, eventually } from '@tenant-analytics/pipeline-harness';
+import { DAY_MS } from '../../src/core/company-state';
+import { countedJobs, createTestStreams, setChurnFaults, setFunctionEnvironment, startTestEmulator, wrappedHandlerLoader } from './esm-harness';
+
+/**
+ * An invocation times out while the churn API is slow; the mapping bisects and retries in a new
+ * execution environment while the timed-out one still runs (the emulator abandons, it does not
+ * cancel), and the old one ends last, from the pre-state it read before the retry committed. State
+ * and S3 must equal one clean run. On the state layer of 11aaa5b this failed: every enriched record
+ * was twice in S3 (the pending batch was written without checking the lane checkpoint the
+ * invocation had read; /work/shared/audits/processor-2026-12/protocol-overlap.spec.ts). It passes
+ * since the lane fence of 545215f.
+ */
+describe('the Lambda path when two invocations of one shard overlap', () => {
+  let stack: LocalStack;
+  let probe: LocalPipelineProbe;
+  let workDir: string;
+  const yesterdayNoon = Math.floor(Date.now() / DAY_MS) * DAY_MS - DAY_MS + 12 * 3_600_000;
+
+  beforeAll(async () => {
+    workDir = mkdtempSync(path.join(os.tmpdir(), 'processor-esm-overlap-'));
+    stack = await startLocalStack({
+      ports: { kinesis: 0, s3: 0, dynamodb: 0, tenantManager: 0, churnApi: 0 },
+      services: { tenantManager: true, churnApi: true },
+      endpointsFile: path.join(workDir, 'endpoints.json'),
+    });
+    probe = new LocalPipelineProbe(stack.endpoints);
+  });
+
+  afterAll(async () => {
+    probe?.destroy();
+    await stack?.stop();
+    rmSync(workDir, { recursive: true, force: true });
+  });
+
+  it('leaves state and S3 as one clean run would when a timed-out invocation finishes after its retry', async () => {
+    // Prepare: churn answers after 2.5 s; the function times out after 1 s (scoring calls themselves may take 5 s)
+    const streams = await createTestStreams(probe.kinesis, 'overlap');
+    const restore = setFunctionEnvironment(stack, streams, { SCORING_ATTEMPT_TIMEOUT_MS: '5000', SCORING_TOTAL_TIMEOUT_MS: '10000' });
+    await setChurnFaults(stack, { latencyMs: 2_500 });
+    const events = [1, 2, 4, 8].map((nbJobs, n) => ({ companyID: 'comp_500', userID: 'user_1', nbJobs, creationDate: new Date(yesterdayNoon).toISOString(), eventID: `overlap-${n}` }));
+    // When each handler call really started and ended (an abandoned one ends after the mapping gave up on it)
+    const calls: { started: number; ended?: number; records: number; outcome?: string }[] = [];
+    const loadHandler = wrappedHandlerLoader((handler) => async (event) => {
+      const call: (typeof calls)[number] = { started: Date.now(), records: event.Records.length };
+      calls.push(call);
+      try {
+        const response = await handler(event);
+        call.outcome = JSON.stringify(response);
+        return response;
+      } finally {
+        call.ended = Date.now();
+      }
+    });
+    const { emulator, kinesis } = await startTestEmulator({ stack, streams, invocationTimeoutMs: 1_000, loadHandler });
+    // The API recovers as soon as the first invocation has timed out: the retries are fast, the abandoned one is not
+    const recovered = new Promise<void>((resolve) => {
+      const remove = emulator.onInvocation((report) => {
+        if (report.result.kind !== 'error' || report.result.errorType !== 'Sandbox.Timedout') return;
+        remove();
+        void setChurnFaults(stack, { latencyMs: 0 }).then(resolve);
+      });
+    });
+
+    // Act
+    await probe.put(streams.jobs, events);
+    await recovered;
+    await eventually(async () => ((await countedJobs(probe, 'comp_500')) >= 15 && emulator.invocations.at(-1)?.verdict.kind === 'success' ? true : undefined), 60_000, 'all 15 jobs counted');
+    // stop() waits for the abandoned invocation to end, so every write it makes is in before the assessment
+    await emulator.stop();
+    kinesis.destroy();
+    restore();
+
+    // Assess: the first call (all 4 records) timed out and ended only after a later call had completed: they overlapped
+    expect(emulator.invocations[0]?.result).toMatchObject({ kind: 'error', errorType: 'Sandbox.Timedout' });
+    const [first, ...later] = calls;
+    expect(first?.records).toBe(4);
+    expect(later.some((call) => call.ended !== undefined && first?.ended !== undefined && call.started > (first?.started ?? 0) && call.ended < first.ended)).toBe(true);
+    // … and the result is one clean run's
+    const enriched = (await probe.enrichedInS3()).filter((record) => record.source.stream === streams.jobs);
+    expect({ counted: await countedJobs(probe, 'comp_500'), ids: enriched.map((record) => record.eventID).sort() }).toEqual({
+      counted: 15,
+      ids: events.map((event) => event.eventID),
+    });
+  });
+});
