@@ -45,6 +45,8 @@ export interface BillingTotals {
     /** Records and PUT payload units put, by stream. */
     readonly byStream: Readonly<Record<string, { readonly records: number; readonly payloadUnits: number }>>;
   };
+  /** Time the meter spent on its own accounting (synchronous, so CPU time of the metered process that is not the code under measurement). */
+  readonly accountingMs: number;
 }
 
 /** Options of {@link BillingMeter}. */
@@ -113,6 +115,7 @@ export class BillingMeter {
     dynamodb: { total: zeroUnits(), byItemKind: {}, requests: {}, unmetered: {}, unkeyedItems: 0 },
     s3: { requests: { 'put-copy-post-list': 0, 'get-and-other': 0, free: 0 }, byCommand: {} },
     kinesis: { byStream: {} },
+    accountingMs: 0,
   };
 
   constructor(options: BillingMeterOptions = {}) {
@@ -142,18 +145,20 @@ export class BillingMeter {
 
   /** Bills one DynamoDB request (what the middleware calls; public for tests of the accounting). */
   recordDynamoDb(call: DynamoDbCall): void {
+    const started = performance.now();
     const { dynamodb } = this.totals;
     increment(dynamodb.requests, call.command);
     const charges = billDynamoDbCall(call, this.shadow);
     if (charges === undefined) {
       increment(dynamodb.unmetered, call.command);
-      return;
+    } else {
+      for (const charge of charges) {
+        addCharge(dynamodb.total, charge);
+        const kind = `${charge.table}/${charge.keyPrefix}`;
+        addCharge((dynamodb.byItemKind[kind] ??= zeroUnits()), charge);
+      }
     }
-    for (const charge of charges) {
-      addCharge(dynamodb.total, charge);
-      const kind = `${charge.table}/${charge.keyPrefix}`;
-      addCharge((dynamodb.byItemKind[kind] ??= zeroUnits()), charge);
-    }
+    this.totals.accountingMs += performance.now() - started;
   }
 
   /** The middleware {@link meterDynamoDb} adds. */

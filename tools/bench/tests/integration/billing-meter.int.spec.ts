@@ -26,7 +26,6 @@ import { itemBytes } from '../../src/billing/dynamodb-item-size';
 
 const TABLE = 'billing-meter-test';
 const BUCKET = 'billing-meter-test';
-const KB = 1_024;
 const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 
 /** A `pk`/`sk` item of exactly `bytes` bytes (ASCII only, so that dynalite sizes it as AWS does). */
