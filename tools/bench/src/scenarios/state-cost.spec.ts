@@ -2,7 +2,7 @@ import type { BillingTotals } from '../billing/billing-meter';
 import { ourMonthlyCost, type PerEventUsage } from '../cost/monthly-cost';
 import { PRICE_LIST } from '../cost/price-list';
 import { emptyBatchStats } from '../e2e/instrumented-processor';
-import { deploymentShape, monthlyCostTable, perEventUsage, priceTable, runName, s3RequestsPerEvent, stateCostOptions, stateCostTargets, type CostRunSpec } from './state-cost';
+import { deploymentShape, latencyOf, monthlyCostTable, perEventUsage, priceTable, runName, s3RequestsPerEvent, stateCostOptions, stateCostTargets, type CostRunSpec } from './state-cost';
 
 const ZIPF: CostRunSpec = { mix: { kind: 'zipf', exponent: 1.1 }, freshPerBatch: false };
 const ZIPF_FRESH: CostRunSpec = { mix: { kind: 'zipf', exponent: 1.1 }, freshPerBatch: true };
@@ -68,9 +68,9 @@ describe('stateCostTargets', () => {
   it('judges the issue’s targets: Zipf with reuse, uniform, and Zipf without reuse at twice the targets', () => {
     // Prepare: Zipf meets all; uniform misses; without reuse 0.35 WRU (≤ 0.4) but 0.45 RRU (> 0.4)
     const runs = [
-      { spec: ZIPF, usage: usage({ writeUnits: 0.2, readUnits: 0.15, s3PutCopyPostList: 0.003 }), p99Ms: 1_900 },
-      { spec: ZIPF_FRESH, usage: usage({ writeUnits: 0.35, readUnits: 0.45 }), p99Ms: 2_500 },
-      { spec: UNIFORM, usage: usage({ writeUnits: 1.2 }), p99Ms: 1_000 },
+      { spec: ZIPF, usage: usage({ writeUnits: 0.2, readUnits: 0.15, s3PutCopyPostList: 0.003 }), p99Ms: 1_900, complete: true },
+      { spec: ZIPF_FRESH, usage: usage({ writeUnits: 0.35, readUnits: 0.45 }), p99Ms: 2_500, complete: true },
+      { spec: UNIFORM, usage: usage({ writeUnits: 1.2 }), p99Ms: 1_000, complete: true },
     ];
 
     // Act
@@ -91,7 +91,7 @@ describe('stateCostTargets', () => {
 
   it('misses a latency target it could not measure', () => {
     // Act
-    const verdicts = stateCostTargets([{ spec: ZIPF, usage: usage({}), p99Ms: undefined }]);
+    const verdicts = stateCostTargets([{ spec: ZIPF, usage: usage({}), p99Ms: undefined, complete: true }]);
 
     // Assess
     expect(verdicts.find((verdict) => verdict.target.includes('p99'))).toMatchObject({ measured: 'n/a', met: false });
@@ -99,7 +99,23 @@ describe('stateCostTargets', () => {
 
   it('gives no verdict for a configuration that was not run', () => {
     // Act & assess
-    expect(stateCostTargets([{ spec: UNIFORM, usage: usage({}), p99Ms: 100 }])).toHaveLength(1);
+    expect(stateCostTargets([{ spec: UNIFORM, usage: usage({}), p99Ms: 100, complete: true }])).toHaveLength(1);
+  });
+
+  it('meets no target on a run whose step did not come out in full', () => {
+    // Prepare: figures under the targets, but measured on a backlog
+    const verdicts = stateCostTargets([{ spec: UNIFORM, usage: usage({ writeUnits: 0.5 }), p99Ms: undefined, complete: false }]);
+
+    // Assess
+    expect(verdicts).toEqual([{ target: '[uniform] ≤ 1 WRU/event', measured: '0.500 (incomplete run: not every event of the step came out)', met: false }]);
+  });
+});
+
+describe('latencyOf', () => {
+  it('gives a percentile only when events came out', () => {
+    // Act & assess
+    expect(latencyOf({ latency: { count: 10, p50: 40, p99: 90, max: 95 } }, 'p99')).toBe(90);
+    expect(latencyOf({ latency: { count: 0, p50: 0, p99: 0, max: 0 } }, 'p99')).toBeUndefined();
   });
 });
 
