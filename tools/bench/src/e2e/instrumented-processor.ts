@@ -8,11 +8,28 @@ export interface BatchStats {
   wallMs: number;
   /** Processors built: 1 with reuse, one per call without. */
   processorsBuilt: number;
+  /** Batches with records being processed right now. */
+  inFlight: number;
 }
 
 /** A fresh {@link BatchStats}. */
 export function emptyBatchStats(): BatchStats {
-  return { batches: 0, records: 0, wallMs: 0, processorsBuilt: 0 };
+  return { batches: 0, records: 0, wallMs: 0, processorsBuilt: 0, inFlight: 0 };
+}
+
+/**
+ * Resolves once no batch is being processed (checked every 20 ms), or after `timeoutMs`; true if
+ * idle. A measurement window that starts and ends idle holds whole batches only: the last batches
+ * of the step before it have finished (their outputs appear before their final writes), and its
+ * own have too.
+ */
+export async function waitUntilIdle(stats: Pick<BatchStats, 'inFlight'>, timeoutMs: number): Promise<boolean> {
+  const deadline = performance.now() + timeoutMs;
+  while (stats.inFlight > 0) {
+    if (performance.now() >= deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return true;
 }
 
 /**
@@ -33,10 +50,12 @@ export function instrumentedProcessor(build: () => BatchProcessor, options: { re
     const processor = options.freshPerBatch ? create() : template;
     const records = args[2].length;
     const started = performance.now();
+    if (records > 0) stats.inFlight += 1;
     try {
       return await processor.process(...args);
     } finally {
       if (records > 0) {
+        stats.inFlight -= 1;
         stats.batches += 1;
         stats.records += records;
         stats.wallMs += performance.now() - started;
