@@ -33,6 +33,10 @@ export { DynamoDbCompanyStateStore } from './adapters/dynamodb-company-state-sto
 export { createAwsClients, createBatchProcessor } from './composition';
 export type { AwsClients, RuntimeServices } from './composition';
 export { localPropertyGroups } from './local-config';
+export { ShardLanesRunner } from './runner/shard-lanes-runner';
+export type { RunnerStream, ShardLanesRunnerSettings, ShardSource } from './runner/shard-lanes-runner';
+export { KinesisShardReader } from './adapters/kinesis-shard-reader';
+export type { ShardInfo, ShardReadResult, StartPosition } from './adapters/kinesis-shard-reader';
 export {
   InMemoryCompanyStateStore,
   InMemoryLaneStore,

@@ -7,7 +7,7 @@ describe('parseBenchOptions', () => {
     const options = parseBenchOptions([]);
 
     // Assess
-    expect(options).toMatchObject({ scenarios: ['1', '2', '3'], quick: false, outDir: DEFAULT_OUT_DIR, kinesisBackends: ['kinesalite'], updateDocs: true });
+    expect(options).toMatchObject({ scenarios: ['1', '2', '3', '4'], quick: false, outDir: DEFAULT_OUT_DIR, kinesisBackends: ['kinesalite'], updateDocs: true });
     expect(options.profileDir).toBeUndefined();
   });
 
@@ -43,6 +43,24 @@ describe('parseBenchOptions', () => {
     const quiet = benchCommand().exitOverride().configureOutput({ writeErr: () => undefined });
 
     // Act + Assess
-    expect(() => parseBenchOptions(['--scenario', '4'], quiet)).toThrow(/Allowed choices are 1, 2, 3, all/);
+    expect(() => parseBenchOptions(['--scenario', '5'], quiet)).toThrow(/Allowed choices are 1, 2, 3, 4, all/);
+  });
+
+  it('takes the length of scenario 4’s measured step', () => {
+    // Act
+    const options = parseBenchOptions(['--scenario', '4', '--duration', '30']);
+
+    // Assess
+    expect(options).toMatchObject({ scenarios: ['4'], durationSeconds: 30 });
+    expect(parseBenchOptions([]).durationSeconds).toBeUndefined();
+  });
+
+  it('rejects a duration that is not a positive whole number of seconds', () => {
+    // Prepare
+    const quiet = benchCommand().exitOverride().configureOutput({ writeErr: () => undefined });
+
+    // Act + Assess
+    expect(() => parseBenchOptions(['--duration', '0'], quiet)).toThrow(/positive whole number of seconds/);
+    expect(() => parseBenchOptions(['--duration', 'soon'], quiet)).toThrow(/positive whole number of seconds/);
   });
 });

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { KINESIS_BACKENDS, REPO_ROOT, type KinesisBackend } from '@tenant-analytics/local-stack';
 import { SCENARIO_IDS, type ScenarioId } from './results';
 
@@ -17,6 +17,8 @@ export interface BenchOptions {
   readonly docsFile: string;
   /** Only summarize this `.cpuprofile` (e.g. from `node --cpu-prof`) and exit. */
   readonly summarizeProfile?: string;
+  /** Length of scenario 4's measured step, in seconds. @default - 60, 15 with --quick */
+  readonly durationSeconds?: number;
 }
 
 /** The default results folder: `bench/results` in the repository. */
@@ -28,13 +30,21 @@ export const DOCS_FILE = path.join(REPO_ROOT, 'docs/benchmarks.md');
 export function benchCommand(): Command {
   return new Command('bench')
     .description("Benchmarks: the seed's design and ours side by side, in the same run, on this machine (docs/benchmarks.md).")
-    .addOption(new Option('--scenario <id>', 'scenario to run: 1 core CPU path, 2 enrichment at model latency, 3 end to end').choices([...SCENARIO_IDS, 'all']).default('all'))
+    .addOption(new Option('--scenario <id>', 'scenario to run: 1 core CPU path, 2 enrichment at model latency, 3 end to end, 4 cost of the state layer').choices([...SCENARIO_IDS, 'all']).default('all'))
     .option('--quick', 'small sizes: a smoke test of the benchmark (about a minute), not figures to compare', false)
     .option('--out <dir>', 'folder for <timestamp>.json and .md results', DEFAULT_OUT_DIR)
     .addOption(new Option('--kinesis-backend <backend>', 'emulator of scenario 3').choices([...KINESIS_BACKENDS, 'both']).default('kinesalite'))
     .option('--profile', 'CPU-profile the measured part of scenarios 1 and 2 (.cpuprofile files in <out>/profiles) and print the hot spots', false)
     .option('--no-docs', 'do not update docs/benchmarks.md (a full run of all scenarios does by default)')
-    .option('--summarize-profile <file>', 'print the hot spots of a .cpuprofile (e.g. from node --cpu-prof) and exit');
+    .option('--summarize-profile <file>', 'print the hot spots of a .cpuprofile (e.g. from node --cpu-prof) and exit')
+    .addOption(new Option('--duration <seconds>', "length of scenario 4's measured step (default 60, 15 with --quick)").argParser(positiveSeconds));
+}
+
+/** `--duration`: a positive whole number of seconds. @throws InvalidArgumentError otherwise */
+function positiveSeconds(value: string): number {
+  const seconds = Number(value);
+  if (!(Number.isInteger(seconds) && seconds > 0)) throw new InvalidArgumentError(`expected a positive whole number of seconds, got ${JSON.stringify(value)}`);
+  return seconds;
 }
 
 interface RawOptions {
@@ -45,6 +55,7 @@ interface RawOptions {
   readonly profile: boolean;
   readonly docs: boolean;
   readonly summarizeProfile?: string;
+  readonly duration?: number;
 }
 
 /** Parses `argv` (user arguments only, without `node main.ts`). @throws CommanderError on bad flags */
@@ -62,5 +73,6 @@ export function parseBenchOptions(argv: readonly string[], command: Command = be
     updateDocs: raw.docs && !raw.quick && scenarios.length === SCENARIO_IDS.length,
     docsFile: DOCS_FILE,
     ...(raw.summarizeProfile === undefined ? {} : { summarizeProfile: path.resolve(raw.summarizeProfile) }),
+    ...(raw.duration === undefined ? {} : { durationSeconds: raw.duration }),
   };
 }

@@ -9,6 +9,7 @@ import { renderRunMarkdown, renderScenarioText, replaceLatestSection, writeRunFi
 import { coreCpuOptions, runCoreCpuScenario } from './scenarios/core-cpu';
 import { endToEndOptions, runEndToEndScenario } from './scenarios/end-to-end';
 import { enrichmentOptions, runEnrichmentScenario } from './scenarios/enrichment-latency';
+import { runStateCostScenario, stateCostOptions } from './scenarios/state-cost';
 import type { ScenarioContext } from './scenarios/scenario-context';
 import { formatDecimal, formatPercent, renderTextTable } from './table';
 
@@ -22,6 +23,8 @@ function runScenario(id: ScenarioId, options: BenchOptions, context: ScenarioCon
       return runEnrichmentScenario(enrichmentOptions(options.quick), context);
     case '3':
       return runEndToEndScenario(endToEndOptions(options.quick, options.kinesisBackends), context);
+    case '4':
+      return runStateCostScenario(stateCostOptions(options.quick, options.durationSeconds), context);
   }
 }
 

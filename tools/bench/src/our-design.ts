@@ -1,4 +1,4 @@
-import { rememberedEventCount, type Company } from '@tenant-analytics/domain';
+import type { Company } from '@tenant-analytics/domain';
 import {
   BatchProcessor,
   ChurnScoringService,
@@ -30,6 +30,7 @@ export interface OurDesignSettings {
 export interface OurDesign {
   readonly processor: BatchProcessor;
   readonly stateStore: InMemoryCompanyStateStore;
+  readonly laneStore: InMemoryLaneStore;
   readonly directory: InMemoryTenantDirectory;
   readonly objects: InMemoryObjectSink;
   readonly stream: InMemoryStreamSink;
@@ -54,9 +55,10 @@ export function buildOurDesign(options: {
   const metrics = new InMemoryMetrics();
   const logger = new MemoryLogger();
   const stateStore = new InMemoryCompanyStateStore();
+  const laneStore = new InMemoryLaneStore();
   const processor = new BatchProcessor(TEST_SETTINGS, {
     stateStore,
-    laneStore: new InMemoryLaneStore(),
+    laneStore,
     tenantProfiles: new TenantProfiles(directory, { ...TEST_LOOKUP, concurrency: 10, cacheMaxEntries: 10_000, cacheTtlMs: 300_000 }, metrics, logger, { now: () => new Date() }),
     scoring: new ChurnScoringService(
       options.scorer,
@@ -79,17 +81,18 @@ export function buildOurDesign(options: {
     logger,
     metrics,
   });
-  return { processor, stateStore, directory, objects, stream, metrics };
+  return { processor, stateStore, laneStore, directory, objects, stream, metrics };
 }
 
 /**
- * The mean number of producer event ids a company remembers for dedupe (bounded per company by
- * config, 1,000 by default): the state grows with it, and so does the cost of a commit.
+ * The producer event ids the lanes remember for dedupe (their dedupe windows' segments): a
+ * duplicate check is one lookup in memory whatever their number, and company items no longer
+ * carry them, so a commit's cost does not grow with them.
  */
-export function meanRememberedEventIds(stateStore: InMemoryCompanyStateStore): number {
+export function rememberedEventIds(laneStore: InMemoryLaneStore): number {
   let total = 0;
-  for (const state of stateStore.items.values()) total += rememberedEventCount(state);
-  return stateStore.items.size === 0 ? 0 : total / stateStore.items.size;
+  for (const segments of laneStore.dedupeSegments.values()) for (const segment of segments.values()) total += segment.digests.length;
+  return total;
 }
 
 /** What processing a set of shard batches produced. */

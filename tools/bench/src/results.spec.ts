@@ -48,6 +48,21 @@ describe('renderRunMarkdown', () => {
     expect(markdown).toContain('- a note');
   });
 
+  it('renders a scenario’s further tables under their titles, after the main one', () => {
+    // Prepare
+    const withExtra: ScenarioResult = { ...scenario, extraTables: [{ title: 'Monthly cost', table: { columns: [{ title: 'component' }, { title: 'USD', align: 'right' }], rows: [['DynamoDB', '$394']] } }] };
+
+    // Act
+    const markdown = renderRunMarkdown({ ...run, scenarios: [withExtra] });
+    const text = renderScenarioText(withExtra);
+
+    // Assess
+    expect(markdown.indexOf('Monthly cost:')).toBeGreaterThan(markdown.indexOf('| ours | 120,000 |'));
+    expect(markdown).toContain('| DynamoDB | $394 |');
+    expect(text).toContain('Monthly cost:');
+    expect(text).toContain('DynamoDB   $394');
+  });
+
   it('flags a quick run as not for comparison', () => {
     expect(renderRunMarkdown({ ...run, quick: true })).toContain('(quick: small sizes, a smoke test — not for comparison)');
   });

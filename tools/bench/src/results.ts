@@ -5,8 +5,8 @@ import type { LoadAverage, MachineInfo } from './machine';
 import type { ProfileReport } from './measure';
 import { renderMarkdownTable, renderTextTable, type Table } from './table';
 
-/** The three scenarios of the issue. */
-export const SCENARIO_IDS = ['1', '2', '3'] as const;
+/** The three scenarios of ARCHITECTURE.md §7, and the cost of the state layer (issue #11). */
+export const SCENARIO_IDS = ['1', '2', '3', '4'] as const;
 export type ScenarioId = (typeof SCENARIO_IDS)[number];
 
 /** What one scenario measured: a table comparing the designs, the targets and the raw figures. */
@@ -16,6 +16,8 @@ export interface ScenarioResult {
   /** What was run: sizes, latency, batch sizes, emulator. */
   readonly parameters: Readonly<Record<string, string | number | boolean>>;
   readonly table: Table;
+  /** Further tables after the main one (scenario 4: the monthly bill and the price list). */
+  readonly extraTables?: readonly { readonly title: string; readonly table: Table }[];
   readonly targets: readonly TargetVerdict[];
   /** Plain-language observations: bottlenecks, caveats. */
   readonly notes: readonly string[];
@@ -66,6 +68,7 @@ export function renderScenarioMarkdown(result: ScenarioResult): string {
     '',
     renderMarkdownTable(result.table),
     '',
+    ...(result.extraTables ?? []).flatMap((extra) => [`${extra.title}:`, '', renderMarkdownTable(extra.table), '']),
     renderMarkdownTable(targetsTable(result.targets)),
     ...(result.notes.length === 0 ? [] : ['', ...result.notes.map((note) => `- ${note}`)]),
   ].join('\n');
@@ -93,6 +96,7 @@ export function renderScenarioText(result: ScenarioResult): string {
     '',
     renderTextTable(result.table),
     '',
+    ...(result.extraTables ?? []).flatMap((extra) => [`${extra.title}:`, '', renderTextTable(extra.table), '']),
     ...targets,
     ...result.notes.map((note) => `  note: ${note}`),
   ].join('\n');

@@ -1,0 +1,19 @@
+import { parseEventSourceMappingSettings } from '@tenant-analytics/domain';
+
+/** The event source mapping's defaults, from the definition apps/infra and the mapping emulator share. */
+const MAPPING = parseEventSourceMappingSettings({});
+
+/**
+ * The processor Lambda as apps/infra deploys it by default: memory (`infra-config.ts`:
+ * processorMemoryMb) and architecture (`processor-stack.ts`) are repeated here, because a tool
+ * cannot import the infra app, and a test reads the infra source to keep them equal; the batching
+ * comes from the mapping settings in libs/domain that the CDK app uses.
+ */
+export const LAMBDA_DEPLOYMENT = {
+  memoryMb: 1_024,
+  architecture: 'arm64',
+  /** The event source mapping's batch size. */
+  batchSize: MAPPING.batchSize,
+  /** The event source mapping's batching window. */
+  batchingWindowMs: MAPPING.maxBatchingWindowSeconds * 1_000,
+} as const;
