@@ -114,7 +114,7 @@ export function addTenantAnalyticsStacks(scope: Construct, config: InfraConfig, 
   });
   if (tenantManager !== undefined) {
     // The lookup ARN reads the stand-in's output without a CDK reference: order the stacks by hand.
-    processor.addDependency(tenantManager);
+    processor.addStackDependency(tenantManager);
   }
   if (backend.kind === 'existing-api' && executeApiArnOf(backend.url) === undefined) {
     Annotations.of(processor).addWarningV2(

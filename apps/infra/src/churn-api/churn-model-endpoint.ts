@@ -87,7 +87,7 @@ export class ChurnModelEndpoint extends Construct {
       enableNetworkIsolation: true,
     });
     // SageMaker checks the role's access to the artifact and the image when the model is created.
-    model.node.addDependency(role);
+    model.node.addDependency(role.node.findChild('DefaultPolicy'));
     Validations.of(model).acknowledge({
       id: 'AwsSolutions-SM1',
       reason: 'The model runs with network isolation (no network access at all), so a VPC adds nothing.',

@@ -1,5 +1,5 @@
-import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
-import type * as iam from 'aws-cdk-lib/aws-iam';
+import { CfnResource, type Duration, type RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -33,7 +33,7 @@ export function createNodeFunction(scope: Construct, id: string, props: NodeFunc
   const logGroup = new logs.LogGroup(scope, `${id}Logs`, { retention: props.logRetention, removalPolicy: props.removalPolicy });
   logGroup.grantWrite(props.role);
   const assets = props.assets ?? [];
-  return new nodejs.NodejsFunction(scope, id, {
+  const fn = new nodejs.NodejsFunction(scope, id, {
     description: props.description,
     entry: props.entry,
     handler: 'handler',
@@ -67,4 +67,19 @@ export function createNodeFunction(scope: Construct, id: string, props: NodeFunc
           }),
     },
   });
+  keepOnlyPolicyDependency(fn, props.role);
+  return fn;
+}
+
+/**
+ * Lambda's construct depends on the whole role (the role and its default policy), which renders a
+ * `DependsOn` on the role that its `GetAtt` already implies (cfn-lint W3005). The policy dependency
+ * is the one that matters: the function must not start before it may write its logs.
+ */
+function keepOnlyPolicyDependency(fn: nodejs.NodejsFunction, role: iam.IRole): void {
+  const policy = role instanceof iam.Role ? role.node.tryFindChild('DefaultPolicy')?.node.defaultChild : undefined;
+  const cfnFunction = fn.node.defaultChild;
+  if (policy instanceof CfnResource && cfnFunction instanceof CfnResource) {
+    cfnFunction.addOverride('DependsOn', [Stack.of(fn).getLogicalId(policy)]);
+  }
 }
