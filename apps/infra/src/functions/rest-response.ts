@@ -1,5 +1,8 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 
+/** A REST API (Lambda proxy integration) request handler. */
+export type RestApiHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
+
 /** A JSON reply of a REST API Lambda proxy integration. */
 export function jsonResponse(statusCode: number, body: unknown): APIGatewayProxyResult {
   return { statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };

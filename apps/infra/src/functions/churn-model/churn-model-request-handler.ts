@@ -6,9 +6,8 @@ import {
   type ApiGatewayBatchResponse,
   type ApiGatewayChurnResponse,
 } from '@tenant-analytics/domain';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { FunctionLogger } from '../function-logger';
-import { errorResponse, jsonResponse, readJsonBody } from '../rest-response';
+import { errorResponse, jsonResponse, readJsonBody, type RestApiHandler } from '../rest-response';
 
 /** Most companies one batch request may carry; the REST API's model and this handler agree. */
 export const MAX_CHURN_INSTANCES = 1000;
@@ -20,9 +19,6 @@ export interface ChurnModelRequestHandlerOptions {
   readonly model: ChurnModel;
   readonly logger: FunctionLogger;
 }
-
-/** A REST API (Lambda proxy integration) request handler. */
-export type RestApiHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
 
 /**
  * The seed's churn API (`POST /prod/assessChurn`, ARCHITECTURE.md §2) over the model trained in

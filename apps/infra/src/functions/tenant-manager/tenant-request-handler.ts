@@ -10,7 +10,7 @@ import {
 } from '@tenant-analytics/domain';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { FunctionLogger } from '../function-logger';
-import { errorResponse, jsonResponse, readJsonBody } from '../rest-response';
+import { errorResponse, jsonResponse, readJsonBody, type RestApiHandler } from '../rest-response';
 import { SnapshotPublishError, type SnapshotPublisher } from './snapshot-stream';
 import type { TenantTable } from './tenant-table';
 
@@ -58,7 +58,7 @@ export function seededTenant(dataset: TenantDataset, tenantID: string): Tenant |
  * publishes the tenant's snapshot to `companies` first and saves it second: a 503 means nothing was
  * saved and the request can be retried; nothing is saved unpublished.
  */
-export function createTenantRequestHandler(options: TenantRequestHandlerOptions): (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult> {
+export function createTenantRequestHandler(options: TenantRequestHandlerOptions): RestApiHandler {
   const { table, publisher, dataset, logger } = options;
   const now = options.now ?? (() => new Date());
 
