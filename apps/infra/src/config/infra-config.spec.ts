@@ -1,9 +1,12 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { DomainError } from '@tenant-analytics/domain';
 import {
   churnBackendOf,
   EVENT_SOURCE_MAPPING_DEFAULTS,
   eventSourceMappingSettingsOf,
+  INFRA_CONTEXT_KEYS,
   InfraConfigError,
   parseInfraConfig,
   readInfraConfig,
@@ -235,5 +238,18 @@ describe('eventSourceMappingSettingsOf', () => {
       startingPositions: { jobs: 'LATEST', companies: 'LATEST' },
     });
     expect(eventSourceMappingSettingsOf(parseInfraConfig({ batchSize: 100, retryAttempts: 3 }))).toMatchObject({ batchSize: 100, retryAttempts: 3 });
+  });
+});
+
+describe('the README', () => {
+  it('documents every context key the app reads', () => {
+    // prepare
+    const readme = readFileSync(path.join(__dirname, '../../README.md'), 'utf8');
+
+    // act
+    const undocumented = INFRA_CONTEXT_KEYS.filter((key) => !readme.includes(`\`${key}\``));
+
+    // assess
+    expect(undocumented).toEqual([]);
   });
 });
