@@ -1,29 +1,37 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { Validations } from 'aws-cdk-lib';
-import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, type Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { PROCESSOR_ENTRY } from './paths';
+import { CHURN_MODEL_ARTIFACT, PROCESSOR_ENTRY } from './paths';
 import { executeApiArnOf } from './tenant-analytics-app';
-import { actionsOf, policyStatements, synthTestStacks, type TestStacks } from './testing/test-app';
+import { actionsOf, policyStatements, SAGEMAKER_MODEL, synthTestStacks, type TestStacks } from './testing/test-app';
 
 const EXISTING_API_URL = 'https://abc123defg.execute-api.eu-west-1.amazonaws.com/prod/assessChurn';
 
 /** Context variants that between them create every resource the app can create. */
 const VARIANTS: Record<string, Record<string, unknown>> = {
   defaults: {},
-  'API key, alarm email, on-demand streams': { churnApiKeyRequired: true, alarmEmail: 'ops@example.com', streamMode: 'on-demand', processorReservedConcurrency: 4 },
-  'sagemaker mode': { churnApiMode: 'sagemaker' },
+  'API key, alarm email, on-demand streams, provisioned table': {
+    churnApiKeyRequired: true,
+    alarmEmail: 'ops@example.com',
+    streamMode: 'on-demand',
+    processorReservedConcurrency: 4,
+    stateTableBilling: 'provisioned',
+  },
+  'tenant manager stand-in': { tenantManager: 'standin', removalPolicy: 'destroy' },
+  'SageMaker hosting behind the API': { churnModelHosting: 'sagemaker', ...SAGEMAKER_MODEL },
+  'sagemaker mode': { churnApiMode: 'sagemaker', ...SAGEMAKER_MODEL },
   'existing churn API': { churnApiEndpointUrl: EXISTING_API_URL },
   'existing SageMaker endpoint': { churnApiMode: 'sagemaker', churnSageMakerEndpointName: 'Churn-Prod' },
 };
 
 function templatesOf(stacks: TestStacks) {
-  return [stacks.dataTemplate, stacks.processorTemplate, ...(stacks.churnApiTemplate === undefined ? [] : [stacks.churnApiTemplate])];
+  return [stacks.dataTemplate, stacks.processorTemplate, stacks.churnApiTemplate, stacks.tenantManagerTemplate].filter((template) => template !== undefined);
 }
 
 function stacksOf(stacks: TestStacks) {
-  return [stacks.data, stacks.processor, ...(stacks.churnApi === undefined ? [] : [stacks.churnApi])];
+  return [stacks.data, stacks.processor, stacks.churnApi, stacks.tenantManager].filter((stack) => stack !== undefined);
 }
 
 describe('addTenantAnalyticsStacks', () => {
@@ -101,6 +109,34 @@ describe('addTenantAnalyticsStacks', () => {
     }
   });
 
+  it.each(variants)('makes every service role trust its service for this account only (aws:SourceAccount) (%s)', (_name, stacks) => {
+    // act
+    const trust = templatesOf(stacks).flatMap((template) =>
+      Object.values(template.findResources('AWS::IAM::Role')).flatMap(
+        (role) => (role['Properties']['AssumeRolePolicyDocument'] as { Statement: { Principal: unknown; Condition?: unknown }[] }).Statement,
+      ),
+    );
+
+    // assess
+    expect(trust.length).toBeGreaterThan(0);
+    for (const statement of trust) {
+      expect(statement).toMatchObject({ Principal: { Service: expect.any(String) }, Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } } });
+    }
+  });
+
+  it.each(variants)('gives every REST API a resource policy that denies all but the processor role (%s)', (_name, stacks) => {
+    // act
+    const apis = templatesOf(stacks).flatMap((template) => Object.values(template.findResources('AWS::ApiGateway::RestApi')));
+
+    // assess
+    for (const api of apis) {
+      const statements = (api['Properties']['Policy'] as { Statement: { Effect: string; Condition?: unknown }[] }).Statement;
+      const deny = statements.filter((statement) => statement.Effect === 'Deny');
+      expect(deny).toHaveLength(1);
+      expect(JSON.stringify(deny[0]?.Condition)).toMatch(/^\{"ArnNotEquals":\{"aws:PrincipalArn":\[.*:role\/TenantAnalytics-processor-us-west-2"/);
+    }
+  });
+
   it.each(variants)('allows no wildcard action anywhere, kinesis:* least of all (%s)', (_name, stacks) => {
     // act
     const allowed = templatesOf(stacks)
@@ -113,19 +149,27 @@ describe('addTenantAnalyticsStacks', () => {
     expect(allowed.filter((action) => action === '*' || action.endsWith(':*'))).toEqual([]);
   });
 
-  it('bundles the processor handler with the local esbuild (no Docker)', () => {
+  it('bundles the processor, the churn model function (with its artifact) and the tenant stand-in with the local esbuild (no Docker)', () => {
     // act
-    const stacks = synthTestStacks({}, { bundle: true });
+    const stacks = synthTestStacks({ tenantManager: 'standin' }, { bundle: true });
     const assembly = stacks.app.synth();
-    const [code] = Object.values(stacks.processorTemplate.findResources('AWS::Lambda::Function')).map((resource) => JSON.stringify(resource['Properties']['Code']));
-    const assetHash = /"S3Key":"([0-9a-f]{64})\.zip"/.exec(code ?? '')?.[1];
-    const bundle = path.join(assembly.directory, `asset.${assetHash}`);
+    const bundleOf = (template: Template | undefined) => {
+      const [code] = Object.values(template?.findResources('AWS::Lambda::Function') ?? {}).map((resource) => JSON.stringify(resource['Properties']['Code']));
+      const assetHash = /"S3Key":"([0-9a-f]{64})\.zip"/.exec(code ?? '')?.[1];
+      return path.join(assembly.directory, `asset.${assetHash}`);
+    };
+    const processor = bundleOf(stacks.processorTemplate);
+    const churn = bundleOf(stacks.churnApiTemplate);
+    const tenants = bundleOf(stacks.tenantManagerTemplate);
 
     // assess
     expect(existsSync(PROCESSOR_ENTRY)).toBe(true);
-    expect(statSync(path.join(bundle, 'index.js')).size).toBeGreaterThan(0);
-    expect(existsSync(path.join(bundle, 'index.js.map'))).toBe(true);
-  }, 120_000);
+    for (const bundle of [processor, churn, tenants]) {
+      expect(statSync(path.join(bundle, 'index.js')).size).toBeGreaterThan(0);
+      expect(existsSync(path.join(bundle, 'index.js.map'))).toBe(true);
+    }
+    expect(readFileSync(path.join(churn, 'churn-model.json'), 'utf8')).toBe(readFileSync(CHURN_MODEL_ARTIFACT, 'utf8'));
+  }, 180_000);
 });
 
 describe('executeApiArnOf', () => {

@@ -3,13 +3,16 @@ import type { Construct } from 'constructs';
 import { type ChurnBackend, churnBackendOf, type InfraConfig } from './config/infra-config';
 import { ChurnApiStack } from './stacks/churn-api-stack';
 import { DataStack } from './stacks/data-stack';
-import { type ProcessorChurnAccess, ProcessorStack } from './stacks/processor-stack';
+import { type ProcessorChurnAccess, ProcessorStack, processorRoleArn } from './stacks/processor-stack';
+import { tenantLookupArn, TenantManagerStack } from './stacks/tenant-manager-stack';
 
 /** The stacks of one deployment. */
 export interface TenantAnalyticsStacks {
   readonly data: DataStack;
   /** Absent when the context names an existing churn API or SageMaker endpoint. */
   readonly churnApi?: ChurnApiStack;
+  /** Only with `tenantManager=standin`. */
+  readonly tenantManager?: TenantManagerStack;
   readonly processor: ProcessorStack;
 }
 
@@ -50,14 +53,16 @@ function existingChurnAccessOf(backend: Exclude<ChurnBackend, { kind: 'managed' 
 
 /** What the processor calls and may invoke on the churn stack of this app. */
 function managedChurnAccessOf(config: InfraConfig, churnApi: ChurnApiStack): ProcessorChurnAccess {
-  return config.churnApiMode === 'sagemaker'
-    ? { mode: 'sagemaker', endpointName: churnApi.endpointName, endpointArn: churnApi.endpointArn }
-    : { mode: 'apigateway', url: churnApi.assessChurnUrl, invokeArn: churnApi.assessChurnMethodArn, apiKeySecret: churnApi.apiKeySecret };
+  if (config.churnApiMode === 'sagemaker' && churnApi.endpointName !== undefined && churnApi.endpointArn !== undefined) {
+    return { mode: 'sagemaker', endpointName: churnApi.endpointName, endpointArn: churnApi.endpointArn };
+  }
+  return { mode: 'apigateway', url: churnApi.assessChurnUrl, invokeArn: churnApi.assessChurnMethodArn, apiKeySecret: churnApi.apiKeySecret };
 }
 
 /**
  * Adds the whole system to `scope` (an App or a Stage): `<prefix>Data` (streams, bucket, table),
- * `<prefix>ChurnApi` (SageMaker endpoint and REST API, unless an existing one is named) and
+ * `<prefix>ChurnApi` (the churn model, a Lambda function or a SageMaker endpoint, behind the REST
+ * API, unless an existing one is named), `<prefix>TenantManager` (the stand-in, on request) and
  * `<prefix>Processor` (Lambda, event source mappings, dashboard, alarms).
  */
 export function addTenantAnalyticsStacks(scope: Construct, config: InfraConfig, options: TenantAnalyticsOptions = {}): TenantAnalyticsStacks {
@@ -70,15 +75,33 @@ export function addTenantAnalyticsStacks(scope: Construct, config: InfraConfig, 
     terminationProtection: config.removalPolicy === 'retain',
   });
 
+  // The processor role has a fixed name, so the APIs' resource policies can name it before it exists.
+  const processorRole = processorRoleArn(prefix, env?.account, env?.region);
   const backend = churnBackendOf(config);
   let churnApi: ChurnApiStack | undefined;
   let churn: ProcessorChurnAccess;
   if (backend.kind === 'managed') {
-    churnApi = new ChurnApiStack(scope, `${prefix}ChurnApi`, { env, config, description: 'Tenant analytics: churn model endpoint and REST API' });
+    churnApi = new ChurnApiStack(scope, `${prefix}ChurnApi`, {
+      env,
+      config,
+      callerRoleArns: [processorRole],
+      description: `Tenant analytics: churn model (${backend.hosting === 'lambda' ? 'Lambda' : 'SageMaker endpoint'}) behind the REST API`,
+    });
     churn = managedChurnAccessOf(config, churnApi);
   } else {
     churn = existingChurnAccessOf(backend, env?.account);
   }
+
+  const tenantManager =
+    config.tenantManager === 'standin'
+      ? new TenantManagerStack(scope, `${prefix}TenantManager`, {
+          env,
+          config,
+          companiesStream: data.companiesStream,
+          lookupCallerRoleArns: [processorRole],
+          description: 'Tenant analytics: tenant manager stand-in (IAM-authorized REST API, DynamoDB, snapshots to companies)',
+        })
+      : undefined;
 
   const processor = new ProcessorStack(scope, `${prefix}Processor`, {
     env,
@@ -87,7 +110,12 @@ export function addTenantAnalyticsStacks(scope: Construct, config: InfraConfig, 
     entry: options.processorEntry,
     description: 'Tenant analytics: processor Lambda, event source mappings, dashboard and alarms',
     churn,
+    tenantManager: tenantManager === undefined ? undefined : { baseUrl: tenantManager.baseUrl, lookupArn: tenantLookupArn(tenantManager) },
   });
+  if (tenantManager !== undefined) {
+    // The lookup ARN reads the stand-in's output without a CDK reference: order the stacks by hand.
+    processor.addStackDependency(tenantManager);
+  }
   if (backend.kind === 'existing-api' && executeApiArnOf(backend.url) === undefined) {
     Annotations.of(processor).addWarningV2(
       '@tenant-analytics/infra:churnApiNotGranted',
@@ -95,5 +123,5 @@ export function addTenantAnalyticsStacks(scope: Construct, config: InfraConfig, 
     );
   }
   Tags.of(scope).add('project', 'tenant-analytics');
-  return { data, churnApi, processor };
+  return { data, churnApi, tenantManager, processor };
 }

@@ -9,7 +9,7 @@ describe('parseEventSourceMappingSettings', () => {
     expect(settings).toEqual({
       batchSize: 500,
       maxBatchingWindowSeconds: 1,
-      retryAttempts: 10,
+      retryAttempts: -1,
       maxRecordAgeSeconds: 3600,
       parallelizationFactor: 1,
       processorTimeoutSeconds: 120,

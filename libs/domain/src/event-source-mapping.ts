@@ -27,8 +27,13 @@ export const eventSourceMappingContextShape = {
   batchSize: integer(1, 10_000).default(500),
   /** How long the mapping gathers records before it invokes with a partial batch (AWS: 0-300 s). */
   maxBatchingWindowSeconds: integer(0, 300).default(1),
-  /** Bounded on purpose: -1 (retry until the record expires) would block a shard for a day. */
-  retryAttempts: integer(0, 10_000).default(10),
+  /**
+   * Retries of a failing batch before it goes to the on-failure destination; -1 (the default,
+   * AWS's "infinite"): until the batch is `maxRecordAgeSeconds` old, so an outage of up to that age
+   * is ridden out instead of discarded (a count is spent within seconds while the processor fails
+   * fast against a dependency that is down).
+   */
+  retryAttempts: integer(-1, 10_000).default(-1),
   /** Records older than this are discarded to the on-failure destination (AWS: 60-604,800 s). */
   maxRecordAgeSeconds: integer(60, 604_800).default(3600),
   /** Concurrent batches per shard (AWS: 1-10). */

@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { Construct } from 'constructs';
 import { acknowledgeWildcardResources } from '../nag-acknowledgements';
+import { accountServicePrincipal } from '../shared/service-principal';
 
 /** Props of {@link ChurnModelEndpoint}; the model settings are usually CloudFormation parameters. */
 export interface ChurnModelEndpointProps {
@@ -34,7 +35,7 @@ export class ChurnModelEndpoint extends Construct {
     this.endpointArn = stack.formatArn({ service: 'sagemaker', resource: 'endpoint', resourceName: props.endpointName });
 
     const role = new iam.Role(this, 'ExecutionRole', {
-      assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com'),
+      assumedBy: accountServicePrincipal('sagemaker.amazonaws.com'),
       description: 'SageMaker execution role of the churn model endpoint',
     });
     // `s3://bucket/key` → `arn:aws:s3:::bucket/key`, resolved at deploy time (a parameter).
@@ -86,7 +87,7 @@ export class ChurnModelEndpoint extends Construct {
       enableNetworkIsolation: true,
     });
     // SageMaker checks the role's access to the artifact and the image when the model is created.
-    model.node.addDependency(role);
+    model.node.addDependency(role.node.findChild('DefaultPolicy'));
     Validations.of(model).acknowledge({
       id: 'AwsSolutions-SM1',
       reason: 'The model runs with network isolation (no network access at all), so a VPC adds nothing.',

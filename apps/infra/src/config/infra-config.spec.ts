@@ -1,5 +1,17 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
-import { churnBackendOf, InfraConfigError, parseInfraConfig, readInfraConfig } from './infra-config';
+import { DomainError } from '@tenant-analytics/domain';
+import {
+  churnBackendOf,
+  EVENT_SOURCE_MAPPING_DEFAULTS,
+  eventSourceMappingSettingsOf,
+  INFRA_CONTEXT_KEYS,
+  InfraConfigError,
+  parseInfraConfig,
+  readInfraConfig,
+  streamShardCountsOf,
+} from './infra-config';
 
 function configError(raw: Record<string, unknown>): InfraConfigError {
   try {
@@ -28,8 +40,11 @@ describe('parseInfraConfig', () => {
       jobsStartingPosition: 'LATEST',
       companiesStartingPosition: 'LATEST',
       parallelizationFactor: 1,
-      retryAttempts: 10,
+      retryAttempts: -1,
       maxRecordAgeSeconds: 3600,
+      tenantManager: 'external',
+      stateTableBilling: 'on-demand',
+      enrichedExpirationDays: 365,
       churnApiMode: 'apigateway',
       asyncCapacity: 20,
       removalPolicy: 'retain',
@@ -60,12 +75,77 @@ describe('parseInfraConfig', () => {
 
   it('rejects every bad key at once, naming key, value and expectation', () => {
     // act
-    const error = configError({ jobsStartingPosition: 'AT_TIMESTAMP', batchSize: '0', retryAttempts: -1, alarmEmail: 'ops' });
+    const error = configError({ jobsStartingPosition: 'AT_TIMESTAMP', batchSize: '0', retryAttempts: -2, alarmEmail: 'ops' });
 
     // assess
     expect(error.issues.map((issue) => issue.key).sort()).toEqual(['alarmEmail', 'batchSize', 'jobsStartingPosition', 'retryAttempts']);
     expect(error.message).toContain('jobsStartingPosition = "AT_TIMESTAMP"');
     expect(error.message).toContain('Invalid CDK context (4 problems)');
+    expect(error).toBeInstanceOf(DomainError);
+  });
+
+  it('rejects a Lambda timeout below batch size × scoring budget, naming the parameters', () => {
+    // act
+    const error = configError({ batchSize: 2000 });
+    const raised = parseInfraConfig({ batchSize: 2000, processorTimeoutSeconds: 150 });
+    const slowModel = configError({ processorProperties: { 'scoring.total.timeout.ms': '100000' } });
+
+    // assess
+    expect(error.issues).toEqual([{ key: 'processorTimeoutSeconds', value: undefined, expected: expect.stringContaining('at least 150 s for batchSize=2000') }]);
+    expect(error.message).toMatch(/scoringBatchSize=25.*asyncCapacity=20.*scoring\.total\.timeout\.ms=30000/);
+    expect(raised.processorTimeoutSeconds).toBe(150);
+    expect(slowModel.issues[0]).toMatchObject({ key: 'processorTimeoutSeconds', expected: expect.stringContaining('at least 130 s') });
+  });
+
+  it('rejects a memory size too small for the batch, and a record age past the stream retention', () => {
+    // act
+    const error = configError({ processorMemoryMb: 256, maxRecordAgeSeconds: 90_000 });
+
+    // assess
+    expect(error.issues.map((issue) => [issue.key, issue.expected])).toEqual([
+      ['processorMemoryMb', expect.stringContaining('at least 276 MB for batchSize=500')],
+      ['maxRecordAgeSeconds', expect.stringContaining('86400')],
+    ]);
+  });
+
+  it('rejects the removed streamShardCount, naming its replacements', () => {
+    // act
+    const error = configError({ streamShardCount: 4 });
+
+    // assess
+    expect(error.issues).toEqual([{ key: 'streamShardCount', value: 4, expected: expect.stringContaining('jobsShardCount') }]);
+  });
+
+  it('rejects plain http for the tenant manager, and an endpoint beside the stand-in', () => {
+    // act
+    const http = configError({ tenantManagerEndpoint: 'http://tenants.example.com' });
+    const both = configError({ tenantManager: 'standin', tenantManagerEndpoint: 'https://tenants.example.com' });
+
+    // assess
+    expect(http.issues.map((issue) => issue.key)).toEqual(['tenantManagerEndpoint']);
+    expect(both.issues.map((issue) => issue.expected)).toEqual([expect.stringContaining('tenantManager=standin')]);
+  });
+
+  it('rejects a SageMaker model half given, or given with Lambda hosting', () => {
+    // act
+    const half = configError({ churnModelHosting: 'sagemaker', churnModelDataUrl: 's3://bucket-1/model.tar.gz' });
+    const lambda = configError({ churnModelDataUrl: 's3://bucket-1/model.tar.gz' });
+    const lambdaWithRuntime = configError({ churnModelHosting: 'lambda', churnApiMode: 'sagemaker' });
+
+    // assess
+    expect(half.issues.map((issue) => issue.key)).toEqual(['churnModelImage']);
+    expect(lambda.issues).toEqual([{ key: 'churnModelDataUrl', value: 's3://bucket-1/model.tar.gz', expected: 'only with churnModelHosting=sagemaker' }]);
+    expect(lambdaWithRuntime.issues.map((issue) => issue.key)).toEqual(['churnModelHosting']);
+  });
+
+  it('rejects a transition too early for its storage class or not before expiry', () => {
+    // act
+    const early = configError({ enrichedTransitionDays: 10, enrichedTransitionStorageClass: 'STANDARD_IA' });
+    const late = configError({ enrichedTransitionDays: 400 });
+
+    // assess
+    expect(early.issues[0]?.expected).toBe('at least 30 for STANDARD_IA');
+    expect(late.issues[0]?.expected).toContain('fewer days than enrichedExpirationDays (365)');
   });
 
   it('rejects an existing churn API URL in sagemaker mode and an endpoint name in apigateway mode', () => {
@@ -123,7 +203,7 @@ describe('readInfraConfig', () => {
 describe('churnBackendOf', () => {
   it('creates the model endpoint unless an existing one is named', () => {
     // act / assess
-    expect(churnBackendOf(parseInfraConfig({}))).toEqual({ kind: 'managed' });
+    expect(churnBackendOf(parseInfraConfig({}))).toEqual({ kind: 'managed', hosting: 'lambda' });
     expect(churnBackendOf(parseInfraConfig({ churnApiEndpointUrl: 'https://churn.example.com/assessChurn' }))).toEqual({
       kind: 'existing-api',
       url: 'https://churn.example.com/assessChurn',
@@ -132,5 +212,44 @@ describe('churnBackendOf', () => {
       kind: 'existing-endpoint',
       endpointName: 'Churn-Prod',
     });
+  });
+});
+
+describe('streamShardCountsOf', () => {
+  it('sizes each stream at half its write limit for the expected rate, and takes overrides', () => {
+    // act / assess
+    expect(streamShardCountsOf(parseInfraConfig({}))).toEqual({ jobs: 2, companies: 1, enriched: 2 });
+    expect(streamShardCountsOf(parseInfraConfig({ expectedEventsPerSecond: 1, expectedSnapshotsPerSecond: 1 }))).toEqual({ jobs: 1, companies: 1, enriched: 1 });
+    expect(streamShardCountsOf(parseInfraConfig({ enrichedShardCount: 9 }))).toEqual({ jobs: 2, companies: 1, enriched: 9 });
+  });
+});
+
+describe('eventSourceMappingSettingsOf', () => {
+  it('exports the mapping settings in one place, retries bounded by record age by default', () => {
+    // act / assess
+    expect(EVENT_SOURCE_MAPPING_DEFAULTS).toEqual({
+      batchSize: 500,
+      maxBatchingWindowSeconds: 1,
+      retryAttempts: -1,
+      maxRecordAgeSeconds: 3600,
+      bisectBatchOnError: true,
+      reportBatchItemFailures: true,
+      parallelizationFactor: 1,
+      startingPositions: { jobs: 'LATEST', companies: 'LATEST' },
+    });
+    expect(eventSourceMappingSettingsOf(parseInfraConfig({ batchSize: 100, retryAttempts: 3 }))).toMatchObject({ batchSize: 100, retryAttempts: 3 });
+  });
+});
+
+describe('the README', () => {
+  it('documents every context key the app reads', () => {
+    // prepare
+    const readme = readFileSync(path.join(__dirname, '../../README.md'), 'utf8');
+
+    // act
+    const undocumented = INFRA_CONTEXT_KEYS.filter((key) => !readme.includes(`\`${key}\``));
+
+    // assess
+    expect(undocumented).toEqual([]);
   });
 });

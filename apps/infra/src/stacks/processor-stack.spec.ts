@@ -1,5 +1,5 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
-import { actionsOf, policyStatements, synthTestStacks } from '../testing/test-app';
+import { actionsOf, policyStatements, SAGEMAKER_MODEL, synthTestStacks } from '../testing/test-app';
 import { STATE_TABLE_ACTIONS, STREAM_READ_ACTIONS } from './processor-stack';
 
 type Properties = Record<string, unknown>;
@@ -24,7 +24,7 @@ describe('ProcessorStack', () => {
   it.each([
     ['JobsStream', 'TRIM_HORIZON'],
     ['CompaniesStream', 'LATEST'],
-  ])('maps %s with partial batch failures, bisection, bounded retries and age, one lane, an on-failure queue', (streamId, startingPosition) => {
+  ])('maps %s with partial batch failures, bisection, retries bounded by record age, one lane, an on-failure queue', (streamId, startingPosition) => {
     // act
     const mapping = eventSourceMappingOf(template, streamId);
 
@@ -36,7 +36,7 @@ describe('ProcessorStack', () => {
       MaximumBatchingWindowInSeconds: 1,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       BisectBatchOnFunctionError: true,
-      MaximumRetryAttempts: 10,
+      MaximumRetryAttempts: -1,
       MaximumRecordAgeInSeconds: 3600,
       ParallelizationFactor: 1,
       DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [expect.stringMatching(/^OnFailureQueue/), 'Arn'] } } },
@@ -112,8 +112,8 @@ describe('ProcessorStack', () => {
 
     // assess
     expect(s3?.Resource).toHaveLength(2);
-    expect(JSON.stringify(s3?.Resource)).toContain('"/enriched/*"');
-    expect(JSON.stringify(s3?.Resource)).toContain('"/dead-letters/*"');
+    expect(JSON.stringify(s3?.Resource)).toContain('-us-west-2/enriched/*"');
+    expect(JSON.stringify(s3?.Resource)).toContain('-us-west-2/dead-letters/*"');
     expect(JSON.stringify(s3?.Resource).match(/s3:::tenantanalytics-sink-/g)).toHaveLength(2);
     expect(read?.Resource).toHaveLength(2);
     expect(JSON.stringify(read?.Resource)).toContain('JobsStream');
@@ -132,7 +132,7 @@ describe('ProcessorStack', () => {
 
   it('invokes exactly the SageMaker endpoint in sagemaker mode', () => {
     // act
-    const sagemaker = synthTestStacks({ churnApiMode: 'sagemaker', churnEndpointName: 'churn-test' });
+    const sagemaker = synthTestStacks({ churnApiMode: 'sagemaker', churnEndpointName: 'churn-test', ...SAGEMAKER_MODEL });
     const statements = roleStatements(sagemaker.processorTemplate);
 
     // assess
@@ -150,13 +150,48 @@ describe('ProcessorStack', () => {
     });
   });
 
-  it('asks for the tenant manager at deploy time unless the context names it', () => {
+  it('asks for the (https) tenant manager at deploy time unless the context names it', () => {
     // act
     const withTenantManager = synthTestStacks({ tenantManagerEndpoint: 'https://tenants.example.com' });
 
     // assess
-    template.hasParameter('TenantManagerEndpoint', { Type: 'String', Default: Match.absent(), AllowedPattern: '^https?://[^\\s]+$' });
+    template.hasParameter('TenantManagerEndpoint', { Type: 'String', Default: Match.absent(), AllowedPattern: '^https://[^\\s]+$' });
     withTenantManager.processorTemplate.hasParameter('TenantManagerEndpoint', { Default: 'https://tenants.example.com' });
     expect(JSON.stringify(template.findResources('AWS::Lambda::Function'))).toContain('\\"tenantManagerEndpoint\\":\\"",{"Ref":"TenantManagerEndpoint"}');
+  });
+
+  it('names its role so the APIs can admit it, trusting Lambda for this account only', () => {
+    // act / assess
+    template.hasResourceProperties('AWS::IAM::Role', {
+      RoleName: 'TenantAnalytics-processor-us-west-2',
+      AssumeRolePolicyDocument: {
+        Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Service: 'lambda.amazonaws.com' }, Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } } }],
+      },
+    });
+  });
+
+  it('does not grant dynamodb:DeleteItem, which the processor never calls', () => {
+    // act / assess
+    expect(roleStatements(template).flatMap(actionsOf)).not.toContain('dynamodb:DeleteItem');
+  });
+
+  it('takes a fixed retry count when asked, and Lambda\'s -1 by default', () => {
+    // act
+    const counted = synthTestStacks({ retryAttempts: 10 });
+
+    // assess
+    counted.processorTemplate.allResourcesProperties('AWS::Lambda::EventSourceMapping', { MaximumRetryAttempts: 10 });
+    template.allResourcesProperties('AWS::Lambda::EventSourceMapping', { MaximumRetryAttempts: -1 });
+  });
+
+  it('calls the tenant manager stand-in with no parameter, allowed to invoke exactly its lookup route', () => {
+    // act
+    const standin = synthTestStacks({ tenantManager: 'standin' });
+    const invoke = roleStatements(standin.processorTemplate).filter((statement) => actionsOf(statement).includes('execute-api:Invoke'));
+
+    // assess
+    expect(Object.keys(standin.processorTemplate.toJSON()['Parameters'] ?? {})).not.toContain('TenantManagerEndpoint');
+    expect(JSON.stringify(invoke.map((statement) => statement.Resource))).toContain('/GET/api/v1/tenants/*');
+    expect(JSON.stringify(standin.processorTemplate.findResources('AWS::Lambda::Function'))).toContain('"StackName":"TenantAnalyticsTenantManager"');
   });
 });

@@ -4,15 +4,15 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
-import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { EVENT_SOURCE_MAPPING_FIXED } from '@tenant-analytics/domain';
-import type { InfraConfig } from '../config/infra-config';
+import { eventSourceMappingSettingsOf, type InfraConfig } from '../config/infra-config';
 import { acknowledgeWildcardResources } from '../nag-acknowledgements';
-import { LOCK_FILE, PROCESSOR_ENTRY, REPOSITORY_ROOT } from '../paths';
+import { PROCESSOR_ENTRY } from '../paths';
+import { createNodeFunction } from '../shared/node-function';
+import { accountServicePrincipal } from '../shared/service-principal';
 import { PROCESSOR_METRICS, ProcessorObservability } from '../processor/processor-observability';
 import { buildProcessorPropertyGroups, type ChurnEndpointSettings } from '../processor/processor-property-groups';
 
@@ -24,20 +24,32 @@ export const STREAM_READ_ACTIONS = ['kinesis:DescribeStream', 'kinesis:DescribeS
 
 /**
  * The processor's item-level access to its state table: no Scan, no table-level actions
- * (BatchWriteItem deletes the chunks of a completed pending batch).
+ * (BatchWriteItem deletes the chunks of a completed pending batch; DeleteItem is not used).
  */
 export const STATE_TABLE_ACTIONS = [
   'dynamodb:BatchGetItem',
   'dynamodb:BatchWriteItem',
-  'dynamodb:DeleteItem',
   'dynamodb:GetItem',
   'dynamodb:PutItem',
   'dynamodb:Query',
   'dynamodb:UpdateItem',
 ];
 
-/** The esbuild export condition under which workspace libraries resolve to their TypeScript source. */
-export const SOURCE_CONDITION = '@tenant-analytics/source';
+export { SOURCE_CONDITION } from '../shared/node-function';
+
+/**
+ * The processor role's name, `<prefix>-processor-<region>`: fixed, so the churn API's and the
+ * tenant stand-in's resource policies can admit exactly this role without a reference to this
+ * stack (which depends on theirs), and per region because IAM names are account-wide.
+ */
+export function processorRoleName(stackPrefix: string, region: string = Aws.REGION): string {
+  return `${stackPrefix}-processor-${region}`;
+}
+
+/** The processor role's ARN (see {@link processorRoleName}). */
+export function processorRoleArn(stackPrefix: string, account: string = Aws.ACCOUNT_ID, region: string = Aws.REGION): string {
+  return `arn:${Aws.PARTITION}:iam::${account}:role/${processorRoleName(stackPrefix, region)}`;
+}
 
 /** How the processor reaches the churn model and what it may invoke there. */
 export type ProcessorChurnAccess =
@@ -65,8 +77,16 @@ export interface ProcessorStackProps extends StackProps {
   readonly config: InfraConfig;
   readonly data: ProcessorDataResources;
   readonly churn: ProcessorChurnAccess;
+  /** The tenant manager stand-in of this app; unset: an external one (`tenantManagerEndpoint`). */
+  readonly tenantManager?: ProcessorTenantManagerAccess;
   /** @default - the processor app's `src/handler.ts` */
   readonly entry?: string;
+}
+
+/** The stand-in's base URL and the `execute-api:Invoke` ARN of its lookup method. */
+export interface ProcessorTenantManagerAccess {
+  readonly baseUrl: string;
+  readonly lookupArn: string;
 }
 
 /**
@@ -85,35 +105,22 @@ export class ProcessorStack extends Stack {
     const { config, data, churn } = props;
     const removalPolicy = config.removalPolicy === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
 
-    const logGroup = new logs.LogGroup(this, 'FunctionLogs', { retention: config.logRetentionDays, removalPolicy });
     const role = new iam.Role(this, 'FunctionRole', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      roleName: processorRoleName(config.stackPrefix, this.region),
+      assumedBy: accountServicePrincipal('lambda.amazonaws.com'),
       description: 'Processor: reads the input streams, writes the sinks and its state, invokes the churn model',
     });
-    logGroup.grantWrite(role);
-    // The processor cannot start without a tenant manager: with no context value, CloudFormation
-    // asks for one at deploy time instead of the function failing at its first cold start.
-    const tenantManagerEndpoint = new CfnParameter(this, 'TenantManagerEndpoint', {
-      description: 'Base URL of the tenant manager (GET /api/v1/tenants/{id}); default: the tenantManagerEndpoint context value',
-      allowedPattern: '^https?://[^\\s]+$',
-      constraintDescription: 'an http(s) URL',
-      default: config.tenantManagerEndpoint,
-    });
+    const tenantManagerEndpoint = tenantManagerEndpointOf(this, config, props.tenantManager);
 
-    this.function = new nodejs.NodejsFunction(this, 'Function', {
+    this.function = createNodeFunction(this, 'Function', {
       description: 'Enriches job events with company state and churn scores (Kinesis event source)',
       entry: props.entry ?? PROCESSOR_ENTRY,
-      handler: 'handler',
-      projectRoot: REPOSITORY_ROOT,
-      depsLockFilePath: LOCK_FILE,
-      runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
       memorySize: config.processorMemoryMb,
       timeout: Duration.seconds(config.processorTimeoutSeconds),
       reservedConcurrentExecutions: config.processorReservedConcurrency,
       role,
-      logGroup,
-      loggingFormat: lambda.LoggingFormat.JSON,
+      logRetention: config.logRetentionDays,
+      removalPolicy,
       environment: {
         PROPERTY_GROUPS: this.toJsonString(buildProcessorPropertyGroups({
           region: this.region,
@@ -125,23 +132,13 @@ export class ProcessorStack extends Stack {
           deadLetterPrefix: config.deadLetterPrefix,
           stateTableName: data.stateTable.tableName,
           churn: churnEndpointSettings(churn),
-          tenantManagerEndpoint: tenantManagerEndpoint.valueAsString,
+          tenantManagerEndpoint,
           scoringBatchSize: config.scoringBatchSize,
           asyncCapacity: config.asyncCapacity,
           extraProperties: config.processorProperties,
         })),
         POWERTOOLS_SERVICE_NAME: PROCESSOR_METRICS.dimensions.service,
         POWERTOOLS_METRICS_NAMESPACE: PROCESSOR_METRICS.namespace,
-        NODE_OPTIONS: '--enable-source-maps',
-      },
-      bundling: {
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        format: nodejs.OutputFormat.CJS,
-        // Ship the SDK v3 clients the lockfile pins instead of whatever the runtime carries.
-        bundleAwsSDK: true,
-        esbuildArgs: { '--conditions': SOURCE_CONDITION },
       },
     });
 
@@ -152,32 +149,38 @@ export class ProcessorStack extends Stack {
     acknowledgeWildcardResources(role, sinkObjectArns, 'Object keys under exactly the sink and dead-letter prefixes: the processor writes one object per batch or dead letter.');
     data.stateTable.grant(role, ...STATE_TABLE_ACTIONS);
     grantChurnInvoke(role, churn);
+    if (props.tenantManager !== undefined) {
+      role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['execute-api:Invoke'], resources: [props.tenantManager.lookupArn] }));
+      acknowledgeWildcardResources(role, [props.tenantManager.lookupArn], 'GET /api/v1/tenants/{tenantID} of the stand-in API only: the path parameter is any company id.');
+    }
 
     this.onFailureQueue = new sqs.Queue(this, 'OnFailureQueue', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
+    const mappingSettings = eventSourceMappingSettingsOf(config);
     const eventSourceProps = {
       target: this.function,
-      batchSize: config.batchSize,
-      maxBatchingWindow: Duration.seconds(config.maxBatchingWindowSeconds),
-      reportBatchItemFailures: EVENT_SOURCE_MAPPING_FIXED.reportBatchItemFailures,
-      bisectBatchOnError: EVENT_SOURCE_MAPPING_FIXED.bisectBatchOnFunctionError,
-      retryAttempts: config.retryAttempts,
-      maxRecordAge: Duration.seconds(config.maxRecordAgeSeconds),
-      parallelizationFactor: config.parallelizationFactor,
+      batchSize: mappingSettings.batchSize,
+      maxBatchingWindow: Duration.seconds(mappingSettings.maxBatchingWindowSeconds),
+      reportBatchItemFailures: mappingSettings.reportBatchItemFailures,
+      bisectBatchOnError: mappingSettings.bisectBatchOnError,
+      // -1: retried until maxRecordAge, so an outage shorter than that is ridden out.
+      retryAttempts: mappingSettings.retryAttempts,
+      maxRecordAge: Duration.seconds(mappingSettings.maxRecordAgeSeconds),
+      parallelizationFactor: mappingSettings.parallelizationFactor,
       onFailure: new SqsDlq(this.onFailureQueue),
     } as const;
     this.jobsEventSource = new lambda.EventSourceMapping(this, 'JobsEventSource', {
       ...eventSourceProps,
       eventSourceArn: data.jobsStream.streamArn,
-      startingPosition: lambda.StartingPosition[config.jobsStartingPosition],
+      startingPosition: lambda.StartingPosition[mappingSettings.startingPositions.jobs],
     });
     this.companiesEventSource = new lambda.EventSourceMapping(this, 'CompaniesEventSource', {
       ...eventSourceProps,
       eventSourceArn: data.companiesStream.streamArn,
-      startingPosition: lambda.StartingPosition[config.companiesStartingPosition],
+      startingPosition: lambda.StartingPosition[mappingSettings.startingPositions.companies],
     });
     // Lambda checks the role's stream permissions when it creates a mapping.
     for (const mapping of [this.jobsEventSource, this.companiesEventSource]) {
@@ -216,4 +219,22 @@ function grantChurnInvoke(role: iam.IRole, churn: ProcessorChurnAccess): void {
   } else if (churn.invokeArn !== undefined) {
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['execute-api:Invoke'], resources: [churn.invokeArn] }));
   }
+}
+
+/**
+ * The tenant manager's base URL: the stand-in's, or the `TenantManagerEndpoint` parameter (https
+ * only; default: the context value). The processor cannot start without one, so with no context
+ * value CloudFormation asks for it at deploy time instead of the function failing at its first cold
+ * start.
+ */
+function tenantManagerEndpointOf(stack: Stack, config: InfraConfig, standin: ProcessorTenantManagerAccess | undefined): string {
+  if (standin !== undefined) {
+    return standin.baseUrl;
+  }
+  return new CfnParameter(stack, 'TenantManagerEndpoint', {
+    description: 'Base URL of the tenant manager (GET /api/v1/tenants/{id}), https only; default: the tenantManagerEndpoint context value',
+    allowedPattern: '^https://[^\\s]+$',
+    constraintDescription: 'an https URL',
+    default: config.tenantManagerEndpoint,
+  }).valueAsString;
 }

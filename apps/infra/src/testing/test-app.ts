@@ -6,6 +6,12 @@ import { z } from 'zod';
 import { parseInfraConfig } from '../config/infra-config';
 import { addTenantAnalyticsStacks, type TenantAnalyticsStacks } from '../tenant-analytics-app';
 
+/** A user's own SageMaker model, as `-c churnModelHosting=sagemaker` needs it. */
+export const SAGEMAKER_MODEL = {
+  churnModelDataUrl: 's3://models-123456789012/churn/model.tar.gz',
+  churnModelImage: '174872318107.dkr.ecr.us-west-2.amazonaws.com/linear-learner:1',
+} as const;
+
 /** The account and region of test stacks, so ARNs in assertions read like real ones. */
 export const TEST_ENV = { account: '123456789012', region: 'us-west-2' } as const;
 
@@ -29,6 +35,8 @@ export interface TestStacks extends TenantAnalyticsStacks {
   readonly processorTemplate: Template;
   /** Absent when the context names an existing churn API or endpoint. */
   readonly churnApiTemplate?: Template;
+  /** Only with `tenantManager=standin`. */
+  readonly tenantManagerTemplate?: Template;
 }
 
 /** Synthesizes the whole app with `cdk.json`'s flags plus `context` (context parameters as the CLI passes them). */
@@ -43,6 +51,7 @@ export function synthTestStacks(context: Record<string, unknown> = {}, options: 
     dataTemplate: Template.fromStack(stacks.data),
     processorTemplate: Template.fromStack(stacks.processor),
     churnApiTemplate: stacks.churnApi === undefined ? undefined : Template.fromStack(stacks.churnApi),
+    tenantManagerTemplate: stacks.tenantManager === undefined ? undefined : Template.fromStack(stacks.tenantManager),
   };
 }
 

@@ -35,6 +35,12 @@ describe('decideAfterInvocation', () => {
     expect(discarded).toEqual({ succeeded: [], next: [], discarded: { records: [7], condition: 'RetryAttemptsExhausted', invocations: 4, functionError: true } });
   });
 
+  it('never discards by count with retryAttempts -1 (retried until the records are too old)', () => {
+    const decision = decideAfterInvocation(attempt([7], 10_000, 10_000), functionError, { ...settings, retryAttempts: -1 });
+
+    expect(decision).toEqual({ succeeded: [], next: [{ records: [7], retries: 10_001, invocations: 10_001 }] });
+  });
+
   it('does not bisect when the batch failed by its response (a rejected batchItemFailures), only retries it', () => {
     const decision = decideAfterInvocation(attempt([1, 2]), { kind: 'failure', reason: 'bad item', functionError: false }, settings);
 

@@ -73,7 +73,8 @@ export function decideAfterInvocation<R>(attempt: BatchAttempt<R>, verdict: Batc
 }
 
 function retryOrDiscard<R>(attempt: BatchAttempt<R>, functionError: boolean, settings: RetryPolicySettings): Pick<RetryDecision<R>, 'discarded' | 'next'> {
-  if (attempt.retries >= settings.retryAttempts) {
+  // -1 (AWS's infinite): retried until the records are too old (see splitExpired), never by count.
+  if (settings.retryAttempts !== -1 && attempt.retries >= settings.retryAttempts) {
     return { discarded: { records: attempt.records, condition: 'RetryAttemptsExhausted', invocations: attempt.invocations, functionError }, next: [] };
   }
   return { next: [{ ...attempt, retries: attempt.retries + 1 }] };
