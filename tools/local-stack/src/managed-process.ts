@@ -2,8 +2,12 @@ import { isSecretName, REDACTED } from '@tenant-analytics/domain';
 import { spawn } from 'node:child_process';
 import type { Logger } from 'pino';
 import { ComponentStartError } from './errors';
+import { holdLifeline, lifelineSpawn } from './supervisor-lifeline';
 
-/** How to start one child: always `command args…` in `cwd`, `env` added to the parent's environment. */
+/**
+ * How to start one child: always `command args…` in `cwd`, `env` added to the parent's environment.
+ * A `command` that is this Node binary also gets the supervisor lifeline (it dies with us).
+ */
 export interface ProcessSpec {
   /** Component name for logs and errors, e.g. `kinesis (kinesis-local)`. */
   readonly name: string;
@@ -42,17 +46,21 @@ export const DEFAULT_STOP_GRACE_MS = 3_000;
 /**
  * Spawns a child in its own process group (`detached`), so that stopping it also stops whatever it
  * spawned (tsx runs the script in a grandchild) and a Ctrl-C in the terminal reaches only the
- * parent, which then stops its children in order.
+ * parent, which then stops its children in order. A Node child also gets a lifeline
+ * (`supervisor-lifeline.ts`): when this process dies in a way no exit hook sees (SIGKILL, an OOM
+ * kill), the child SIGKILLs its group at once, so no emulator keeps a port.
  *
  * @throws ComponentStartError when the OS cannot spawn the command
  */
 export function spawnManaged(spec: ProcessSpec, logger: Logger): ManagedProcess {
-  const child = spawn(spec.command, [...spec.args], {
+  const lifeline = spec.command === process.execPath ? lifelineSpawn(['ignore', 'pipe', 'pipe']) : undefined;
+  const child = spawn(spec.command, [...(lifeline?.execArgs ?? []), ...spec.args], {
     cwd: spec.cwd,
-    env: { ...process.env, ...spec.env },
+    env: { ...process.env, ...spec.env, ...lifeline?.env },
     detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: lifeline?.stdio ?? ['ignore', 'pipe', 'pipe'],
   });
+  holdLifeline(child);
   const log = logger.child({ component: spec.name });
   const tail: string[] = [];
   let exited = false;

@@ -175,8 +175,6 @@ export interface RunningPipeline {
 }
 
 const DEFAULT_RUNNER_ENV = { RUNNER_POLL_INTERVAL_MS: '100', LOG_LEVEL: 'info' } as const;
-/** Makes the runner (tsx's wrapper and the processor) SIGTERM itself when its parent dies: no orphan keeps polling. */
-const EXIT_WITH_PARENT = path.join(__dirname, 'exit-with-parent.cjs');
 const OUTPUT_TAIL_LINES = 20;
 
 function outputTail(output: string): string {
@@ -201,8 +199,7 @@ function hasExited(runner: LocalRunnerProcess): boolean {
 
 /** Spawns the runner and waits for its ready line; kills it and throws if it exits or times out first. */
 async function launchRunner(endpointsFile: string, env: Readonly<Record<string, string>>, args: readonly string[], timeoutMs: number): Promise<LocalRunnerProcess> {
-  const nodeOptions = `${process.env['NODE_OPTIONS'] ?? ''} --require ${EXIT_WITH_PARENT}`.trim();
-  const runner = spawnLocalRunner(endpointsFile, { ...DEFAULT_RUNNER_ENV, NODE_OPTIONS: nodeOptions, ...env }, args);
+  const runner = spawnLocalRunner(endpointsFile, { ...DEFAULT_RUNNER_ENV, ...env }, args);
   const deadline = Date.now() + timeoutMs;
   while (!runner.output().includes(`"msg":"${RUNNER_READY_MESSAGE}"`)) {
     if (hasExited(runner) || Date.now() > deadline) {
