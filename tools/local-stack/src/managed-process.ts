@@ -86,8 +86,8 @@ export function spawnManaged(spec: ProcessSpec, logger: Logger): ManagedProcess 
       if (tail.length > OUTPUT_TAIL_LINES) tail.shift();
     }
   };
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
 
   const pid = child.pid;
   if (pid === undefined) {
