@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { LocalStackConfigError } from './errors';
 import { DEFAULT_NAMES, DEFAULT_PORTS, DEFAULT_SHARDS, resolveLocalStackOptions } from './local-stack-options';
-import { DEFAULT_ENDPOINTS_FILE } from './repo-paths';
+import { DEFAULT_ENDPOINTS_FILE } from '@tenant-analytics/local-endpoints';
 
 describe('resolveLocalStackOptions', () => {
   it('applies the documented defaults', () => {

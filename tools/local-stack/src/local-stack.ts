@@ -1,4 +1,5 @@
 import { REDACTED } from '@tenant-analytics/domain';
+import { LOCAL_CREDENTIALS, removeEndpointsFile, writeEndpointsFile, type LocalEndpoints } from '@tenant-analytics/local-endpoints';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { KinesisClient, ListStreamsCommand } from '@aws-sdk/client-kinesis';
 import { ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
@@ -10,12 +11,10 @@ import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import { clientConfig, type ClientEndpoints } from './client-config';
 import { dynaliteSpec, kinesisSpec, s3rverSpec, type DynaliteParams } from './emulators';
-import { removeEndpointsFile, writeEndpointsFile, type LocalEndpoints } from './endpoints';
 import { ComponentStartError, LocalStackError } from './errors';
 import { stopOnParentExit } from './exit-hooks';
 import {
   CHURN_ENDPOINT_NAME,
-  LOCAL_CREDENTIALS,
   resolveLocalStackOptions,
   type LocalStackOptions,
   type ResolvedLocalStackOptions,

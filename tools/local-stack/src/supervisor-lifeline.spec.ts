@@ -57,5 +57,5 @@ describe('lifelineSpawn', () => {
     expect(variable).toBeNull();
     expect(await diesWithin(child, 2_000)).toBe(true);
     expect(await diesWithin(grandchild, 2_000)).toBe(true);
-  });
+  }, 30_000);
 });
