@@ -20,6 +20,7 @@ import { chooseDemoPorts, FREE_DEMO_PORTS } from './demo-ports';
 import { formatCount, formatMs, formatRatio } from './format';
 import { renderHtmlReport } from './html-report';
 import { renderSummary } from './summary';
+import { DomainError } from '@tenant-analytics/domain';
 
 /** Where the demo writes and how it is interrupted. */
 export interface DemoIo {
@@ -32,20 +33,16 @@ export interface DemoIo {
 }
 
 /** The demo was interrupted (Ctrl-C). */
-export class DemoInterruptedError extends Error {
-  readonly retriable = false;
+export class DemoInterruptedError extends DomainError {
   constructor(readonly signalName: string) {
-    super(`interrupted by ${signalName}`);
-    this.name = 'DemoInterruptedError';
+    super(`interrupted by ${signalName}`, { context: { signalName } });
   }
 }
 
 /** A step of the demo failed; the message says which and why. */
-export class DemoFailedError extends Error {
-  readonly retriable = false;
+export class DemoFailedError extends DomainError {
   constructor(message: string, options: { readonly cause?: unknown } = {}) {
     super(message, { cause: options.cause });
-    this.name = 'DemoFailedError';
   }
 }
 

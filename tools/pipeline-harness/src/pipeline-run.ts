@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
-import { enrichedCompanySchema, type DeadLetter, type EnrichedCompany } from '@tenant-analytics/domain';
+import { DomainError, enrichedCompanySchema, type DeadLetter, type EnrichedCompany } from '@tenant-analytics/domain';
 import {
   startLocalStack,
   type KinesisBackend,
@@ -30,14 +30,11 @@ const FREE_PORTS: Readonly<Record<PortName, number>> = { kinesis: 0, s3: 0, dyna
 export type PipelineRunErrorContext = Readonly<Record<string, string | number | boolean | undefined>>;
 
 /** A pipeline run could not start, drain or stop as asked. Not retriable: the run is broken. */
-export class PipelineRunError extends Error {
-  readonly context: PipelineRunErrorContext;
-  readonly retriable = false;
+export class PipelineRunError extends DomainError {
+  declare readonly context: PipelineRunErrorContext;
 
   constructor(message: string, options: { readonly cause?: unknown; readonly context?: PipelineRunErrorContext } = {}) {
-    super(message, { cause: options.cause });
-    this.name = new.target.name;
-    this.context = options.context ?? {};
+    super(message, { cause: options.cause, context: options.context });
   }
 }
 

@@ -1,6 +1,7 @@
 import type { Node } from 'constructs';
 import { z } from 'zod';
 import { MANAGED_PROPERTY_KEYS } from '../processor/processor-property-groups';
+import { DomainError } from '@tenant-analytics/domain';
 
 /** Log retention periods CloudWatch Logs accepts, in days (9999 = never expire). */
 const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653, 9999];
@@ -137,17 +138,13 @@ export interface InfraConfigIssue {
 }
 
 /** Bad context parameters, all listed at once. Not retriable: fix the context and synthesize again. */
-export class InfraConfigError extends Error {
-  readonly retriable = false;
+export class InfraConfigError extends DomainError {
   readonly issues: readonly InfraConfigIssue[];
-  readonly context: Readonly<Record<string, unknown>>;
 
   constructor(issues: readonly InfraConfigIssue[], options: { readonly cause?: unknown } = {}) {
     const lines = issues.map((issue) => `  - ${issue.key} = ${JSON.stringify(issue.value) ?? 'undefined'}: expected ${issue.expected}`);
-    super(`Invalid CDK context (${issues.length} problem${issues.length === 1 ? '' : 's'}):\n${lines.join('\n')}`, options);
-    this.name = 'InfraConfigError';
+    super(`Invalid CDK context (${issues.length} problem${issues.length === 1 ? '' : 's'}):\n${lines.join('\n')}`, { ...options, context: { keys: issues.map((issue) => issue.key) } });
     this.issues = issues;
-    this.context = { keys: issues.map((issue) => issue.key) };
   }
 }
 
