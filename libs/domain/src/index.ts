@@ -13,3 +13,6 @@ export * from './signed-fetch';
 export * from './config';
 export * from './property-groups';
 export * from './company-state-record';
+export * from './sequence-number';
+export * from './sleep';
+export * from './map-limited';

@@ -90,3 +90,9 @@ export function writeEndpointsFile(file: string, endpoints: LocalEndpoints): voi
 export function removeEndpointsFile(file: string): void {
   rmSync(file, { force: true });
 }
+
+/**
+ * Where the processor's local runner writes in the stack's bucket: its `S3SinkPath` and `dlqPath`
+ * are `s3://<bucket>/<prefix>`. Readers of the local sink (the harness, the demo) list these.
+ */
+export const LOCAL_SINK_PREFIXES = { enriched: 'churn/data', deadLetters: 'dead-letters' } as const;

@@ -226,9 +226,6 @@ async function reading<T>(what: string, read: () => Promise<T>): Promise<T> {
   }
 }
 
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
 
 /** True if `promise` settles within `ms` (its timer is cleared either way). */
 export async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {

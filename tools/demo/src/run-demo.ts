@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { DomainError, sleep } from '@tenant-analytics/domain';
 import { companyIdsUpTo, seedCompanies, sendJobEvents, type SendProgress, type SendSummary } from '@tenant-analytics/job-producer';
-import { DEFAULT_ENDPOINTS_FILE } from '@tenant-analytics/local-stack';
+import { DEFAULT_ENDPOINTS_FILE, LOCAL_SINK_PREFIXES } from '@tenant-analytics/local-stack';
 import {
   EnrichedStreamTail,
   collectRunStats,
@@ -20,7 +21,6 @@ import { chooseDemoPorts, FREE_DEMO_PORTS } from './demo-ports';
 import { formatCount, formatMs, formatRatio } from './format';
 import { renderHtmlReport } from './html-report';
 import { renderSummary } from './summary';
-import { DomainError } from '@tenant-analytics/domain';
 
 /** Where the demo writes and how it is interrupted. */
 export interface DemoIo {
@@ -84,7 +84,7 @@ async function freshRunnerMetrics(pipeline: RunningPipeline, offset: number, sig
   for (;;) {
     const metrics = lastRunnerMetrics(pipeline.runner.output().slice(offset));
     if (metrics !== undefined || Date.now() > deadline) return metrics;
-    await abortable(new Promise((resolve) => setTimeout(resolve, 250)), signal);
+    await abortable(sleep(250), signal);
   }
 }
 
@@ -142,7 +142,7 @@ async function runSteps(pipeline: RunningPipeline, options: DemoOptions, io: Dem
       waitUntilDrained(probe, { timeoutMs: drainTimeoutMs }),
     );
     const collected = await step('Reading the outputs (S3 sink, dead letters, enriched stream)', async () => {
-      const [enriched, deadLetters, keys] = await Promise.all([probe.enrichedInS3(), probe.deadLetters(), listKeys(probe, 'churn/data/')]);
+      const [enriched, deadLetters, keys] = await Promise.all([probe.enrichedInS3(), probe.deadLetters(), listKeys(probe, `${LOCAL_SINK_PREFIXES.enriched}/`)]);
       const distinct = new Set(enriched.map(({ eventID }) => eventID)).size;
       await tail.waitFor(distinct, STREAM_CATCH_UP_TIMEOUT_MS).catch(() => undefined); // a shortfall shows in the accounting
       return { enriched, deadLetters, keys, distinct };
@@ -161,8 +161,8 @@ async function runSteps(pipeline: RunningPipeline, options: DemoOptions, io: Dem
       processorMetrics = exit.metrics;
     }
     const outputs: DemoOutputs = {
-      enrichedUri: `s3://${endpoints.bucket}/churn/data/`,
-      deadLettersUri: `s3://${endpoints.bucket}/dead-letters/`,
+      enrichedUri: `s3://${endpoints.bucket}/${LOCAL_SINK_PREFIXES.enriched}/`,
+      deadLettersUri: `s3://${endpoints.bucket}/${LOCAL_SINK_PREFIXES.deadLetters}/`,
       enrichedObjects: collected.keys.length,
       sampleKey: collected.keys[0],
       sampleCompanyID: stats.churnRisk.top[0]?.companyID ?? collected.enriched[0]?.companyID,

@@ -10,6 +10,7 @@ export {
   EndpointsFileError,
   KINESIS_BACKENDS,
   LOCAL_CREDENTIALS,
+  LOCAL_SINK_PREFIXES,
   localEndpointsSchema,
   readEndpointsFile,
   removeEndpointsFile,

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { S3Client } from '@aws-sdk/client-s3';
-import { companyStateKey, companyStateSchema, type CompanyStateRecord, type DeadLetter, type EnrichedCompany } from '@tenant-analytics/domain';
+import { companyStateKey, companyStateSchema, sleep, type CompanyStateRecord, type DeadLetter, type EnrichedCompany } from '@tenant-analytics/domain';
 import { clientConfig, holdLifeline, lifelineSpawn, REPO_ROOT, type LocalEndpoints } from '@tenant-analytics/local-stack';
 import { readDeadLetters, readEnrichedInS3, readOutputStream } from './sink-reader';
 
@@ -73,7 +73,7 @@ export async function eventually<T>(check: () => Promise<T | undefined>, timeout
     const value = await check();
     if (value !== undefined) return value;
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    await sleep(250);
   }
 }
 
