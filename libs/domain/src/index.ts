@@ -16,3 +16,4 @@ export * from './company-state-record';
 export * from './sequence-number';
 export * from './sleep';
 export * from './map-limited';
+export * from './logger';

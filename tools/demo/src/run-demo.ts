@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { DomainError, sleep } from '@tenant-analytics/domain';
 import { companyIdsUpTo, seedCompanies, sendJobEvents, type SendProgress, type SendSummary } from '@tenant-analytics/job-producer';
-import { DEFAULT_ENDPOINTS_FILE, LOCAL_SINK_PREFIXES } from '@tenant-analytics/local-stack';
+import { DEFAULT_ENDPOINTS_FILE, LOCAL_SINK_PREFIXES, pinoLogger } from '@tenant-analytics/local-stack';
 import {
   EnrichedStreamTail,
   collectRunStats,
@@ -109,7 +109,7 @@ async function runSteps(pipeline: RunningPipeline, options: DemoOptions, io: Dem
     return value;
   };
   const drainTimeoutMs = options.drainTimeoutSeconds * 1000;
-  const tail = await EnrichedStreamTail.start(probe, { logger: io.logger });
+  const tail = await EnrichedStreamTail.start(probe, { logger: pinoLogger(io.logger) });
   try {
     const seeded = await step(`Seeding ${formatCount(options.companies)} companies on ${endpoints.streams.companies} and waiting until the processor has applied them`, async () => {
       const startMs = Date.now();
@@ -215,7 +215,7 @@ export async function runDemo(options: DemoOptions, io: DemoIo): Promise<DemoOut
     const startMs = Date.now();
     io.out(`> Starting the local stack (${options.kinesisBackend}, s3rver, dynalite), the tenant manager and churn API mocks, and the processor\n`);
     pipeline = await abortable(
-      startPipeline({ kinesisBackend: options.kinesisBackend, ports, ...(endpointsFile === undefined ? {} : { endpointsFile }), logger: io.logger }),
+      startPipeline({ kinesisBackend: options.kinesisBackend, ports, ...(endpointsFile === undefined ? {} : { endpointsFile }), logger: pinoLogger(io.logger) }),
       io.signal,
     );
     const processes = pipeline.stack.processes.map(({ component, port }) => `${component} :${port}`).join(', ');

@@ -3,6 +3,7 @@ export * from './default-endpoints';
 export * from './errors';
 export * from './local-stack';
 export * from './local-stack-options';
+export * from './pino-logger';
 export * from './supervisor-lifeline';
 // The endpoints-file contract the stack writes, for the tools that start a stack and read it back.
 export {

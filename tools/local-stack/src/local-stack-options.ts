@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { pino, type Logger } from 'pino';
+import { SILENT_LOGGER, type Logger } from '@tenant-analytics/domain';
 import { z } from 'zod';
 import { DEFAULT_ENDPOINTS_FILE, KINESIS_BACKENDS, type KinesisBackend } from '@tenant-analytics/local-endpoints';
 import { LocalStackConfigError } from './errors';
@@ -163,5 +163,5 @@ export function resolveLocalStackOptions(options: LocalStackOptions = {}): Resol
       context: { keys: parsed.error.issues.map((issue) => issue.path.join('.')).join(',') },
     });
   }
-  return { ...parsed.data, dataDir: parsed.data.dataDir, logger: logger ?? pino({ level: 'silent' }) };
+  return { ...parsed.data, dataDir: parsed.data.dataDir, logger: logger ?? SILENT_LOGGER };
 }

@@ -1,6 +1,5 @@
-import { isSecretName, REDACTED } from '@tenant-analytics/domain';
+import { isSecretName, REDACTED, type Logger } from '@tenant-analytics/domain';
 import { spawn } from 'node:child_process';
-import type { Logger } from 'pino';
 import { ComponentStartError } from './errors';
 import { holdLifeline, lifelineSpawn } from './supervisor-lifeline';
 
@@ -67,7 +66,7 @@ export function spawnManaged(spec: ProcessSpec, logger: Logger): ManagedProcess 
   const exit = new Promise<ProcessExit>((resolve) => {
     child.once('exit', (code, signal) => {
       exited = true;
-      log.debug({ code, signal }, 'child exited');
+      log.debug('child exited', { code, signal });
       resolve({ code, signal });
     });
     child.once('error', (error) => {
@@ -81,7 +80,7 @@ export function spawnManaged(spec: ProcessSpec, logger: Logger): ManagedProcess 
   const keep = (chunk: Buffer): void => {
     for (const line of chunk.toString('utf8').split('\n')) {
       if (line.trim() === '') continue;
-      log.debug({ line }, 'child output');
+      log.debug('child output', { line });
       tail.push(line);
       if (tail.length > OUTPUT_TAIL_LINES) tail.shift();
     }
@@ -95,7 +94,7 @@ export function spawnManaged(spec: ProcessSpec, logger: Logger): ManagedProcess 
       context: { component: spec.name, command: spec.command },
     });
   }
-  log.debug({ pid, command: spec.command, args: redactArgs(spec.args) }, 'child spawned');
+  log.debug('child spawned', { pid, command: spec.command, args: redactArgs(spec.args) });
 
   const signalGroup = (signal: NodeJS.Signals): void => {
     try {
@@ -116,7 +115,7 @@ export function spawnManaged(spec: ProcessSpec, logger: Logger): ManagedProcess 
         });
         const outcome = await Promise.race([exit, timedOut]);
         clearTimeout(timer);
-        if (outcome === 'timeout') log.debug({ graceMs }, 'child ignored SIGTERM, killing it');
+        if (outcome === 'timeout') log.debug('child ignored SIGTERM, killing it', { graceMs });
       }
       // Also reaps grandchildren that outlived the group leader.
       signalGroup('SIGKILL');

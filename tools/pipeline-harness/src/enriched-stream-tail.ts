@@ -1,6 +1,5 @@
 import { ListShardsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
-import { enrichedCompanySchema, sleep, type EnrichedCompany } from '@tenant-analytics/domain';
-import { pino, type Logger } from 'pino';
+import { enrichedCompanySchema, SILENT_LOGGER, sleep, type EnrichedCompany, type Logger } from '@tenant-analytics/domain';
 import type { LocalPipelineProbe } from './local-pipeline';
 import { PipelineRunError } from './pipeline-run-error';
 import { parseJsonLine } from './runner-log';
@@ -53,7 +52,7 @@ export class EnrichedStreamTail {
     const tail = new EnrichedStreamTail(probe.kinesis, probe.endpoints.streams.enriched, {
       pollIntervalMs: options.pollIntervalMs ?? 100,
       now: options.now ?? Date.now,
-      logger: options.logger ?? pino({ level: 'silent' }),
+      logger: options.logger ?? SILENT_LOGGER,
     });
     const shards = (await probe.kinesis.send(new ListShardsCommand({ StreamName: tail.stream }))).Shards ?? [];
     tail.loops = shards.map(({ ShardId }) => tail.follow(ShardId ?? ''));
@@ -101,7 +100,7 @@ export class EnrichedStreamTail {
         const arrivedAtMs = settings.now();
         for (const record of records) this.accept(Buffer.from(record.Data ?? []).toString('utf8'), arrivedAtMs);
       },
-      onError: (error) => settings.logger.warn({ shardId, error: String(error) }, 'output stream read failed; retrying'),
+      onError: (error) => settings.logger.warn('output stream read failed; retrying', { shardId, error: String(error) }),
     });
   }
 

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { sleep } from '@tenant-analytics/domain';
+import { sleep, SILENT_LOGGER, type Logger } from '@tenant-analytics/domain';
 import {
   startLocalStack,
   type KinesisBackend,
@@ -11,7 +11,6 @@ import {
   type PortName,
   type ServiceOption,
 } from '@tenant-analytics/local-stack';
-import { pino, type Logger } from 'pino';
 import { LocalPipelineProbe, spawnLocalRunner } from './local-pipeline';
 import { PipelineRunError } from './pipeline-run-error';
 import { lastRunnerMetrics, RUNNER_READY_MESSAGE, RUNNER_STOPPED_MESSAGE, runnerPidOf, type RunnerMetrics } from './runner-log';
@@ -196,7 +195,7 @@ class Pipeline implements RunningPipeline {
     const { code, signal: exitSignal } = await runner.exited;
     const drained = runner.output().includes(`"msg":"${RUNNER_STOPPED_MESSAGE}"`);
     const exit: RunnerExit = { code, signal: exitSignal, drained, clean: code === 0 || drained, metrics: lastRunnerMetrics(runner.output()), outputTail: outputTail(runner.output()) };
-    if (!exit.clean) this.settings.logger.warn({ code, signal: exitSignal }, 'the processor did not exit cleanly');
+    if (!exit.clean) this.settings.logger.warn('the processor did not exit cleanly', { code, signal: exitSignal });
     return exit;
   }
 
@@ -237,7 +236,7 @@ class Pipeline implements RunningPipeline {
  * const { runner } = await pipeline.stop(); // runner.clean, runner.metrics
  */
 export async function startPipeline(options: StartPipelineOptions = {}): Promise<RunningPipeline> {
-  const logger = options.logger ?? pino({ level: 'silent' });
+  const logger = options.logger ?? SILENT_LOGGER;
   const workDir = options.endpointsFile === undefined ? mkdtempSync(path.join(os.tmpdir(), 'pipeline-run-')) : undefined;
   const endpointsFile = options.endpointsFile ?? path.join(workDir ?? '', 'endpoints.json');
   const removeWorkDir = (): void => {
@@ -274,6 +273,6 @@ export async function startPipeline(options: StartPipelineOptions = {}): Promise
     removeWorkDir();
     throw error;
   }
-  logger.info({ endpointsFile, runnerPid: runner.child.pid }, 'pipeline running');
+  logger.info('pipeline running', { endpointsFile, runnerPid: runner.child.pid });
   return new Pipeline(stack, endpointsFile, new LocalPipelineProbe(stack.endpoints), runner, settings);
 }
