@@ -1,5 +1,5 @@
 import { PutRecordsCommand, type KinesisClient, type PutRecordsRequestEntry } from '@aws-sdk/client-kinesis';
-import { DomainError } from '@tenant-analytics/domain';
+import { DomainError, sleep } from '@tenant-analytics/domain';
 
 /** Kinesis PutRecords limits: records per call, bytes per call, bytes per record (data + key). */
 export const PUT_RECORDS_LIMITS = { maxRecords: 500, maxBytes: 5 * 1024 * 1024, maxRecordBytes: 1024 * 1024 } as const;
@@ -69,15 +69,6 @@ export function planPutRecordsCalls<T extends StreamEntry>(entries: readonly T[]
   return calls;
 }
 
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    }, { once: true });
-  });
-
 /**
  * Puts every entry on `streamName`: batches of ≤ 500 records / ≤ 5 MiB, and after a partial
  * failure only the rejected entries are sent again, with capped exponential backoff and full
@@ -127,6 +118,7 @@ export async function putRecordsReliably(
     retriedEntries += failed.length;
     options.onRetry?.(failed.length, attempt, [...errorCodes]);
     await sleep(Math.random() * Math.min(maxDelayMs, initialDelayMs * 2 ** (attempt - 1)), options.signal);
+    options.signal?.throwIfAborted();
     pending = failed;
   }
   return { records: entries.length, calls, retriedEntries };
