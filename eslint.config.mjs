@@ -1,5 +1,20 @@
 import nx from '@nx/eslint-plugin';
 
+/** The project boundaries; only an app's tests may also use the tools (`type:tool`). */
+function moduleBoundaries({ appsMayUseTools }) {
+  return {
+    enforceBuildableLibDependency: false,
+    allow: [],
+    depConstraints: [
+      { sourceTag: 'type:app', onlyDependOnLibsWithTags: appsMayUseTools ? ['type:lib', 'type:tool'] : ['type:lib'] },
+      // Tools (demo, benchmarks, reliability suite) may also drive apps that export an engine.
+      { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:lib', 'type:tool', 'exports:engine'] },
+      { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
+      { sourceTag: 'scope:domain', onlyDependOnLibsWithTags: [] },
+    ],
+  };
+}
+
 export default [
   { ignores: ['**/node_modules', '**/dist', '**/out-tsc', '**/cdk.out', '**/coverage', '.local', '.nx', 'bench/results'] },
   ...nx.configs['flat/base'],
@@ -7,27 +22,19 @@ export default [
   {
     files: ['**/*.ts'],
     rules: {
-      // Apps may use libraries and the dev tools' libraries (the local stack, in their tests);
-      // libraries never use apps or tools, and the domain library depends on nothing of ours.
-      '@nx/enforce-module-boundaries': [
-        'error',
-        {
-          enforceBuildableLibDependency: false,
-          allow: [],
-          depConstraints: [
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib', 'type:tool'] },
-            // Tools (demo, benchmarks, reliability suite) may also drive apps that export an engine.
-            { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:lib', 'type:tool', 'exports:engine'] },
-            { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
-            { sourceTag: 'scope:domain', onlyDependOnLibsWithTags: [] },
-          ],
-        },
-      ],
+      // Apps' product code uses libraries only; libraries never use apps or tools, and the domain
+      // library depends on nothing of ours. Tests may also use the dev tools (next block).
+      '@nx/enforce-module-boundaries': ['error', moduleBoundaries({ appsMayUseTools: false })],
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/ban-ts-comment': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-console': 'error',
     },
+  },
+  {
+    // An app's tests (unit specs and tests/integration) may drive the dev tools, e.g. the local stack.
+    files: ['apps/**/*.spec.ts', 'apps/**/tests/**/*.ts'],
+    rules: { '@nx/enforce-module-boundaries': ['error', moduleBoundaries({ appsMayUseTools: true })] },
   },
   {
     files: ['**/*.spec.ts', '**/tests/**/*.ts', 'tools/**/*.ts', '**/cli.ts', '**/cli/**/*.ts', '**/bench/**/*.ts'],

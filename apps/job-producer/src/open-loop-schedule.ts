@@ -1,3 +1,5 @@
+import { sleep } from '@tenant-analytics/domain';
+
 /** How events are spread over time and grouped into calls. */
 export interface OpenLoopScheduleOptions {
   /** Events in all. */
@@ -33,20 +35,6 @@ export interface OpenLoopOutcome {
   readonly maxLagMs: number;
   /** True when the signal stopped the run before every event was dispatched. */
   readonly interrupted: boolean;
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      resolve();
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
-import { LOCAL_CREDENTIALS, readEndpointsFile, type LocalEndpoints } from '@tenant-analytics/local-stack';
+import { LOCAL_CREDENTIALS, readEndpointsFile, type LocalEndpoints } from '@tenant-analytics/local-endpoints';
 import type { Logger } from './core/ports';
 
 /**

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
 import { loadPipelineConfig, redactConfig, type PipelineConfig, type StreamSourceConfig } from '@tenant-analytics/domain';
-import { DEFAULT_ENDPOINTS_FILE, readEndpointsFile, REPO_ROOT, type LocalEndpoints } from '@tenant-analytics/local-stack';
+import { DEFAULT_ENDPOINTS_FILE, readEndpointsFile, REPO_ROOT, type LocalEndpoints } from '@tenant-analytics/local-endpoints';
 import { InMemoryMetrics } from './adapters/in-memory-metrics';
 import { KinesisShardReader, type StartPosition } from './adapters/kinesis-shard-reader';
 import { createLogger } from './adapters/pino-logger';

@@ -14,3 +14,7 @@ export * from './config';
 export * from './property-groups';
 export * from './company-state-record';
 export * from './event-source-mapping';
+export * from './sequence-number';
+export * from './sleep';
+export * from './map-limited';
+export * from './logger';

@@ -1,4 +1,5 @@
 import { PutRecordsCommand, type KinesisClient, type PutRecordsRequestEntry } from '@aws-sdk/client-kinesis';
+import { DomainError, sleep } from '@tenant-analytics/domain';
 
 /** Kinesis PutRecords limits: records per call, bytes per call, bytes per record (data + key). */
 export const PUT_RECORDS_LIMITS = { maxRecords: 500, maxBytes: 5 * 1024 * 1024, maxRecordBytes: 1024 * 1024 } as const;
@@ -31,23 +32,18 @@ export interface PutRecordsSummary {
 }
 
 /** Entries still rejected after every attempt. `retriable`: trying again later may succeed. */
-export class StreamWriteError extends Error {
-  readonly retriable = true;
-  constructor(
-    message: string,
-    readonly context: { readonly streamName: string; readonly failedEntries: number; readonly errorCodes: readonly string[] },
-  ) {
-    super(message);
-    this.name = 'StreamWriteError';
+export class StreamWriteError extends DomainError {
+  declare readonly context: { readonly streamName: string; readonly failedEntries: number; readonly errorCodes: readonly string[] };
+
+  constructor(message: string, context: StreamWriteError['context']) {
+    super(message, { context, retriable: true });
   }
 }
 
 /** An entry larger than Kinesis accepts: never retriable. */
-export class OversizedRecordError extends Error {
-  readonly retriable = false;
+export class OversizedRecordError extends DomainError {
   constructor(readonly partitionKey: string, readonly bytes: number) {
-    super(`record for partition key ${partitionKey} is ${bytes} bytes; Kinesis accepts at most ${PUT_RECORDS_LIMITS.maxRecordBytes}`);
-    this.name = 'OversizedRecordError';
+    super(`record for partition key ${partitionKey} is ${bytes} bytes; Kinesis accepts at most ${PUT_RECORDS_LIMITS.maxRecordBytes}`, { context: { partitionKey, bytes } });
   }
 }
 
@@ -72,15 +68,6 @@ export function planPutRecordsCalls<T extends StreamEntry>(entries: readonly T[]
   if (current.length > 0) calls.push(current);
   return calls;
 }
-
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    }, { once: true });
-  });
 
 /**
  * Puts every entry on `streamName`: batches of ≤ 500 records / ≤ 5 MiB, and after a partial
@@ -131,6 +118,7 @@ export async function putRecordsReliably(
     retriedEntries += failed.length;
     options.onRetry?.(failed.length, attempt, [...errorCodes]);
     await sleep(Math.random() * Math.min(maxDelayMs, initialDelayMs * 2 ** (attempt - 1)), options.signal);
+    options.signal?.throwIfAborted();
     pending = failed;
   }
   return { records: entries.length, calls, retriedEntries };

@@ -1,14 +1,10 @@
-import { ConfigError } from '@tenant-analytics/domain';
+import { ConfigError, LOG_LEVELS, type LogLevel } from '@tenant-analytics/domain';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { DEFAULT_BODY_LIMIT_BYTES } from './body';
 import { faultConfigSchema, type FaultConfig } from './fault-config';
 import { createLogger } from './logger';
-
-/** Log levels accepted by `--log-level`. */
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** The settings every mock service shares, from flags or environment. */
 export interface ServiceCliOptions {

@@ -1,4 +1,4 @@
-import { countedJobs, type CompanyStateRecord, type DeadLetter } from '@tenant-analytics/domain';
+import { countedJobs, DomainError, type CompanyStateRecord, type DeadLetter } from '@tenant-analytics/domain';
 import { companyIdsUpTo, sendJobEvents, type SendJobEventsOptions, type SendSummary } from '@tenant-analytics/job-producer';
 import type { KinesisBackend } from '@tenant-analytics/local-stack';
 import {
@@ -213,16 +213,11 @@ export class ChaosPipeline {
 }
 
 /** Reading what the pipeline produced failed; the message says what was being read. */
-export class SinkReadError extends Error {
-  readonly retriable = false;
+export class SinkReadError extends DomainError {
+  declare readonly context: { readonly what: string };
 
-  constructor(
-    message: string,
-    readonly context: { readonly what: string },
-    options: { readonly cause: unknown },
-  ) {
-    super(message, options);
-    this.name = 'SinkReadError';
+  constructor(message: string, context: SinkReadError['context'], options: { readonly cause: unknown }) {
+    super(message, { context, cause: options.cause });
   }
 }
 
@@ -234,9 +229,6 @@ async function reading<T>(what: string, read: () => Promise<T>): Promise<T> {
   }
 }
 
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
 
 /** True if `promise` settles within `ms` (its timer is cleared either way). */
 export async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {

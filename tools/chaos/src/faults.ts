@@ -1,15 +1,12 @@
 import type { FaultConfigInput } from '@tenant-analytics/service-kit';
+import { DomainError } from '@tenant-analytics/domain';
 
 /** A mock service's admin API refused a change. */
-export class AdminApiError extends Error {
-  readonly retriable = false;
+export class AdminApiError extends DomainError {
+  declare readonly context: { readonly url: string; readonly status: number };
 
-  constructor(
-    message: string,
-    readonly context: { readonly url: string; readonly status: number },
-  ) {
-    super(message);
-    this.name = 'AdminApiError';
+  constructor(message: string, context: AdminApiError['context']) {
+    super(message, { context });
   }
 }
 

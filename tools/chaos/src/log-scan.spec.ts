@@ -5,7 +5,7 @@ describe('LogCapture', () => {
     const capture = new LogCapture();
 
     capture.add('runner#1', 'first\n\n  \nsecond\n');
-    capture.logger('stack').info({ port: 1 }, 'ready');
+    capture.logger('stack').info('ready', { port: 1 });
 
     expect(capture.lines.map(({ source }) => source)).toEqual(['runner#1', 'runner#1', 'stack']);
     expect(capture.lines[2]?.line).toMatch(/"msg":"ready"/);

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { pino, type Logger } from 'pino';
+import type { Logger } from '@tenant-analytics/domain';
+import { pinoLogger } from '@tenant-analytics/local-stack';
+import { pino } from 'pino';
 
 /** One captured log line and who wrote it. */
 export interface CapturedLine {
@@ -20,9 +22,9 @@ export class LogCapture {
     for (const line of text.split('\n')) if (line.trim() !== '') this.captured.push({ source, line });
   }
 
-  /** A debug-level pino logger whose lines land here, for `startPipeline({ logger })`. */
+  /** A debug-level logger whose (pino JSON) lines land here, for `startPipeline({ logger })`. */
   logger(source: string): Logger {
-    return pino({ level: 'debug' }, { write: (text: string) => this.add(source, text) });
+    return pinoLogger(pino({ level: 'debug' }, { write: (text: string) => this.add(source, text) }));
   }
 
   get lines(): readonly CapturedLine[] {

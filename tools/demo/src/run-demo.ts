@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { DomainError, sleep } from '@tenant-analytics/domain';
 import { companyIdsUpTo, seedCompanies, sendJobEvents, type SendProgress, type SendSummary } from '@tenant-analytics/job-producer';
-import { DEFAULT_ENDPOINTS_FILE } from '@tenant-analytics/local-stack';
+import { DEFAULT_ENDPOINTS_FILE, LOCAL_SINK_PREFIXES, pinoLogger } from '@tenant-analytics/local-stack';
 import {
   EnrichedStreamTail,
   collectRunStats,
@@ -32,20 +33,16 @@ export interface DemoIo {
 }
 
 /** The demo was interrupted (Ctrl-C). */
-export class DemoInterruptedError extends Error {
-  readonly retriable = false;
+export class DemoInterruptedError extends DomainError {
   constructor(readonly signalName: string) {
-    super(`interrupted by ${signalName}`);
-    this.name = 'DemoInterruptedError';
+    super(`interrupted by ${signalName}`, { context: { signalName } });
   }
 }
 
 /** A step of the demo failed; the message says which and why. */
-export class DemoFailedError extends Error {
-  readonly retriable = false;
+export class DemoFailedError extends DomainError {
   constructor(message: string, options: { readonly cause?: unknown } = {}) {
     super(message, { cause: options.cause });
-    this.name = 'DemoFailedError';
   }
 }
 
@@ -87,7 +84,7 @@ async function freshRunnerMetrics(pipeline: RunningPipeline, offset: number, sig
   for (;;) {
     const metrics = lastRunnerMetrics(pipeline.runner.output().slice(offset));
     if (metrics !== undefined || Date.now() > deadline) return metrics;
-    await abortable(new Promise((resolve) => setTimeout(resolve, 250)), signal);
+    await abortable(sleep(250), signal);
   }
 }
 
@@ -112,7 +109,7 @@ async function runSteps(pipeline: RunningPipeline, options: DemoOptions, io: Dem
     return value;
   };
   const drainTimeoutMs = options.drainTimeoutSeconds * 1000;
-  const tail = await EnrichedStreamTail.start(probe, { logger: io.logger });
+  const tail = await EnrichedStreamTail.start(probe, { logger: pinoLogger(io.logger) });
   try {
     const seeded = await step(`Seeding ${formatCount(options.companies)} companies on ${endpoints.streams.companies} and waiting until the processor has applied them`, async () => {
       const startMs = Date.now();
@@ -145,7 +142,7 @@ async function runSteps(pipeline: RunningPipeline, options: DemoOptions, io: Dem
       waitUntilDrained(probe, { timeoutMs: drainTimeoutMs }),
     );
     const collected = await step('Reading the outputs (S3 sink, dead letters, enriched stream)', async () => {
-      const [enriched, deadLetters, keys] = await Promise.all([probe.enrichedInS3(), probe.deadLetters(), listKeys(probe, 'churn/data/')]);
+      const [enriched, deadLetters, keys] = await Promise.all([probe.enrichedInS3(), probe.deadLetters(), listKeys(probe, `${LOCAL_SINK_PREFIXES.enriched}/`)]);
       const distinct = new Set(enriched.map(({ eventID }) => eventID)).size;
       await tail.waitFor(distinct, STREAM_CATCH_UP_TIMEOUT_MS).catch(() => undefined); // a shortfall shows in the accounting
       return { enriched, deadLetters, keys, distinct };
@@ -164,8 +161,8 @@ async function runSteps(pipeline: RunningPipeline, options: DemoOptions, io: Dem
       processorMetrics = exit.metrics;
     }
     const outputs: DemoOutputs = {
-      enrichedUri: `s3://${endpoints.bucket}/churn/data/`,
-      deadLettersUri: `s3://${endpoints.bucket}/dead-letters/`,
+      enrichedUri: `s3://${endpoints.bucket}/${LOCAL_SINK_PREFIXES.enriched}/`,
+      deadLettersUri: `s3://${endpoints.bucket}/${LOCAL_SINK_PREFIXES.deadLetters}/`,
       enrichedObjects: collected.keys.length,
       sampleKey: collected.keys[0],
       sampleCompanyID: stats.churnRisk.top[0]?.companyID ?? collected.enriched[0]?.companyID,
@@ -224,7 +221,7 @@ export async function runDemo(options: DemoOptions, io: DemoIo): Promise<DemoOut
         ports,
         ...(endpointsFile === undefined ? {} : { endpointsFile }),
         ...(options.runtime === 'local' ? {} : { runnerArgs: ['--runtime', options.runtime] }),
-        logger: io.logger,
+        logger: pinoLogger(io.logger),
       }),
       io.signal,
     );

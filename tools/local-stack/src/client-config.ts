@@ -2,7 +2,7 @@ import type { DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import type { KinesisClientConfig } from '@aws-sdk/client-kinesis';
 import type { S3ClientConfig } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import type { LocalEndpoints } from './endpoints';
+import type { LocalEndpoints } from '@tenant-analytics/local-endpoints';
 
 /** The AWS services the local stack emulates. */
 export type LocalService = 'kinesis' | 's3' | 'dynamodb';

@@ -1,5 +1,6 @@
 import path from 'node:path';
-import type { DynamoDbStorage, KinesisBackend } from './local-stack-options';
+import type { KinesisBackend } from '@tenant-analytics/local-endpoints';
+import type { DynamoDbStorage } from './local-stack-options';
 import type { ProcessSpec } from './managed-process';
 import { LOOPBACK } from './ports';
 

@@ -1,6 +1,21 @@
 export * from './client-config';
-export * from './endpoints';
+export * from './default-endpoints';
 export * from './errors';
 export * from './local-stack';
 export * from './local-stack-options';
-export { DEFAULT_ENDPOINTS_FILE, REPO_ROOT } from './repo-paths';
+export * from './pino-logger';
+export * from './supervisor-lifeline';
+// The endpoints-file contract the stack writes, for the tools that start a stack and read it back.
+export {
+  DEFAULT_ENDPOINTS_FILE,
+  EndpointsFileError,
+  KINESIS_BACKENDS,
+  LOCAL_CREDENTIALS,
+  LOCAL_SINK_PREFIXES,
+  localEndpointsSchema,
+  readEndpointsFile,
+  removeEndpointsFile,
+  REPO_ROOT,
+  writeEndpointsFile,
+} from '@tenant-analytics/local-endpoints';
+export type { KinesisBackend, LocalEndpoints } from '@tenant-analytics/local-endpoints';

@@ -1,7 +1,8 @@
+import { SILENT_LOGGER } from '@tenant-analytics/domain';
 import path from 'node:path';
 import { LocalStackConfigError } from './errors';
 import { DEFAULT_NAMES, DEFAULT_PORTS, DEFAULT_SHARDS, resolveLocalStackOptions } from './local-stack-options';
-import { DEFAULT_ENDPOINTS_FILE } from './repo-paths';
+import { DEFAULT_ENDPOINTS_FILE } from '@tenant-analytics/local-endpoints';
 
 describe('resolveLocalStackOptions', () => {
   it('applies the documented defaults', () => {
@@ -24,7 +25,7 @@ describe('resolveLocalStackOptions', () => {
     expect(resolved.ports).toEqual(DEFAULT_PORTS);
     expect(resolved.shards).toEqual(DEFAULT_SHARDS);
     expect(resolved.names).toEqual(DEFAULT_NAMES);
-    expect(resolved.logger.level).toBe('silent');
+    expect(resolved.logger).toBe(SILENT_LOGGER);
   });
 
   it('keeps defaults for the keys a partial group leaves out', () => {

@@ -1,12 +1,8 @@
 import path from 'node:path';
-import { pino, type Logger } from 'pino';
+import { SILENT_LOGGER, type Logger } from '@tenant-analytics/domain';
 import { z } from 'zod';
+import { DEFAULT_ENDPOINTS_FILE, KINESIS_BACKENDS, type KinesisBackend } from '@tenant-analytics/local-endpoints';
 import { LocalStackConfigError } from './errors';
-import { DEFAULT_ENDPOINTS_FILE } from './repo-paths';
-
-/** Kinesis emulators: `kinesis-local` (kinesis-mock) is faithful; `kinesalite` is faster. */
-export const KINESIS_BACKENDS = ['kinesis-local', 'kinesalite'] as const;
-export type KinesisBackend = (typeof KINESIS_BACKENDS)[number];
 
 /**
  * Where dynalite keeps the state table. `memory` (the default) because dynalite 4 with an on-disk
@@ -39,9 +35,6 @@ export const DEFAULT_NAMES = {
   bucket: 'tenant-analytics',
   stateTable: 'company-state',
 } as const;
-
-/** Local test credentials (not secrets): s3rver accepts only these; the other emulators accept any. */
-export const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
 
 /** The SageMaker endpoint name the churn mock serves. */
 export const CHURN_ENDPOINT_NAME = 'churn-endpoint';
@@ -170,5 +163,5 @@ export function resolveLocalStackOptions(options: LocalStackOptions = {}): Resol
       context: { keys: parsed.error.issues.map((issue) => issue.path.join('.')).join(',') },
     });
   }
-  return { ...parsed.data, dataDir: parsed.data.dataDir, logger: logger ?? pino({ level: 'silent' }) };
+  return { ...parsed.data, dataDir: parsed.data.dataDir, logger: logger ?? SILENT_LOGGER };
 }

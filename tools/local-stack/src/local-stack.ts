@@ -1,4 +1,5 @@
-import { REDACTED } from '@tenant-analytics/domain';
+import { REDACTED, type Logger } from '@tenant-analytics/domain';
+import { LOCAL_CREDENTIALS, removeEndpointsFile, writeEndpointsFile, type LocalEndpoints } from '@tenant-analytics/local-endpoints';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { KinesisClient, ListStreamsCommand } from '@aws-sdk/client-kinesis';
 import { ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
@@ -7,15 +8,12 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { Logger } from 'pino';
 import { clientConfig, type ClientEndpoints } from './client-config';
 import { dynaliteSpec, kinesisSpec, s3rverSpec, type DynaliteParams } from './emulators';
-import { removeEndpointsFile, writeEndpointsFile, type LocalEndpoints } from './endpoints';
 import { ComponentStartError, LocalStackError } from './errors';
 import { stopOnParentExit } from './exit-hooks';
 import {
   CHURN_ENDPOINT_NAME,
-  LOCAL_CREDENTIALS,
   resolveLocalStackOptions,
   type LocalStackOptions,
   type ResolvedLocalStackOptions,
@@ -120,7 +118,7 @@ class RunningLocalStack implements LocalStack {
       this.endpointsFileWritten = true;
     }
     this.started = endpoints;
-    this.logger.info({ endpoints: { ...endpoints, credentials: { accessKeyId: endpoints.credentials.accessKeyId, secretAccessKey: REDACTED } }, processes: this.processes }, 'local stack ready');
+    this.logger.info('local stack ready', { endpoints: { ...endpoints, credentials: { accessKeyId: endpoints.credentials.accessKeyId, secretAccessKey: REDACTED } }, processes: this.processes });
   }
 
   stop(): Promise<void> {
@@ -141,7 +139,7 @@ class RunningLocalStack implements LocalStack {
     await this.stopChild(current.child);
     const url = await this.startKinesis(current.port);
     await this.provisionStreams({ ...this.endpoints, kinesis: url });
-    this.logger.info({ url }, 'kinesis restarted');
+    this.logger.info('kinesis restarted', { url });
   }
 
   private async stopAll(): Promise<void> {
@@ -238,7 +236,7 @@ class RunningLocalStack implements LocalStack {
       }
       const startupMs = Math.round(performance.now() - startedAt);
       this.ready.set(component, { component, name: spec.name, pid: child.pid, port, startupMs, child });
-      this.logger.info({ component: spec.name, url, pid: child.pid, startupMs }, 'child ready');
+      this.logger.info('child ready', { component: spec.name, url, pid: child.pid, startupMs });
       return url;
     });
   }

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { pino } from 'pino';
+import { SILENT_LOGGER } from '@tenant-analytics/domain';
 import { redactArgs, spawnManaged, type ManagedProcess, type ProcessSpec } from './managed-process';
 
 /** Running, not a zombie waiting for a (container) init to reap it. */
@@ -29,7 +29,7 @@ const nodeSpec = (script: string, name = 'test-child'): ProcessSpec => ({
 });
 
 describe('spawnManaged', () => {
-  const logger = pino({ level: 'silent' });
+  const logger = SILENT_LOGGER;
   const started: ManagedProcess[] = [];
   const spawn = (spec: ProcessSpec): ManagedProcess => {
     const child = spawnManaged(spec, logger);

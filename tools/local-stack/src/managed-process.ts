@@ -1,9 +1,12 @@
-import { isSecretName, REDACTED } from '@tenant-analytics/domain';
+import { isSecretName, REDACTED, type Logger } from '@tenant-analytics/domain';
 import { spawn } from 'node:child_process';
-import type { Logger } from 'pino';
 import { ComponentStartError } from './errors';
+import { holdLifeline, lifelineSpawn } from './supervisor-lifeline';
 
-/** How to start one child: always `command args…` in `cwd`, `env` added to the parent's environment. */
+/**
+ * How to start one child: always `command args…` in `cwd`, `env` added to the parent's environment.
+ * A `command` that is this Node binary also gets the supervisor lifeline (it dies with us).
+ */
 export interface ProcessSpec {
   /** Component name for logs and errors, e.g. `kinesis (kinesis-local)`. */
   readonly name: string;
@@ -42,24 +45,28 @@ export const DEFAULT_STOP_GRACE_MS = 3_000;
 /**
  * Spawns a child in its own process group (`detached`), so that stopping it also stops whatever it
  * spawned (tsx runs the script in a grandchild) and a Ctrl-C in the terminal reaches only the
- * parent, which then stops its children in order.
+ * parent, which then stops its children in order. A Node child also gets a lifeline
+ * (`supervisor-lifeline.ts`): when this process dies in a way no exit hook sees (SIGKILL, an OOM
+ * kill), the child SIGKILLs its group at once, so no emulator keeps a port.
  *
  * @throws ComponentStartError when the OS cannot spawn the command
  */
 export function spawnManaged(spec: ProcessSpec, logger: Logger): ManagedProcess {
-  const child = spawn(spec.command, [...spec.args], {
+  const lifeline = spec.command === process.execPath ? lifelineSpawn(['ignore', 'pipe', 'pipe']) : undefined;
+  const child = spawn(spec.command, [...(lifeline?.execArgs ?? []), ...spec.args], {
     cwd: spec.cwd,
-    env: { ...process.env, ...spec.env },
+    env: { ...process.env, ...spec.env, ...lifeline?.env },
     detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: lifeline?.stdio ?? ['ignore', 'pipe', 'pipe'],
   });
+  holdLifeline(child);
   const log = logger.child({ component: spec.name });
   const tail: string[] = [];
   let exited = false;
   const exit = new Promise<ProcessExit>((resolve) => {
     child.once('exit', (code, signal) => {
       exited = true;
-      log.debug({ code, signal }, 'child exited');
+      log.debug('child exited', { code, signal });
       resolve({ code, signal });
     });
     child.once('error', (error) => {
@@ -73,13 +80,13 @@ export function spawnManaged(spec: ProcessSpec, logger: Logger): ManagedProcess 
   const keep = (chunk: Buffer): void => {
     for (const line of chunk.toString('utf8').split('\n')) {
       if (line.trim() === '') continue;
-      log.debug({ line }, 'child output');
+      log.debug('child output', { line });
       tail.push(line);
       if (tail.length > OUTPUT_TAIL_LINES) tail.shift();
     }
   };
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
 
   const pid = child.pid;
   if (pid === undefined) {
@@ -87,7 +94,7 @@ export function spawnManaged(spec: ProcessSpec, logger: Logger): ManagedProcess 
       context: { component: spec.name, command: spec.command },
     });
   }
-  log.debug({ pid, command: spec.command, args: redactArgs(spec.args) }, 'child spawned');
+  log.debug('child spawned', { pid, command: spec.command, args: redactArgs(spec.args) });
 
   const signalGroup = (signal: NodeJS.Signals): void => {
     try {
@@ -108,7 +115,7 @@ export function spawnManaged(spec: ProcessSpec, logger: Logger): ManagedProcess 
         });
         const outcome = await Promise.race([exit, timedOut]);
         clearTimeout(timer);
-        if (outcome === 'timeout') log.debug({ graceMs }, 'child ignored SIGTERM, killing it');
+        if (outcome === 'timeout') log.debug('child ignored SIGTERM, killing it', { graceMs });
       }
       // Also reaps grandchildren that outlived the group leader.
       signalGroup('SIGKILL');

@@ -1,3 +1,5 @@
+import { sleep } from '@tenant-analytics/domain';
+
 /** Outcome of {@link pollUntil}: done, or why not with the last error seen. */
 export type PollOutcome = { readonly done: true } | { readonly done: false; readonly reason: 'timeout' | 'interrupted'; readonly lastError: unknown };
 
@@ -8,8 +10,6 @@ export interface PollOptions {
   /** Stops polling early when it settles (e.g. the child process exited). */
   readonly interrupt?: Promise<unknown>;
 }
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms).unref());
 
 /**
  * Calls `check` until it returns true, the time is up or `interrupt` settles. A throwing check

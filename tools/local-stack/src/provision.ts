@@ -1,6 +1,6 @@
 import { CreateTableCommand, DescribeTableCommand, ResourceInUseException as TableInUseException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateStreamCommand, DescribeStreamSummaryCommand, ResourceInUseException as StreamInUseException, type KinesisClient } from '@aws-sdk/client-kinesis';
-import type { Logger } from 'pino';
+import type { Logger } from '@tenant-analytics/domain';
 import { ComponentStartError } from './errors';
 import { pollUntil } from './poll';
 
@@ -41,7 +41,7 @@ export async function ensureStreams(kinesis: KinesisClient, streams: readonly St
           context: { component: 'kinesis', stream: name },
         });
       }
-      if (openShards !== shards) logger.warn({ stream: name, openShards, wanted: shards }, 'stream exists with another shard count; kept as is');
+      if (openShards !== shards) logger.warn('stream exists with another shard count; kept as is', { stream: name, openShards, wanted: shards });
     }),
   );
 }

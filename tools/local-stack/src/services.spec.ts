@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ComponentStartError } from './errors';
-import { REPO_ROOT } from './repo-paths';
+import { REPO_ROOT } from '@tenant-analytics/local-endpoints';
 import { serviceSpec, type ServiceParams } from './services';
 
 describe('serviceSpec', () => {

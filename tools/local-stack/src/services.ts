@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { ComponentStartError } from './errors';
-import { CHURN_ENDPOINT_NAME, LOCAL_CREDENTIALS } from './local-stack-options';
+import { LOCAL_CREDENTIALS, REPO_ROOT } from '@tenant-analytics/local-endpoints';
+import { CHURN_ENDPOINT_NAME } from './local-stack-options';
 import type { ProcessSpec } from './managed-process';
 import { LOOPBACK } from './ports';
-import { REPO_ROOT } from './repo-paths';
 
 /** Our two HTTP services, run from source with tsx. */
 export const SERVICES = {

@@ -1,5 +1,5 @@
 // `npx nx serve mocks`: the local stack until SIGINT/SIGTERM, then a clean stop (exit code 0).
-import { startLocalStack, type LocalStack } from '@tenant-analytics/local-stack';
+import { pinoLogger, startLocalStack, type LocalStack } from '@tenant-analytics/local-stack';
 import { CommanderError } from 'commander';
 import { pino } from 'pino';
 import { formatEndpoints } from './format-endpoints';
@@ -35,7 +35,7 @@ function parseOrExitCode(argv: readonly string[]): ServeMocksArgs | number {
 async function main(argv: readonly string[]): Promise<number> {
   const args = parseOrExitCode(argv);
   if (typeof args === 'number') return args;
-  const logger = pino({ name: 'mocks', level: args.logLevel }, pino.destination(2));
+  const logger = pinoLogger(pino({ name: 'mocks', level: args.logLevel }, pino.destination(2)));
   const signal = untilSignal();
   let stopRequested = false;
   void signal.then(() => (stopRequested = true));
@@ -44,7 +44,7 @@ async function main(argv: readonly string[]): Promise<number> {
     stack = await startLocalStack({ ...args.stack, logger });
   } catch (error) {
     if (stopRequested) return 0;
-    logger.debug({ err: error }, 'the local stack did not start');
+    logger.debug('the local stack did not start', { err: error });
     console.error(`The local stack did not start: ${error instanceof Error ? error.message : String(error)}`);
     return 1;
   }

@@ -9,14 +9,14 @@ describe('parseServeMocksArgs', () => {
     jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
   });
 
-  it('defaults to the fixed ports, kinesis-local, both services and the repo endpoints file', () => {
+  it('defaults to the fixed ports, kinesalite, both services and the repo endpoints file', () => {
     // Act
     const { stack, logLevel } = parseServeMocksArgs([]);
     const resolved = resolveLocalStackOptions(stack);
 
     // Assess
     expect(logLevel).toBe('warn');
-    expect(resolved.kinesisBackend).toBe('kinesis-local');
+    expect(resolved.kinesisBackend).toBe('kinesalite');
     expect(resolved.ports).toEqual(DEFAULT_PORTS);
     expect(resolved.services).toEqual({ tenantManager: [], churnApi: [] });
     expect(resolved.endpointsFile).toBe(DEFAULT_ENDPOINTS_FILE);

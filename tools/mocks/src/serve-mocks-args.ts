@@ -39,7 +39,7 @@ interface RawFlags {
 export function serveMocksCommand(): Command {
   return new Command('serve-mocks')
     .description('Run the local stack (Kinesis, S3, DynamoDB emulators and the mock services) until Ctrl-C.')
-    .addOption(new Option('--kinesis-backend <backend>', 'Kinesis emulator').choices(KINESIS_BACKENDS).default('kinesis-local'))
+    .addOption(new Option('--kinesis-backend <backend>', 'Kinesis emulator: kinesalite keeps up with a real producer; kinesis-local is faithful (stream ARNs, EFO) but slows as a stream fills').choices(KINESIS_BACKENDS).default('kinesalite'))
     .addOption(
       new Option('--dynamodb-storage <storage>', 'where dynalite keeps the state table (default memory; disk keeps it in --data-dir but loses large writes under load)').choices(
         DYNAMODB_STORAGES,

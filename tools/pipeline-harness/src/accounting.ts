@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { DeadLetter, DeadLetterReason, EnrichedCompany } from '@tenant-analytics/domain';
+import { compareSequenceNumbers, type DeadLetter, type DeadLetterReason, type EnrichedCompany } from '@tenant-analytics/domain';
 import type { GeneratedRecord } from '@tenant-analytics/job-producer';
 
 /**
@@ -330,11 +330,6 @@ function checkCounters(contributions: readonly { companyID: string; nbJobs: numb
     if (want !== got) mismatches.push({ companyID, expected: want, actual: got });
   }
   return { companies: companies.size, mismatches };
-}
-
-/** Sequence numbers are decimal strings of varying length: compare by length, then lexically. */
-function compareSequenceNumbers(a: string, b: string): number {
-  return a.length !== b.length ? a.length - b.length : a < b ? -1 : a > b ? 1 : 0;
 }
 
 interface AppliedEvent {

@@ -3,8 +3,8 @@ import path from 'node:path';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { S3Client } from '@aws-sdk/client-s3';
-import { companyStateKey, companyStateSchema, type CompanyStateRecord, type DeadLetter, type EnrichedCompany } from '@tenant-analytics/domain';
-import { clientConfig, REPO_ROOT, type LocalEndpoints } from '@tenant-analytics/local-stack';
+import { companyStateKey, companyStateSchema, sleep, type CompanyStateRecord, type DeadLetter, type EnrichedCompany } from '@tenant-analytics/domain';
+import { clientConfig, holdLifeline, lifelineSpawn, REPO_ROOT, type LocalEndpoints } from '@tenant-analytics/local-stack';
 import { readDeadLetters, readEnrichedInS3, readOutputStream } from './sink-reader';
 
 /**
@@ -73,22 +73,26 @@ export async function eventually<T>(check: () => Promise<T | undefined>, timeout
     const value = await check();
     if (value !== undefined) return value;
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    await sleep(250);
   }
 }
 
 /**
  * The local runner as a separate process, as `nx serve processor` runs it: `node --import tsx`, so
  * the child is the processor itself (the tsx CLI would put a wrapper in front that relays signals
- * and SIGKILLs a child slow to acknowledge one, cutting a drain short).
+ * and SIGKILLs a child slow to acknowledge one, cutting a drain short). It has the local stack's
+ * supervisor lifeline: when this process dies, however, the runner is SIGKILLed at once rather
+ * than left polling a stack that is gone.
  */
 export function spawnLocalRunner(endpointsFile: string, env: Record<string, string> = {}, extraArgs: readonly string[] = []): { child: ChildProcess; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>; output: () => string } {
   let output = '';
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'apps/processor/src/local-runner.ts'), '--endpoints-file', endpointsFile, ...extraArgs], {
+  const lifeline = lifelineSpawn(['ignore', 'pipe', 'pipe']);
+  const child = spawn(process.execPath, [...lifeline.execArgs, '--import', 'tsx', path.join(REPO_ROOT, 'apps/processor/src/local-runner.ts'), '--endpoints-file', endpointsFile, ...extraArgs], {
     cwd: REPO_ROOT,
-    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', LOG_LEVEL: 'info', RUNNER_POLL_INTERVAL_MS: '100', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', LOG_LEVEL: 'info', RUNNER_POLL_INTERVAL_MS: '100', ...env, ...lifeline.env },
+    stdio: lifeline.stdio,
   });
+  holdLifeline(child);
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));

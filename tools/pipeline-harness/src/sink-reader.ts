@@ -1,8 +1,9 @@
 import { gunzipSync } from 'node:zlib';
-import { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
+import { ListShardsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { GetObjectCommand, ListObjectsCommand, type S3Client } from '@aws-sdk/client-s3';
-import { deadLetterSchema, enrichedCompanySchema, type DeadLetter, type EnrichedCompany } from '@tenant-analytics/domain';
-import type { LocalEndpoints } from '@tenant-analytics/local-stack';
+import { deadLetterSchema, enrichedCompanySchema, mapLimited, type DeadLetter, type EnrichedCompany } from '@tenant-analytics/domain';
+import { LOCAL_SINK_PREFIXES, type LocalEndpoints } from '@tenant-analytics/local-stack';
+import { followShard } from './shard-follower';
 
 /**
  * Reads back what the pipeline produced, at any volume (the readers behind
@@ -43,21 +44,15 @@ export async function listKeys(probe: S3SinkSource, prefix: string): Promise<str
 
 async function fetchAll(probe: S3SinkSource, prefix: string): Promise<Buffer[]> {
   const keys = await listKeys(probe, prefix);
-  const bodies: Buffer[] = new Array<Buffer>(keys.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    for (let index = next++; index < keys.length; index = next++) {
-      const object = await probe.s3.send(new GetObjectCommand({ Bucket: probe.endpoints.bucket, Key: keys[index] }));
-      bodies[index] = Buffer.from((await object.Body?.transformToByteArray()) ?? []);
-    }
-  };
-  await Promise.all(Array.from({ length: FETCH_CONCURRENCY }, worker));
-  return bodies;
+  return mapLimited(keys, FETCH_CONCURRENCY, async (key) => {
+    const object = await probe.s3.send(new GetObjectCommand({ Bucket: probe.endpoints.bucket, Key: key }));
+    return Buffer.from((await object.Body?.transformToByteArray()) ?? []);
+  });
 }
 
-/** Every enriched record in the S3 sink (`churn/data/`, gzip JSON Lines). */
+/** Every enriched record in the S3 sink (`churn/data/`, {@link LOCAL_SINK_PREFIXES}; gzip JSON Lines). */
 export async function readEnrichedInS3(probe: S3SinkSource): Promise<EnrichedCompany[]> {
-  const bodies = await fetchAll(probe, 'churn/data/');
+  const bodies = await fetchAll(probe, `${LOCAL_SINK_PREFIXES.enriched}/`);
   return bodies.flatMap((body) =>
     gunzipSync(body)
       .toString('utf8')
@@ -69,7 +64,7 @@ export async function readEnrichedInS3(probe: S3SinkSource): Promise<EnrichedCom
 
 /** Every dead letter (`dead-letters/`, one JSON object each). */
 export async function readDeadLetters(probe: S3SinkSource): Promise<DeadLetter[]> {
-  return (await fetchAll(probe, 'dead-letters/')).map((body) => deadLetterSchema.parse(JSON.parse(body.toString('utf8'))));
+  return (await fetchAll(probe, `${LOCAL_SINK_PREFIXES.deadLetters}/`)).map((body) => deadLetterSchema.parse(JSON.parse(body.toString('utf8'))));
 }
 
 /** Every record of the output stream, all shards from TRIM_HORIZON, repeats included. */
@@ -77,14 +72,17 @@ export async function readOutputStream(probe: OutputStreamSource): Promise<Enric
   const stream = probe.endpoints.streams.enriched;
   const records: EnrichedCompany[] = [];
   const shards = (await probe.kinesis.send(new ListShardsCommand({ StreamName: stream }))).Shards ?? [];
-  for (const { ShardId } of shards) {
-    let iterator = (await probe.kinesis.send(new GetShardIteratorCommand({ StreamName: stream, ShardId, ShardIteratorType: 'TRIM_HORIZON' }))).ShardIterator;
-    while (iterator !== undefined) {
-      const page = await probe.kinesis.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: STREAM_PAGE }));
-      const found = page.Records ?? [];
-      for (const record of found) records.push(enrichedCompanySchema.parse(JSON.parse(Buffer.from(record.Data ?? []).toString('utf8'))));
-      iterator = found.length === 0 ? undefined : page.NextShardIterator;
-    }
+  for (const { ShardId: shardId = '' } of shards) {
+    await followShard({
+      kinesis: probe.kinesis,
+      stream,
+      shardId,
+      limit: STREAM_PAGE,
+      until: 'caught-up',
+      onRecords: (page) => {
+        for (const record of page) records.push(enrichedCompanySchema.parse(JSON.parse(Buffer.from(record.Data ?? []).toString('utf8'))));
+      },
+    });
   }
   return records;
 }

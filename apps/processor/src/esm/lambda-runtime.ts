@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadPipelineConfig, type StreamSourceConfig } from '@tenant-analytics/domain';
-import { readEndpointsFile } from '@tenant-analytics/local-stack';
+import { readEndpointsFile } from '@tenant-analytics/local-endpoints';
 import type { StartPosition } from '../adapters/kinesis-shard-reader';
 import { createLogger } from '../adapters/pino-logger';
 import { createAwsClients } from '../composition';

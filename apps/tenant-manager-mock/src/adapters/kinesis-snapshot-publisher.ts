@@ -1,6 +1,6 @@
 import { KinesisClient, PutRecordCommand, PutRecordsCommand, type PutRecordsRequestEntry } from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import type { CompanyEvent } from '@tenant-analytics/domain';
+import { mapLimited, type CompanyEvent } from '@tenant-analytics/domain';
 import { ExponentialBackoff, handleWhen, retry, type RetryPolicy } from 'cockatiel';
 import type { Logger } from 'pino';
 import { PublishError } from '../errors';
@@ -78,18 +78,13 @@ export class KinesisSnapshotPublisher implements SnapshotPublisher {
     for (let start = 0; start < snapshots.length; start += MAX_PUT_RECORDS_ENTRIES) {
       batches.push(snapshots.slice(start, start + MAX_PUT_RECORDS_ENTRIES).map(toEntry));
     }
-    let nextBatch = 0;
     let published = 0;
     let retriedEntries = 0;
-    const worker = async (): Promise<void> => {
-      for (let batch = batches[nextBatch++]; batch; batch = batches[nextBatch++]) {
-        retriedEntries += await this.putBatch(batch);
-        published += batch.length;
-        this.options.logger.debug({ published, total: snapshots.length }, 'batch published');
-      }
-    };
-    const concurrency = Math.max(1, this.options.concurrency ?? 4);
-    await Promise.all(Array.from({ length: Math.min(concurrency, batches.length) }, worker));
+    await mapLimited(batches, Math.max(1, this.options.concurrency ?? 4), async (batch) => {
+      retriedEntries += await this.putBatch(batch);
+      published += batch.length;
+      this.options.logger.debug({ published, total: snapshots.length }, 'batch published');
+    });
     return { published, batches: batches.length, retriedEntries };
   }
 

@@ -1,4 +1,4 @@
-import { buildTestProcessor, InMemoryCompanyStateStore, InMemoryLaneStore, InMemoryObjectSink, InMemoryStreamSink, jobEvent, kinesisRecordFactory } from '@tenant-analytics/processor';
+import { buildTestProcessor, InMemoryCompanyStateStore, InMemoryLaneStore, InMemoryObjectSink, InMemoryStreamSink, jobEvent, kinesisRecordFactory } from '@tenant-analytics/processor/testing';
 import { emptyBatchStats, instrumentedProcessor, waitUntilIdle } from './instrumented-processor';
 
 /** Processors over one set of in-memory stores, as processors over one DynamoDB table would be. */

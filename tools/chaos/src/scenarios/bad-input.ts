@@ -1,7 +1,8 @@
 import { PutRecordCommand } from '@aws-sdk/client-kinesis';
 import { StreamWriter } from '@tenant-analytics/job-producer';
 import { badInputCorpus, corpusRecord, KINESIS_MAX_RECORD_BYTES } from '../bad-input-corpus';
-import { sleep, type ChaosPipeline } from '../chaos-pipeline';
+import { sleep } from '@tenant-analytics/domain';
+import type { ChaosPipeline } from '../chaos-pipeline';
 import { check, runOnPipeline, type Scenario } from '../scenario';
 
 /** Scale of scenario 5. */

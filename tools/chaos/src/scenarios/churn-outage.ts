@@ -1,5 +1,5 @@
 import { counterOf } from '@tenant-analytics/pipeline-harness';
-import { sleep } from '../chaos-pipeline';
+import { sleep } from '@tenant-analytics/domain';
 import { setFaults } from '../faults';
 import { formatMs } from '../report';
 import { runnerLogLines } from '../runner-log';

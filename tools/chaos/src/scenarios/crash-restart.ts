@@ -1,6 +1,6 @@
-import { createRandom } from '@tenant-analytics/domain';
+import { createRandom, sleep } from '@tenant-analytics/domain';
 import { counterOf } from '@tenant-analytics/pipeline-harness';
-import { sleep, type ChaosPipeline } from '../chaos-pipeline';
+import type { ChaosPipeline } from '../chaos-pipeline';
 import { check, runOnPipeline, type Scenario } from '../scenario';
 
 /** Scale of scenario 3. */

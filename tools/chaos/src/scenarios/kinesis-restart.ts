@@ -1,6 +1,7 @@
 import { DeleteStreamCommand } from '@aws-sdk/client-kinesis';
 import { waitUntilDrained, type AccountableRecord } from '@tenant-analytics/pipeline-harness';
-import { sleep, type ChaosPipeline } from '../chaos-pipeline';
+import { sleep } from '@tenant-analytics/domain';
+import type { ChaosPipeline } from '../chaos-pipeline';
 import { formatMs } from '../report';
 import { LOG_LEVEL, runnerLogLines } from '../runner-log';
 import { check, runOnPipeline, type Scenario } from '../scenario';

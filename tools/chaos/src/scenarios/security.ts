@@ -1,6 +1,6 @@
-import { createSignedFetch, generateCompany } from '@tenant-analytics/domain';
+import { createSignedFetch, generateCompany, sleep } from '@tenant-analytics/domain';
 import { LOCAL_CREDENTIALS, writeEndpointsFile } from '@tenant-analytics/local-stack';
-import { sleep, type ChaosPipeline } from '../chaos-pipeline';
+import type { ChaosPipeline } from '../chaos-pipeline';
 import { setChurnCredentials } from '../faults';
 import { scanForSecrets, type SuiteSecrets } from '../log-scan';
 import { check, runOnPipeline, type Check, type Scenario } from '../scenario';

@@ -2,15 +2,26 @@ import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node
 import path from 'node:path';
 import { z } from 'zod';
 import { EndpointsFileError } from './errors';
-import { DEFAULT_NAMES, DEFAULT_PORTS, DEFAULT_REGION, KINESIS_BACKENDS, LOCAL_CREDENTIALS } from './local-stack-options';
 import { DEFAULT_ENDPOINTS_FILE } from './repo-paths';
+
+/**
+ * Kinesis emulators of the local stack: `kinesalite` keeps up with a real producer;
+ * `kinesis-local` (kinesis-mock) is the most faithful but slows as a stream fills.
+ */
+export const KINESIS_BACKENDS = ['kinesis-local', 'kinesalite'] as const;
+export type KinesisBackend = (typeof KINESIS_BACKENDS)[number];
+
+/** Local test credentials (not secrets): s3rver accepts only these; the other emulators accept any. */
+export const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
 
 const httpUrlSchema = z.url({ protocol: /^https?$/ });
 const nameSchema = z.string().min(1);
 
 /**
- * What a running local stack serves, as written to `.local/endpoints.json`. Other tools (the
- * processor's local runner, the demo, benchmarks) read it with {@link readEndpointsFile}.
+ * What a running local stack serves, as written to `.local/endpoints.json` by the local stack
+ * (`tools/local-stack`). The processor's local runner and the tools read it with
+ * {@link readEndpointsFile}; this library is the contract between them, so that product code does
+ * not depend on a dev tool.
  */
 export const localEndpointsSchema = z.object({
   region: nameSchema,
@@ -30,26 +41,6 @@ export const localEndpointsSchema = z.object({
   churnEndpointName: nameSchema.optional(),
 });
 export type LocalEndpoints = z.infer<typeof localEndpointsSchema>;
-
-/**
- * The endpoints of a stack started with every default (`nx serve mocks --no-services`), with
- * overrides: a fixture for tests of code that consumes endpoints.
- */
-export function defaultLocalEndpoints(overrides: Partial<LocalEndpoints> = {}): LocalEndpoints {
-  const at = (port: number): string => `http://127.0.0.1:${port}`;
-  return {
-    region: DEFAULT_REGION,
-    credentials: { ...LOCAL_CREDENTIALS },
-    kinesis: at(DEFAULT_PORTS.kinesis),
-    s3: at(DEFAULT_PORTS.s3),
-    dynamodb: at(DEFAULT_PORTS.dynamodb),
-    bucket: DEFAULT_NAMES.bucket,
-    streams: { jobs: DEFAULT_NAMES.jobs, companies: DEFAULT_NAMES.companies, enriched: DEFAULT_NAMES.enriched },
-    stateTable: DEFAULT_NAMES.stateTable,
-    kinesisBackend: 'kinesis-local',
-    ...overrides,
-  };
-}
 
 /**
  * Reads and validates the endpoints a running local stack wrote.
@@ -99,3 +90,9 @@ export function writeEndpointsFile(file: string, endpoints: LocalEndpoints): voi
 export function removeEndpointsFile(file: string): void {
   rmSync(file, { force: true });
 }
+
+/**
+ * Where the processor's local runner writes in the stack's bucket: its `S3SinkPath` and `dlqPath`
+ * are `s3://<bucket>/<prefix>`. Readers of the local sink (the harness, the demo) list these.
+ */
+export const LOCAL_SINK_PREFIXES = { enriched: 'churn/data', deadLetters: 'dead-letters' } as const;

@@ -1,8 +1,21 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { defaultLocalEndpoints as endpointsFactory, localEndpointsSchema, readEndpointsFile, removeEndpointsFile, writeEndpointsFile } from './endpoints';
+import { localEndpointsSchema, readEndpointsFile, removeEndpointsFile, writeEndpointsFile, type LocalEndpoints } from './endpoints-file';
 import { EndpointsFileError } from './errors';
+
+const endpointsFactory = (overrides: Partial<LocalEndpoints> = {}): LocalEndpoints => ({
+  region: 'us-west-2',
+  credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+  kinesis: 'http://127.0.0.1:4567',
+  s3: 'http://127.0.0.1:4569',
+  dynamodb: 'http://127.0.0.1:4568',
+  bucket: 'tenant-analytics',
+  streams: { jobs: 'bigdatajobs', companies: 'companies', enriched: 'enrichedcompanies' },
+  stateTable: 'company-state',
+  kinesisBackend: 'kinesalite',
+  ...overrides,
+});
 
 describe('endpoints file', () => {
   let dir: string;
@@ -68,14 +81,5 @@ describe('endpoints file', () => {
 
   it('accepts the endpoints without the optional services', () => {
     expect(localEndpointsSchema.safeParse(endpointsFactory()).success).toBe(true);
-  });
-
-  it('builds the default endpoints from the documented ports and names', () => {
-    expect(endpointsFactory()).toMatchObject({
-      kinesis: 'http://127.0.0.1:4567',
-      dynamodb: 'http://127.0.0.1:4568',
-      s3: 'http://127.0.0.1:4569',
-      streams: { jobs: 'bigdatajobs', companies: 'companies', enriched: 'enrichedcompanies' },
-    });
   });
 });

@@ -1,0 +1,3 @@
+export * from './endpoints-file';
+export * from './errors';
+export * from './repo-paths';
