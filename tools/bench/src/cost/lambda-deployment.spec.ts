@@ -7,7 +7,7 @@ describe('LAMBDA_DEPLOYMENT', () => {
   it('matches the processor Lambda that apps/infra deploys (memory, architecture; batching from the shared mapping settings)', () => {
     // Prepare: the infra app cannot be imported by a tool (module boundaries), so its source is read
     const config = readFileSync(path.join(REPO_ROOT, 'apps/infra/src/config/infra-config.ts'), 'utf8');
-    const stack = readFileSync(path.join(REPO_ROOT, 'apps/infra/src/stacks/processor-stack.ts'), 'utf8');
+    const stack = readFileSync(path.join(REPO_ROOT, 'apps/infra/src/shared/node-function.ts'), 'utf8');
 
     // Act
     const memoryMb = Number(/processorMemoryMb: integer\([^)]*\)\.default\(([\d_]+)\)/.exec(config)?.[1]?.replace(/_/g, ''));

@@ -5,7 +5,7 @@ const MAPPING = parseEventSourceMappingSettings({});
 
 /**
  * The processor Lambda as apps/infra deploys it by default: memory (`infra-config.ts`:
- * processorMemoryMb) and architecture (`processor-stack.ts`) are repeated here, because a tool
+ * processorMemoryMb) and architecture (`shared/node-function.ts`, every function of the app) are repeated here, because a tool
  * cannot import the infra app, and a test reads the infra source to keep them equal; the batching
  * comes from the mapping settings in libs/domain that the CDK app uses.
  */
