@@ -80,7 +80,13 @@ export function createBatchProcessor(config: PipelineConfig, clients: AwsClients
   const clock: Clock = services.clock ?? { now: () => new Date() };
   const { tenantManager } = config;
   const lookupBudgetMs = tenantManager.retry.maxAttempts * (tenantManager.attemptTimeoutMs + tenantManager.retry.maxDelayMs);
-  const tenantFetch = createSignedFetch({ service: 'execute-api', region: config.region, timeoutMs: config.tenantManager.attemptTimeoutMs, sign: false });
+  const tenantFetch = createSignedFetch({
+    service: 'execute-api',
+    region: config.region,
+    timeoutMs: config.tenantManager.attemptTimeoutMs,
+    sign: config.tenantManager.signing.enabled,
+    ...(services.credentials === undefined ? {} : { credentials: services.credentials }),
+  });
   const tenantProfiles = new TenantProfiles(
     new TenantManagerDirectory(config.tenantManager.endpoint, tenantFetch),
     {

@@ -54,6 +54,7 @@ describe('parsePipelineConfig', () => {
       },
       tenantManager: {
         endpoint: 'http://127.0.0.1:4010',
+        signing: { enabled: false },
         concurrency: 10,
         attemptTimeoutMs: 2000,
         retry: { maxAttempts: 4, initialDelayMs: 100, maxDelayMs: 2000 },

@@ -141,6 +141,7 @@ const KEY_SPECS = {
   'scoring.breaker.half.open.after.ms': withDefault(integer(1, HOUR_MS), '10000', 'How long the breaker stays open before a trial call.'),
   'scoring.on.failure': withDefault(oneOf(SCORING_FAILURE_ACTIONS), 'dead-letter', 'Records whose scoring failed: dead-letter them, or emit them unscored.'),
   tenantManagerEndpoint: required(httpUrl, 'Tenant manager base URL (GET /api/v1/tenants/{id}).'),
+  'tenant.signing.enabled': withDefault(bool, 'false', 'Sign tenant lookups with SigV4 (service execute-api), for a tenant manager behind IAM auth such as the CDK stand-in.'),
   'tenant.lookup.concurrency': withDefault(integer(1, 1000), '10', 'Tenant lookups in flight at most.'),
   'tenant.lookup.attempt.timeout.ms': withDefault(integer(1, 10 * MINUTE_MS), '2000', 'Timeout of one tenant lookup attempt.'),
   'tenant.lookup.retry.max.attempts': withDefault(integer(1, 100), '4', 'Tenant lookup attempts in all, the first included.'),
@@ -265,6 +266,7 @@ export interface PipelineConfig {
   readonly churn: ChurnConfig;
   readonly tenantManager: {
     readonly endpoint: string;
+    readonly signing: { readonly enabled: boolean };
     readonly concurrency: number;
     readonly attemptTimeoutMs: number;
     readonly retry: RetryConfig;
@@ -444,6 +446,7 @@ function buildConfig(v: ConfigValues, flat: Readonly<Record<string, string>>): P
     churn: churnConfig(v),
     tenantManager: {
       endpoint: v.tenantManagerEndpoint,
+      signing: { enabled: v['tenant.signing.enabled'] },
       concurrency: v['tenant.lookup.concurrency'],
       attemptTimeoutMs: v['tenant.lookup.attempt.timeout.ms'],
       retry: {

@@ -12,6 +12,7 @@ function settingsFactory(overrides: Partial<ProcessorSettings> = {}): ProcessorS
     stateTableName: 'state',
     churn: { mode: 'apigateway', url: 'https://abc.execute-api.us-west-2.amazonaws.com/prod/assessChurn' },
     tenantManagerEndpoint: 'https://tenants.example.com',
+    tenantManagerSigned: false,
     scoringBatchSize: 100,
     asyncCapacity: 20,
     ...overrides,
@@ -42,9 +43,18 @@ describe('buildProcessorPropertyGroups', () => {
       'scoring.batch.size': '100',
       'async.capacity': '20',
       tenantManagerEndpoint: 'https://tenants.example.com',
+      'tenant.signing.enabled': 'false',
       'churn.api.mode': 'apigateway',
       predictChurnApiEndpoint: 'https://abc.execute-api.us-west-2.amazonaws.com/prod/assessChurn',
     });
+  });
+
+  it('asks for signed tenant lookups when the tenant manager is the IAM-authorized stand-in', () => {
+    // act
+    const groups = buildProcessorPropertyGroups(settingsFactory({ tenantManagerSigned: true }));
+
+    // assess
+    expect(propertyMap(groups, 'ApplicationConfigProperties')['tenant.signing.enabled']).toBe('true');
   });
 
   it('carries no starting position: on Lambda the event source mappings own it', () => {

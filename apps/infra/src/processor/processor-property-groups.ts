@@ -24,6 +24,7 @@ export const MANAGED_PROPERTY_KEYS: readonly string[] = [
   'scoring.batch.size',
   'async.capacity',
   'tenantManagerEndpoint',
+  'tenant.signing.enabled',
   'churn.api.mode',
   'predictChurnApiEndpoint',
   'predictChurnApiKey',
@@ -58,6 +59,8 @@ export interface ProcessorSettings {
   readonly churn: ChurnEndpointSettings;
   /** Base URL of the tenant manager (`GET /api/v1/tenants/{id}`). */
   readonly tenantManagerEndpoint: string;
+  /** Whether lookups are SigV4-signed (the IAM-authorized stand-in). */
+  readonly tenantManagerSigned: boolean;
   readonly scoringBatchSize: number;
   readonly asyncCapacity: number;
   /** Further processor keys (`log.level`, `scoring.on.failure`…), none of {@link MANAGED_PROPERTY_KEYS}. */
@@ -101,6 +104,7 @@ export function buildProcessorPropertyGroups(settings: ProcessorSettings): Prope
           'scoring.batch.size': String(settings.scoringBatchSize),
           'async.capacity': String(settings.asyncCapacity),
           tenantManagerEndpoint: settings.tenantManagerEndpoint,
+          'tenant.signing.enabled': String(settings.tenantManagerSigned),
           ...churnProperties,
         },
       },

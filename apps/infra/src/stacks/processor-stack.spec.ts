@@ -193,5 +193,7 @@ describe('ProcessorStack', () => {
     expect(Object.keys(standin.processorTemplate.toJSON()['Parameters'] ?? {})).not.toContain('TenantManagerEndpoint');
     expect(JSON.stringify(invoke.map((statement) => statement.Resource))).toContain('/GET/api/v1/tenants/*');
     expect(JSON.stringify(standin.processorTemplate.findResources('AWS::Lambda::Function'))).toContain('"StackName":"TenantAnalyticsTenantManager"');
+    // ... and signs its lookups (the stand-in's API is IAM-authorized), which an external tenant manager does not need
+    expect(JSON.stringify(standin.processorTemplate.findResources('AWS::Lambda::Function'))).toContain('\\"tenant.signing.enabled\\":\\"true\\"');
   });
 });

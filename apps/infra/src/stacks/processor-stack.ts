@@ -133,6 +133,7 @@ export class ProcessorStack extends Stack {
           stateTableName: data.stateTable.tableName,
           churn: churnEndpointSettings(churn),
           tenantManagerEndpoint,
+          tenantManagerSigned: props.tenantManager !== undefined,
           scoringBatchSize: config.scoringBatchSize,
           asyncCapacity: config.asyncCapacity,
           extraProperties: config.processorProperties,
