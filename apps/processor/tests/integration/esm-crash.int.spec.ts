@@ -5,7 +5,7 @@ import { startLocalStack, type LocalStack } from '@tenant-analytics/local-stack'
 import { LocalPipelineProbe, eventually } from '@tenant-analytics/pipeline-harness';
 import { EFFECT_STEPS } from '../../src/core/batch-processor';
 import { DAY_MS } from '../../src/core/company-state';
-import { MemoryOnFailureDestination, countedJobs, createTestStreams, setFunctionEnvironment, startTestEmulator } from './esm-harness';
+import { MemoryOnFailureDestination, countedJobs, createTestStreams, setFunctionEnvironment, startTestEmulator, stopTestEmulators } from './esm-harness';
 
 /**
  * The Lambda runtime dies in the middle of a batch, right after each effect step of the core: the
@@ -26,6 +26,10 @@ describe('the Lambda path when the runtime crashes mid-batch', () => {
       endpointsFile: path.join(workDir, 'endpoints.json'),
     });
     probe = new LocalPipelineProbe(stack.endpoints);
+  });
+
+  afterEach(async () => {
+    await stopTestEmulators();
   });
 
   afterAll(async () => {

@@ -122,8 +122,22 @@ export async function startTestEmulator(options: TestEmulatorOptions): Promise<{
     ...(options.invocationTimeoutMs === undefined ? {} : { invocationTimeoutMs: options.invocationTimeoutMs }),
     ...(options.now === undefined ? {} : { now: options.now }),
   });
+  running.add(emulator);
   await emulator.start();
   return { emulator, kinesis, logger };
+}
+
+/** Emulators started by {@link startTestEmulator} and not yet stopped through {@link stopTestEmulators}. */
+const running = new Set<EventSourceMappingEmulator>();
+
+/**
+ * Stops every emulator a test started (call it in `afterEach`): a test that fails before its own
+ * `emulator.stop()` must not leave one polling, which would keep Jest from exiting.
+ */
+export async function stopTestEmulators(): Promise<void> {
+  const emulators = [...running];
+  running.clear();
+  await Promise.all(emulators.map((emulator) => emulator.stop().catch(() => undefined)));
 }
 
 /** Waits until `predicate` holds for an invocation report (past or future). */

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { startLocalStack, type LocalStack } from '@tenant-analytics/local-stack';
 import { LocalPipelineProbe, eventually } from '@tenant-analytics/pipeline-harness';
 import { DAY_MS } from '../../src/core/company-state';
-import { countedJobs, createTestStreams, setChurnFaults, setFunctionEnvironment, startTestEmulator, wrappedHandlerLoader } from './esm-harness';
+import { countedJobs, createTestStreams, setChurnFaults, setFunctionEnvironment, startTestEmulator, wrappedHandlerLoader, stopTestEmulators } from './esm-harness';
 
 /**
  * An invocation times out while the churn API is slow; the mapping bisects and retries in a new
@@ -29,6 +29,10 @@ describe('the Lambda path when two invocations of one shard overlap', () => {
       endpointsFile: path.join(workDir, 'endpoints.json'),
     });
     probe = new LocalPipelineProbe(stack.endpoints);
+  });
+
+  afterEach(async () => {
+    await stopTestEmulators();
   });
 
   afterAll(async () => {
