@@ -7,7 +7,6 @@ export { ChurnScoringService } from './core/churn-scoring';
 export type { ScoringOutcome, ScoringSettings } from './core/churn-scoring';
 export { TenantProfiles } from './core/tenant-profiles';
 export type { ProfileLookupOutcome, TenantLookupSettings } from './core/tenant-profiles';
-export { mapLimited } from './core/concurrency';
 export { METRIC } from './core/ports';
 export type {
   ChurnFeaturesWithId,

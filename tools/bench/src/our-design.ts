@@ -1,4 +1,4 @@
-import type { Company } from '@tenant-analytics/domain';
+import { mapLimited, type Company } from '@tenant-analytics/domain';
 import {
   BatchProcessor,
   ChurnScoringService,
@@ -8,7 +8,6 @@ import {
   InMemoryObjectSink,
   InMemoryStreamSink,
   InMemoryTenantDirectory,
-  mapLimited,
   MemoryLogger,
   TenantProfiles,
   TEST_LOOKUP,

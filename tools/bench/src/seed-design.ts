@@ -1,5 +1,6 @@
 import { decodeJobEvent, type EnrichedCompany, type JobEventLimits } from '@tenant-analytics/domain';
-import { mapLimited, type ChurnScorer, type Clock, type InputRecord, type ObjectSink, type StreamSink, type TenantDirectory } from '@tenant-analytics/processor';
+import { mapLimited } from '@tenant-analytics/domain';
+import type { ChurnScorer, Clock, InputRecord, ObjectSink, StreamSink, TenantDirectory } from '@tenant-analytics/processor';
 
 /** Settings of the seed's design. */
 export interface SeedDesignSettings {

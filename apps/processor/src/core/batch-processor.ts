@@ -3,7 +3,7 @@ import { applyCommit, completeJobsCommit, type DedupeSettings } from './apply-co
 import { compareSequence, emptyCompanyState, hasSeenEvent, isApplied, watermarkKey, type CompanyProfile, type CompanyState } from './company-state';
 import { dedupeSegmentOf, DedupeWindow, eventKeyDigest } from './dedupe-window';
 import { planJobs, scoredOutputs, toDeadLetter, type DecodedJob } from './job-batch-plan';
-import { mapLimited } from './concurrency';
+import { mapLimited } from '@tenant-analytics/domain';
 import type { ChurnScoringService, ScoringOutcome } from './churn-scoring';
 import { LaneConflictError, ScoringUnavailableError } from './errors';
 import { deadLetterFiles, enrichedFiles } from './output-files';

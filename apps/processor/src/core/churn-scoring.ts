@@ -1,6 +1,6 @@
 import { featureKey } from '@tenant-analytics/domain';
 import { bulkhead, type BulkheadPolicy } from 'cockatiel';
-import { mapLimited } from './concurrency';
+import { mapLimited } from '@tenant-analytics/domain';
 import { ChurnContractError, describeError } from './errors';
 import { METRIC, type ChurnFeaturesWithId, type ChurnScorer, type ChurnVerdict, type Logger, type Metrics } from './ports';
 import { ResilientCaller, type GiveUpReason, type ResilienceSettings } from './resilience';

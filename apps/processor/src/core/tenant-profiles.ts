@@ -1,6 +1,6 @@
 import type { Company } from '@tenant-analytics/domain';
 import { LRUCache } from 'lru-cache';
-import { mapLimited } from './concurrency';
+import { mapLimited } from '@tenant-analytics/domain';
 import { describeError } from './errors';
 import { METRIC, type Clock, type Logger, type Metrics, type TenantDirectory, type TenantLookup } from './ports';
 import { ResilientCaller, type ResilienceSettings } from './resilience';
