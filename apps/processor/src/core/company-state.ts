@@ -1,5 +1,5 @@
 import { hash } from 'node:crypto';
-import { EVENT_DIGEST_LENGTH, type Company, type CompanyStateRecord } from '@tenant-analytics/domain';
+import { compareSequenceNumbers, EVENT_DIGEST_LENGTH, type Company, type CompanyStateRecord } from '@tenant-analytics/domain';
 
 
 /** Milliseconds in a UTC day. */
@@ -46,13 +46,8 @@ export function padSequence(sequenceNumber: string): string {
   return sequenceNumber.padStart(SEQUENCE_WIDTH, '0');
 }
 
-/** Compares two Kinesis sequence numbers (decimal strings, padded or not) numerically. */
-export function compareSequence(a: string, b: string): number {
-  // Digit strings of one length compare as numbers; padding is only needed when lengths differ.
-  const pa = a.length === b.length ? a : padSequence(a);
-  const pb = a.length === b.length ? b : padSequence(b);
-  return pa < pb ? -1 : pa > pb ? 1 : 0;
-}
+/** Compares two Kinesis sequence numbers (decimal strings, padded or not) numerically: the domain's one comparison. */
+export const compareSequence = compareSequenceNumbers;
 
 /** The outcome of applying a company snapshot. */
 export type SnapshotOutcome = 'applied' | 'stale';
