@@ -185,14 +185,13 @@ export class DynamoDbLaneStore implements LaneStore {
   /** A conditional update of the lane item; a failed condition is a {@link LaneConflictError}. */
   private async updateLane(
     laneId: string,
-    update: Pick<UpdateItemCommandInput, 'UpdateExpression' | 'ConditionExpression' | 'ExpressionAttributeValues' | 'ReturnValues'>,
-  ): Promise<Record<string, AttributeValue> | undefined> {
+    update: Pick<UpdateItemCommandInput, 'UpdateExpression' | 'ConditionExpression' | 'ExpressionAttributeValues'>,
+  ): Promise<void> {
     try {
-      const response = await this.client.send(new UpdateItemCommand({ TableName: this.tableName, Key: laneKey(laneId), ...update }));
-      return response.Attributes;
+      await this.client.send(new UpdateItemCommand({ TableName: this.tableName, Key: laneKey(laneId), ...update }));
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) throw new LaneConflictError(laneId, error);
-      return translateDynamoError(error, 'UpdateItem', this.tableName);
+      translateDynamoError(error, 'UpdateItem', this.tableName);
     }
   }
 

@@ -1,11 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { startLocalStack, type LocalStack } from '@tenant-analytics/local-stack';
-import { LocalPipelineProbe, eventually } from '@tenant-analytics/pipeline-harness';
+import type { LocalStack } from '@tenant-analytics/local-stack';
+import { eventually, type LocalPipelineProbe } from '@tenant-analytics/pipeline-harness';
 import { EFFECT_STEPS } from '../../src/core/batch-processor';
 import { DAY_MS } from '../../src/core/company-state';
-import { MemoryOnFailureDestination, countedJobs, createTestStreams, setFunctionEnvironment, startTestEmulator, stopTestEmulators } from './esm-harness';
+import { MemoryOnFailureDestination, countedJobs, createTestStreams, setFunctionEnvironment, startTestEmulator, startTestStack, stopTestEmulators, type TestStack } from './esm-harness';
 
 /**
  * The Lambda runtime dies in the middle of a batch, right after each effect step of the core: the
@@ -15,17 +12,12 @@ import { MemoryOnFailureDestination, countedJobs, createTestStreams, setFunction
 describe('the Lambda path when the runtime crashes mid-batch', () => {
   let stack: LocalStack;
   let probe: LocalPipelineProbe;
-  let workDir: string;
+  let testStack: TestStack | undefined;
   const yesterdayNoon = Math.floor(Date.now() / DAY_MS) * DAY_MS - DAY_MS + 12 * 3_600_000;
 
   beforeAll(async () => {
-    workDir = mkdtempSync(path.join(os.tmpdir(), 'processor-esm-crash-'));
-    stack = await startLocalStack({
-      ports: { kinesis: 0, s3: 0, dynamodb: 0, tenantManager: 0, churnApi: 0 },
-      services: { tenantManager: true, churnApi: true },
-      endpointsFile: path.join(workDir, 'endpoints.json'),
-    });
-    probe = new LocalPipelineProbe(stack.endpoints);
+    testStack = await startTestStack('processor-esm-crash-');
+    ({ stack, probe } = testStack);
   });
 
   afterEach(async () => {
@@ -33,9 +25,7 @@ describe('the Lambda path when the runtime crashes mid-batch', () => {
   });
 
   afterAll(async () => {
-    probe?.destroy();
-    await stack?.stop();
-    rmSync(workDir, { recursive: true, force: true });
+    await testStack?.stop();
   });
 
   it.each(EFFECT_STEPS.map((step, index) => [step, index] as const))('leaves state and S3 as one clean run would after a crash right after %s', async (step, index) => {

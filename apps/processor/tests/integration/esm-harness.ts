@@ -1,8 +1,11 @@
 import { CreateStreamCommand, ListShardsCommand, waitUntilStreamExists, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { parseEventSourceMappingSettings, type EventSourceMappingSettings } from '@tenant-analytics/domain';
-import type { LocalStack } from '@tenant-analytics/local-stack';
-import type { LocalPipelineProbe } from '@tenant-analytics/pipeline-harness';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startLocalStack, type LocalStack } from '@tenant-analytics/local-stack';
+import { LocalPipelineProbe } from '@tenant-analytics/pipeline-harness';
 import { KinesisClient as Kinesis } from '@aws-sdk/client-kinesis';
 import { EventSourceMappingEmulator } from '../../src/esm/event-source-mapping-emulator';
 import type { HandlerLoader, KinesisFunctionHandler } from '../../src/esm/function-environments';
@@ -168,4 +171,31 @@ export async function setChurnFaults(stack: LocalStack, faults: Record<string, n
 export async function countedJobs(probe: LocalPipelineProbe, companyID: string): Promise<number> {
   const state = await probe.companyState(companyID);
   return Object.values(state?.buckets ?? {}).reduce((sum, n) => sum + n, 0);
+}
+
+/** A local stack with both services, a probe on it, and how to stop both. */
+export interface TestStack {
+  readonly stack: LocalStack;
+  readonly probe: LocalPipelineProbe;
+  stop(): Promise<void>;
+}
+
+/** Starts the local stack with both services on free ports, its endpoints file in a fresh temporary folder. */
+export async function startTestStack(tempPrefix: string): Promise<TestStack> {
+  const workDir = mkdtempSync(path.join(os.tmpdir(), tempPrefix));
+  const stack = await startLocalStack({
+    ports: { kinesis: 0, s3: 0, dynamodb: 0, tenantManager: 0, churnApi: 0 },
+    services: { tenantManager: true, churnApi: true },
+    endpointsFile: path.join(workDir, 'endpoints.json'),
+  });
+  const probe = new LocalPipelineProbe(stack.endpoints);
+  return {
+    stack,
+    probe,
+    stop: async () => {
+      probe.destroy();
+      await stack.stop();
+      rmSync(workDir, { recursive: true, force: true });
+    },
+  };
 }

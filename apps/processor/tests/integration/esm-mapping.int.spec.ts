@@ -1,11 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { DescribeStreamSummaryCommand, GetRecordsCommand, GetShardIteratorCommand, SplitShardCommand } from '@aws-sdk/client-kinesis';
 import { loadChurnModel, scoreCompany } from '@tenant-analytics/churn-model';
 import { generateCompany, rememberedEventCount } from '@tenant-analytics/domain';
-import { startLocalStack, type LocalStack } from '@tenant-analytics/local-stack';
-import { LocalPipelineProbe, eventually } from '@tenant-analytics/pipeline-harness';
+import type { LocalStack } from '@tenant-analytics/local-stack';
+import { eventually, type LocalPipelineProbe } from '@tenant-analytics/pipeline-harness';
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import { DAY_MS } from '../../src/core/company-state';
 import { toKinesisStreamEvent } from '../../src/esm/kinesis-stream-event';
@@ -21,8 +18,10 @@ import {
   setFunctionEnvironment,
   shardIds,
   startTestEmulator,
+  startTestStack,
   stopTestEmulators,
   wrappedHandlerLoader,
+  type TestStack,
 } from './esm-harness';
 
 /**
@@ -33,20 +32,15 @@ import {
 describe('the Lambda path through the event source mapping emulator', () => {
   let stack: LocalStack;
   let probe: LocalPipelineProbe;
-  let workDir: string;
+  let testStack: TestStack | undefined;
   let restoreEnvironment: (() => void) | undefined;
   const model = loadChurnModel();
   const iso = (ms: number) => new Date(ms).toISOString();
   const yesterdayNoon = Math.floor(Date.now() / DAY_MS) * DAY_MS - DAY_MS + 12 * 3_600_000;
 
   beforeAll(async () => {
-    workDir = mkdtempSync(path.join(os.tmpdir(), 'processor-esm-'));
-    stack = await startLocalStack({
-      ports: { kinesis: 0, s3: 0, dynamodb: 0, tenantManager: 0, churnApi: 0 },
-      services: { tenantManager: true, churnApi: true },
-      endpointsFile: path.join(workDir, 'endpoints.json'),
-    });
-    probe = new LocalPipelineProbe(stack.endpoints);
+    testStack = await startTestStack('processor-esm-');
+    ({ stack, probe } = testStack);
   });
 
   afterEach(async () => {
@@ -57,9 +51,7 @@ describe('the Lambda path through the event source mapping emulator', () => {
   });
 
   afterAll(async () => {
-    probe?.destroy();
-    await stack?.stop();
-    rmSync(workDir, { recursive: true, force: true });
+    await testStack?.stop();
   });
 
   const enrichedOf = async (stream: string) => (await probe.enrichedInS3()).filter((record) => record.source.stream === stream);

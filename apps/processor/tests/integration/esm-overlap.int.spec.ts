@@ -1,10 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { startLocalStack, type LocalStack } from '@tenant-analytics/local-stack';
-import { LocalPipelineProbe, eventually } from '@tenant-analytics/pipeline-harness';
+import type { LocalStack } from '@tenant-analytics/local-stack';
+import { eventually, type LocalPipelineProbe } from '@tenant-analytics/pipeline-harness';
 import { DAY_MS } from '../../src/core/company-state';
-import { countedJobs, createTestStreams, setChurnFaults, setFunctionEnvironment, startTestEmulator, wrappedHandlerLoader, stopTestEmulators } from './esm-harness';
+import { countedJobs, createTestStreams, setChurnFaults, setFunctionEnvironment, startTestEmulator, wrappedHandlerLoader, startTestStack, stopTestEmulators, type TestStack } from './esm-harness';
 
 /**
  * An invocation times out while the churn API is slow; the mapping bisects and retries in a new
@@ -18,17 +15,12 @@ import { countedJobs, createTestStreams, setChurnFaults, setFunctionEnvironment,
 describe('the Lambda path when two invocations of one shard overlap', () => {
   let stack: LocalStack;
   let probe: LocalPipelineProbe;
-  let workDir: string;
+  let testStack: TestStack | undefined;
   const yesterdayNoon = Math.floor(Date.now() / DAY_MS) * DAY_MS - DAY_MS + 12 * 3_600_000;
 
   beforeAll(async () => {
-    workDir = mkdtempSync(path.join(os.tmpdir(), 'processor-esm-overlap-'));
-    stack = await startLocalStack({
-      ports: { kinesis: 0, s3: 0, dynamodb: 0, tenantManager: 0, churnApi: 0 },
-      services: { tenantManager: true, churnApi: true },
-      endpointsFile: path.join(workDir, 'endpoints.json'),
-    });
-    probe = new LocalPipelineProbe(stack.endpoints);
+    testStack = await startTestStack('processor-esm-overlap-');
+    ({ stack, probe } = testStack);
   });
 
   afterEach(async () => {
@@ -36,9 +28,7 @@ describe('the Lambda path when two invocations of one shard overlap', () => {
   });
 
   afterAll(async () => {
-    probe?.destroy();
-    await stack?.stop();
-    rmSync(workDir, { recursive: true, force: true });
+    await testStack?.stop();
   });
 
   it('leaves state and S3 as one clean run would when a timed-out invocation finishes after its retry', async () => {
