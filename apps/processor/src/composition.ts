@@ -118,6 +118,7 @@ export function createBatchProcessor(config: PipelineConfig, clients: AwsClients
       streams: { jobs: config.streams.jobs.name, companies: config.streams.companies.name },
       limits: config.validation,
       dedupe: { windowMs: config.state.dedupeWindowMinutes * 60_000 },
+      compaction: config.state.compaction,
       onScoringFailure: config.churn.onFailure,
       locations: {
         sink: { bucket: config.sink.path.bucket, prefix: config.sink.path.prefix },

@@ -60,7 +60,7 @@ describe('parsePipelineConfig', () => {
         retry: { maxAttempts: 4, initialDelayMs: 100, maxDelayMs: 2000 },
         cache: { maxEntries: 10000, ttlMs: 300000 },
       },
-      state: { tableName: 'company-state', dedupeWindowMinutes: 60 },
+      state: { tableName: 'company-state', dedupeWindowMinutes: 60, compaction: { intervalMs: 60_000, maxBatches: 120 } },
       validation: { minJobs: 1, maxJobs: 100000, maxAgeMs: 365 * 24 * 3600 * 1000, maxFutureSkewMs: 300000, maxRecordBytes: 65536 },
       runner: { pollIntervalMs: 1000, getRecordsLimit: 10000, checkpointTableName: 'company-state', shutdownTimeoutMs: 30000 },
       log: { level: 'info' },

@@ -151,6 +151,8 @@ const KEY_SPECS = {
   'tenant.cache.ttl.ms': withDefault(integer(1, 7 * DAY_MS), '300000', 'How long a cached tenant profile is trusted.'),
   'state.table.name': withDefault(resourceName, 'company-state', 'DynamoDB table of per-company state.'),
   'dedupe.window.minutes': withDefault(integer(1, 7 * 24 * 60), '60', 'How long producer eventIDs are remembered: a second event with the same eventID for the same company within this window is skipped as a duplicate (per lane, persisted; memory and cost grow with the window, see the README).'),
+  'state.compaction.interval.seconds': withDefault(integer(0, 3600), '60', 'State compaction: how long a jobs lane may keep completed batches out of the company items, so that a busy company costs one state write per interval instead of one per batch (0 = write every batch). A company snapshot reaches the counts of a jobs lane that cached the company at that lane\'s next compaction.'),
+  'state.compaction.max.batches': withDefault(integer(1, 500), '120', 'State compaction: deferred batches a lane lists at most before it compacts (each adds ~25 bytes to the lane item, written twice per batch, and one body read to a cold start).'),
   'validation.nbjobs.min': withDefault(integer(0, Number.MAX_SAFE_INTEGER), '1', 'Smallest accepted nbJobs.'),
   'validation.nbjobs.max': withDefault(integer(1, Number.MAX_SAFE_INTEGER), '100000', 'Largest accepted nbJobs.'),
   'validation.max.age.days': withDefault(integer(1, 3650), '365', 'Oldest accepted creationDate, in days before now.'),
@@ -272,7 +274,7 @@ export interface PipelineConfig {
     readonly retry: RetryConfig;
     readonly cache: { readonly maxEntries: number; readonly ttlMs: number };
   };
-  readonly state: { readonly tableName: string; readonly dedupeWindowMinutes: number };
+  readonly state: { readonly tableName: string; readonly dedupeWindowMinutes: number; readonly compaction: { readonly intervalMs: number; readonly maxBatches: number } };
   readonly validation: JobEventLimits;
   /** The local polling runner only. */
   readonly runner: {
@@ -459,6 +461,7 @@ function buildConfig(v: ConfigValues, flat: Readonly<Record<string, string>>): P
     state: {
       tableName: v['state.table.name'],
       dedupeWindowMinutes: v['dedupe.window.minutes'],
+      compaction: { intervalMs: v['state.compaction.interval.seconds'] * 1000, maxBatches: v['state.compaction.max.batches'] },
     },
     validation: {
       minJobs: v['validation.nbjobs.min'],

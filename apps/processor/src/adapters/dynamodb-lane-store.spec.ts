@@ -41,7 +41,8 @@ function itemBytes(item: Record<string, AttributeValue>): number {
 }
 
 /** The writer token in the sort keys of chunks written by one putPending. */
-const tokenOf = (chunks: readonly Record<string, AttributeValue>[]) => ({ S: chunks[0]?.['sk']?.S?.split('#')[2] ?? '' });
+/** The chunk prefix of a write (`pending#~<token>#`), as the lane item names it in `pendingRef`. */
+const prefixOf = (chunks: readonly Record<string, AttributeValue>[]) => ({ S: (chunks[0]?.['sk']?.S ?? '').slice(0, -4) });
 const commandNames = () => dynamodb.calls().map((call) => (call.args[0] as object).constructor.name);
 const writtenChunks = () => dynamodb.commandCalls(PutItemCommand).map((call) => call.args[0].input.Item ?? {});
 const conflict = () => new ConditionalCheckFailedException({ message: 'conditional request failed', $metadata: {} });
@@ -114,13 +115,13 @@ describe('DynamoDbLaneStore', () => {
       expect(version).toBe(5);
       expect(commandNames()).toEqual(['PutItemCommand', 'UpdateItemCommand']);
       const sortKey = writtenChunks()[0]?.['sk']?.S ?? '';
-      expect(sortKey).toMatch(new RegExp(`^pending#${batch.id}#[A-Za-z0-9_-]{8}#0000$`));
-      const token = sortKey.split('#')[2];
+      expect(sortKey).toMatch(/^pending#~[A-Za-z0-9_-]{8}#0000$/);
+      const prefix = sortKey.slice(0, -4);
       expect(dynamodb.commandCalls(UpdateItemCommand)[0]?.args[0].input).toMatchObject({
         TableName: TABLE,
         Key: LANE_KEY,
         ConditionExpression: 'version = :expected AND attribute_not_exists(pendingId)',
-        ExpressionAttributeValues: { ':expected': { N: '4' }, ':next': { N: '5' }, ':id': { S: batch.id }, ':token': { S: token }, ':chunks': { N: '1' }, ':first': { S: '100' }, ':last': { S: '120' } },
+        ExpressionAttributeValues: { ':expected': { N: '4' }, ':next': { N: '5' }, ':id': { S: batch.id }, ':ref': { S: prefix }, ':chunks': { N: '1' }, ':first': { S: '100' }, ':last': { S: '120' } },
       });
     });
 
@@ -152,8 +153,8 @@ describe('DynamoDbLaneStore', () => {
       // Assess
       const chunks = writtenChunks();
       expect(chunks.length).toBeGreaterThanOrEqual(3);
-      const token = chunks[0]?.['sk']?.S?.split('#')[2];
-      expect(chunks.map((chunk) => chunk['sk']?.S)).toEqual(chunks.map((_, index) => `pending#${batch.id}#${token}#${String(index).padStart(4, '0')}`));
+      const prefix = prefixOf(chunks).S;
+      expect(chunks.map((chunk) => chunk['sk']?.S)).toEqual(chunks.map((_, index) => `${prefix}${String(index).padStart(4, '0')}`));
       expect(Math.max(...chunks.map(itemBytes))).toBeLessThanOrEqual(MAX_ITEM_BYTES);
       expect(commandNames()).toEqual([...chunks.map(() => 'PutItemCommand'), 'UpdateItemCommand']);
       expect(dynamodb.commandCalls(UpdateItemCommand)[0]?.args[0].input.ExpressionAttributeValues?.[':chunks']).toEqual({ N: String(chunks.length) });
@@ -200,7 +201,7 @@ describe('DynamoDbLaneStore', () => {
       // Prepare
       const batch = largePendingBatch();
       const chunks = await writeThroughStore(batch);
-      serveLane(chunks, { checkpoint: { S: '90' }, pendingId: { S: batch.id }, pendingToken: tokenOf(chunks), pendingChunks: { N: String(chunks.length) }, version: { N: '2' } });
+      serveLane(chunks, { checkpoint: { S: '90' }, pendingId: { S: batch.id }, pendingRef: prefixOf(chunks), pendingChunks: { N: String(chunks.length) }, version: { N: '2' } });
 
       // Act
       const lane = await storeFactory().get(LANE);
@@ -212,7 +213,7 @@ describe('DynamoDbLaneStore', () => {
       expect(queries[0]).toMatchObject({
         TableName: TABLE,
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': { S: `lane#${LANE}` }, ':prefix': { S: `pending#${batch.id}#${tokenOf(chunks).S}#` } },
+        ExpressionAttributeValues: { ':pk': { S: `lane#${LANE}` }, ':prefix': prefixOf(chunks) },
         ConsistentRead: true,
       });
     });
@@ -222,7 +223,7 @@ describe('DynamoDbLaneStore', () => {
       const batch = pendingBatchFactory();
       const leftOver = await writeThroughStore(pendingBatchFactory({ firstSequenceNumber: '1', lastSequenceNumber: '5' }));
       const chunks = await writeThroughStore(batch);
-      serveLane([...leftOver, ...chunks], { pendingId: { S: batch.id }, pendingToken: tokenOf(chunks), pendingChunks: { N: '1' } });
+      serveLane([...leftOver, ...chunks], { pendingId: { S: batch.id }, pendingRef: prefixOf(chunks), pendingChunks: { N: '1' } });
 
       // Act
       const lane = await storeFactory().get(LANE);
@@ -238,7 +239,7 @@ describe('DynamoDbLaneStore', () => {
       const batch = pendingBatchFactory();
       const second = await writeThroughStore(batch);
       const merged = [...second, ...first.slice(second.length)];
-      serveLane(merged, { pendingId: { S: batch.id }, pendingToken: tokenOf(second), pendingChunks: { N: String(second.length) } });
+      serveLane(merged, { pendingId: { S: batch.id }, pendingRef: prefixOf(second), pendingChunks: { N: String(second.length) } });
 
       // Act
       const lane = await storeFactory().get(LANE);
@@ -252,7 +253,7 @@ describe('DynamoDbLaneStore', () => {
       // Prepare
       const batch = largePendingBatch();
       const chunks = await writeThroughStore(batch);
-      serveLane(chunks.slice(0, -1), { pendingId: { S: batch.id }, pendingToken: tokenOf(chunks), pendingChunks: { N: String(chunks.length) } });
+      serveLane(chunks.slice(0, -1), { pendingId: { S: batch.id }, pendingRef: prefixOf(chunks), pendingChunks: { N: String(chunks.length) } });
 
       // Act
       const failure = await storeFactory().get(LANE).catch((error: unknown) => error);
@@ -263,6 +264,19 @@ describe('DynamoDbLaneStore', () => {
         retriable: false,
         message: `pending batch ${batch.id} of lane ${LANE} has ${chunks.length - 1} of ${chunks.length} chunks`,
       });
+    });
+
+    it('reads a pending batch of the layout before state compaction (chunks pending#<id>#<token>#NNNN, no pendingRef)', async () => {
+      // Prepare
+      const batch = pendingBatchFactory();
+      const chunk = { pk: { S: `lane#${LANE}` }, sk: { S: `pending#${batch.id}#AbCdEfGh#0000` }, data: { B: gzipSync(JSON.stringify(batch)) } };
+      serveLane([chunk], { pendingId: { S: batch.id }, pendingToken: { S: 'AbCdEfGh' }, pendingChunks: { N: '1' } });
+
+      // Act
+      const lane = await storeFactory().get(LANE);
+
+      // Assess
+      expect(lane).toEqual({ laneId: LANE, pending: batch, version: 0 });
     });
 
     it('reads a pending batch written before writer tokens existed (chunks pending#<id>#NNNN)', async () => {
@@ -307,8 +321,40 @@ describe('DynamoDbLaneStore', () => {
         ConditionExpression: 'version = :expected AND pendingId = :id',
         ExpressionAttributeValues: { ':checkpoint': { S: '120' }, ':id': { S: 'p1' }, ':expected': { N: '5' }, ':next': { N: '6' } },
       });
-      expect(update?.UpdateExpression).toMatch(/^SET checkpoint = :checkpoint.* REMOVE pendingId, pendingToken, pendingChunks, pendingFirst, pendingLast$/);
+      expect(update?.UpdateExpression).toBe(
+        'SET checkpoint = :checkpoint, updatedAt = :now, version = :next REMOVE deferred, deferredSince, pendingId, pendingToken, pendingRef, pendingChunks, pendingFirst, pendingLast',
+      );
       expect(commandNames()).toEqual(['UpdateItemCommand']);
+    });
+
+    it('with defer, lists the batch it wrote as deferred (its chunk prefix and count) and keeps the lane\'s earlier deferred batches', async () => {
+      // Prepare
+      dynamodb.on(PutItemCommand).resolves({});
+      dynamodb.on(UpdateItemCommand).resolves({});
+      const store = storeFactory();
+      const batch = pendingBatchFactory();
+      await store.putPending(LANE, batch, 5);
+      const prefix = prefixOf(writtenChunks()).S;
+
+      // Act
+      const version = await store.complete(LANE, batch.id, '120', 6, { defer: true });
+
+      // Assess
+      expect(version).toBe(7);
+      const update = dynamodb.commandCalls(UpdateItemCommand)[1]?.args[0].input;
+      expect(update?.UpdateExpression).toBe(
+        'SET checkpoint = :checkpoint, updatedAt = :now, version = :next, deferred = list_append(if_not_exists(deferred, :empty), :ref), deferredSince = if_not_exists(deferredSince, :since) REMOVE pendingId, pendingToken, pendingRef, pendingChunks, pendingFirst, pendingLast',
+      );
+      expect(update?.ExpressionAttributeValues).toMatchObject({ ':ref': { L: [{ S: `${prefix}|1` }] }, ':since': { S: batch.createdAt }, ':expected': { N: '6' } });
+    });
+
+    it('refuses to defer a pending batch it neither wrote nor read (it could not name its body)', async () => {
+      // Act
+      const failure = await storeFactory().complete(LANE, 'p1', '120', 5, { defer: true }).catch((error: unknown) => error);
+
+      // Assess
+      expect(failure).toMatchObject({ retriable: false, message: expect.stringMatching(/cannot defer pending batch p1/) });
+      expect(dynamodb.commandCalls(UpdateItemCommand)).toHaveLength(0);
     });
 
     it('fails with a LaneConflictError when another writer moved the lane (the checkpoint never moves back)', async () => {

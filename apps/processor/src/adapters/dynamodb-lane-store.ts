@@ -13,7 +13,7 @@ import {
 import { LaneConflictError, ProcessorError } from '../core/errors';
 import { pendingBatchSchema, type PendingBatch } from '../core/pending-batch';
 import type { DedupeSegment } from '../core/dedupe-window';
-import type { LaneState, LaneStore } from '../core/ports';
+import type { DeferredBatches, LaneState, LaneStore } from '../core/ports';
 import { decodeStoredJson, translateDynamoError } from './dynamodb-errors';
 
 /** Pending batches are stored gzip-compressed in chunks below DynamoDB's 400 KB item limit. */
@@ -27,8 +27,20 @@ const laneKey = (laneId: string): Record<string, AttributeValue> => ({ pk: { S: 
  * batch id (overlapping invocations that computed the same range) from ever mixing their chunks: the
  * lane item names the token whose body won. Lanes written before tokens existed have none.
  */
-const chunkPrefix = (pendingId: string, token: string | undefined) => (token === undefined ? `pending#${pendingId}#` : `pending#${pendingId}#${token}#`);
-const chunkSortKey = (pendingId: string, token: string | undefined, index: number) => `${chunkPrefix(pendingId, token)}${String(index).padStart(4, '0')}`;
+const legacyChunkPrefix = (pendingId: string, token: string | undefined) => (token === undefined ? `pending#${pendingId}#` : `pending#${pendingId}#${token}#`);
+/**
+ * Since state compaction the chunks of a write are keyed by its token alone (`pending#~<token>#`),
+ * so that a lane can list its deferred batches in a few bytes each; the lane item names the prefix
+ * (`pendingRef`). Lanes written before that name none and use the legacy prefix.
+ */
+const chunkPrefix = (token: string) => `pending#~${token}#`;
+const chunkSortKey = (prefix: string, index: number) => `${prefix}${String(index).padStart(4, '0')}`;
+/** A deferred batch in the lane item's `deferred` list: `<chunk prefix>|<chunk count>`. */
+const deferredRef = (prefix: string, chunks: number) => `${prefix}|${chunks}`;
+function parseDeferredRef(ref: string): { prefix: string; chunks: number } {
+  const at = ref.lastIndexOf('|');
+  return { prefix: ref.slice(0, at), chunks: Number(ref.slice(at + 1)) };
+}
 
 /** Bytes of one stored dedupe digest (a 53-bit integer, big-endian). */
 const DIGEST_BYTES = 8;
@@ -50,6 +62,13 @@ function versionCondition(expectedVersion: number): { condition: string; values:
  * on the version its writer read (see {@link LaneStore}).
  */
 export class DynamoDbLaneStore implements LaneStore {
+  /**
+   * The stored body of each lane's pending batch that this store wrote or read: `complete` with
+   * `defer` lists it in the lane item (a processor always gets its pending batch through `get` or
+   * `putPending` of the same store before completing it).
+   */
+  private readonly pendingRefs = new Map<string, { pendingId: string; ref: string; createdAt: string }>();
+
   constructor(
     private readonly client: DynamoDBClient,
     private readonly tableName: string,
@@ -66,9 +85,20 @@ export class DynamoDbLaneStore implements LaneStore {
     const chunks = Number(item?.['pendingChunks']?.N ?? 0);
     const version = Number(item?.['version']?.N ?? 0);
     const epoch = item?.['epoch']?.S;
-    const lane: LaneState = { laneId, version, ...(checkpoint === undefined ? {} : { checkpoint }), ...(epoch === undefined ? {} : { epoch }) };
+    const deferredRefs = item?.['deferred']?.L?.map((entry) => entry.S ?? '') ?? [];
+    const since = item?.['deferredSince']?.S;
+    const lane: LaneState = {
+      laneId,
+      version,
+      ...(checkpoint === undefined ? {} : { checkpoint }),
+      ...(epoch === undefined ? {} : { epoch }),
+      ...(deferredRefs.length === 0 || since === undefined ? {} : { deferred: { refs: deferredRefs, since } }),
+    };
     if (pendingId === undefined) return lane;
-    return { ...lane, pending: await this.readPending(laneId, pendingId, token, chunks) };
+    const prefix = item?.['pendingRef']?.S ?? legacyChunkPrefix(pendingId, token);
+    const pending = await this.readPending(laneId, pendingId, prefix, chunks);
+    this.pendingRefs.set(laneId, { pendingId, ref: deferredRef(prefix, chunks), createdAt: pending.createdAt });
+    return { ...lane, pending };
   }
 
   async putPending(laneId: string, pending: PendingBatch, expectedVersion: number): Promise<number> {
@@ -76,26 +106,27 @@ export class DynamoDbLaneStore implements LaneStore {
     const chunks: Uint8Array[] = [];
     for (let offset = 0; offset < body.length; offset += CHUNK_BYTES) chunks.push(body.subarray(offset, offset + CHUNK_BYTES));
     const token = randomBytes(6).toString('base64url');
+    const prefix = chunkPrefix(token);
     const expiresAt = String(Math.floor(Date.now() / 1000) + CHUNK_TTL_SECONDS);
     for (const [index, chunk] of chunks.entries()) {
       await this.client
         .send(
           new PutItemCommand({
             TableName: this.tableName,
-            Item: { pk: { S: `lane#${laneId}` }, sk: { S: chunkSortKey(pending.id, token, index) }, data: { B: chunk }, expiresAt: { N: expiresAt } },
+            Item: { pk: { S: `lane#${laneId}` }, sk: { S: chunkSortKey(prefix, index) }, data: { B: chunk }, expiresAt: { N: expiresAt } },
           }),
         )
         .catch((error: unknown) => translateDynamoError(error, 'PutItem', this.tableName));
     }
     const fence = versionCondition(expectedVersion);
     const setEpoch = pending.epoch === undefined ? '' : ', epoch = if_not_exists(epoch, :epoch)';
-    return this.updateLane(laneId, {
-      UpdateExpression: `SET pendingId = :id, pendingToken = :token, pendingChunks = :chunks, pendingFirst = :first, pendingLast = :last, version = :next${setEpoch}`,
+    const version = await this.updateLane(laneId, {
+      UpdateExpression: `SET pendingId = :id, pendingRef = :ref, pendingChunks = :chunks, pendingFirst = :first, pendingLast = :last, version = :next${setEpoch}`,
       ConditionExpression: `${fence.condition} AND attribute_not_exists(pendingId)`,
       ExpressionAttributeValues: {
         ...fence.values,
         ':id': { S: pending.id },
-        ':token': { S: token },
+        ':ref': { S: prefix },
         ':chunks': { N: String(chunks.length) },
         ':first': { S: pending.firstSequenceNumber },
         ':last': { S: pending.lastSequenceNumber },
@@ -103,24 +134,58 @@ export class DynamoDbLaneStore implements LaneStore {
         ...(pending.epoch === undefined ? {} : { ':epoch': { S: pending.epoch } }),
       },
     }).then(() => expectedVersion + 1);
+    this.pendingRefs.set(laneId, { pendingId: pending.id, ref: deferredRef(prefix, chunks.length), createdAt: pending.createdAt });
+    return version;
   }
 
-  async complete(laneId: string, pendingId: string, checkpoint: string, expectedVersion: number): Promise<number> {
+  async complete(laneId: string, pendingId: string, checkpoint: string, expectedVersion: number, options: { readonly defer?: boolean } = {}): Promise<number> {
     const fence = versionCondition(expectedVersion);
+    const values: Record<string, AttributeValue> = {
+      ...fence.values,
+      ':checkpoint': { S: checkpoint },
+      ':id': { S: pendingId },
+      ':now': { S: new Date().toISOString() },
+      ':next': { N: String(expectedVersion + 1) },
+    };
+    // Without `defer`, the lane's deferred batches were compacted by the caller: the list goes.
+    let deferral = 'REMOVE deferred, deferredSince, ';
+    if (options.defer === true) {
+      // The batch's body stays where it is (its chunks): the lane only lists it.
+      const known = this.pendingRefs.get(laneId);
+      if (known?.pendingId !== pendingId) {
+        throw new ProcessorError(`cannot defer pending batch ${pendingId} of lane ${laneId}: this store neither wrote nor read it`, { retriable: false, context: { laneId } });
+      }
+      deferral = ', deferred = list_append(if_not_exists(deferred, :empty), :ref), deferredSince = if_not_exists(deferredSince, :since) REMOVE ';
+      Object.assign(values, { ':empty': { L: [] }, ':ref': { L: [{ S: known.ref }] }, ':since': { S: known.createdAt } });
+    }
     await this.updateLane(laneId, {
-      UpdateExpression: 'SET checkpoint = :checkpoint, updatedAt = :now, version = :next REMOVE pendingId, pendingToken, pendingChunks, pendingFirst, pendingLast',
+      UpdateExpression: `SET checkpoint = :checkpoint, updatedAt = :now, version = :next${deferral.startsWith(',') ? '' : ' '}${deferral}pendingId, pendingToken, pendingRef, pendingChunks, pendingFirst, pendingLast`,
       ConditionExpression: `${fence.condition} AND pendingId = :id`,
-      ExpressionAttributeValues: {
-        ...fence.values,
-        ':checkpoint': { S: checkpoint },
-        ':id': { S: pendingId },
-        ':now': { S: new Date().toISOString() },
-        ':next': { N: String(expectedVersion + 1) },
-      },
+      ExpressionAttributeValues: values,
     });
+    this.pendingRefs.delete(laneId);
     // The chunks are left to their TTL: a delete bills as many write units as the write did, a
     // TTL deletion none, and nothing reads a chunk the lane no longer points at.
     return expectedVersion + 1;
+  }
+
+  async compacted(laneId: string, expectedVersion: number): Promise<number> {
+    const fence = versionCondition(expectedVersion);
+    await this.updateLane(laneId, {
+      UpdateExpression: 'SET updatedAt = :now, version = :next REMOVE deferred, deferredSince',
+      ConditionExpression: `${fence.condition} AND attribute_not_exists(pendingId)`,
+      ExpressionAttributeValues: { ...fence.values, ':now': { S: new Date().toISOString() }, ':next': { N: String(expectedVersion + 1) } },
+    });
+    return expectedVersion + 1;
+  }
+
+  async loadDeferred(laneId: string, deferred: DeferredBatches): Promise<PendingBatch[]> {
+    const bodies: PendingBatch[] = [];
+    for (const ref of deferred.refs) {
+      const { prefix, chunks } = parseDeferredRef(ref);
+      bodies.push(await this.readPending(laneId, ref, prefix, chunks));
+    }
+    return bodies;
   }
 
   async advance(laneId: string, checkpoint: string, expectedVersion: number): Promise<number> {
@@ -195,7 +260,7 @@ export class DynamoDbLaneStore implements LaneStore {
     }
   }
 
-  private async readPending(laneId: string, pendingId: string, token: string | undefined, chunks: number): Promise<PendingBatch> {
+  private async readPending(laneId: string, pendingId: string, prefix: string, chunks: number): Promise<PendingBatch> {
     const parts: Uint8Array[] = [];
     let startKey: Record<string, AttributeValue> | undefined;
     do {
@@ -204,7 +269,7 @@ export class DynamoDbLaneStore implements LaneStore {
           new QueryCommand({
             TableName: this.tableName,
             KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-            ExpressionAttributeValues: { ':pk': { S: `lane#${laneId}` }, ':prefix': { S: chunkPrefix(pendingId, token) } },
+            ExpressionAttributeValues: { ':pk': { S: `lane#${laneId}` }, ':prefix': { S: prefix } },
             ConsistentRead: true,
             ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
           }),
@@ -214,7 +279,7 @@ export class DynamoDbLaneStore implements LaneStore {
       // written before tokens also matches other writes' longer keys, which are left out).
       for (const item of response.Items ?? []) {
         const sk = item['sk']?.S ?? '';
-        const index = sk.slice(chunkPrefix(pendingId, token).length);
+        const index = sk.slice(prefix.length);
         if (item['data']?.B !== undefined && /^\d{4}$/.test(index) && Number(index) < chunks) parts.push(item['data'].B);
       }
       startKey = response.LastEvaluatedKey;

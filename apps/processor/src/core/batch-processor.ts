@@ -13,6 +13,7 @@ import {
   type Clock,
   type CompanyStateStore,
   type InputRecord,
+  type LaneState,
   type LaneStore,
   type Logger,
   type Metrics,
@@ -41,6 +42,22 @@ export interface BatchProcessorSettings {
   readonly writeConcurrency?: number;
   /** Version conflicts tolerated per company commit before the batch fails (and is retried). @default 10 */
   readonly maxCommitConflicts?: number;
+  /** Coalescing of company writes on jobs lanes; undefined = every batch writes its companies. */
+  readonly compaction?: CompactionSettings;
+}
+
+/**
+ * State compaction (`state.compaction.*`): a jobs lane writes its companies' items at most once per
+ * interval instead of once per batch. In between, completed batches stay listed in the lane item as
+ * deferred (their write-ahead bodies are already durable), and the lane's view of a company is its
+ * item with the deferred batches' commits applied in order, each guarded by the company's
+ * watermark like any replay. A busy company's batches thus cost one write per interval.
+ */
+export interface CompactionSettings {
+  /** How long a lane may keep completed batches out of the company items; 0 = never (write every batch). */
+  readonly intervalMs: number;
+  /** Deferred batches a lane lists at most (bounds the lane item and a cold start's reads). */
+  readonly maxBatches: number;
 }
 
 /** Everything the core depends on, built once by a composition root. */
@@ -90,7 +107,29 @@ interface LaneCache {
   version: number;
   readonly states: Map<string, CompanyState>;
   window?: DedupeWindow;
+  /** The lane's view beyond the company items; undefined until loaded for this version. */
+  deferred?: DeferredView;
 }
+
+/**
+ * What a lane's cached states hold that the company items do not (yet): the commits of its
+ * deferred batches (and of the batch being finished), by company and in order, and the companies
+ * whose item is behind. Cleared when a compaction has written them all.
+ */
+interface DeferredView {
+  readonly commits: Map<string, { readonly commit: CompanyCommit; readonly watermarkLane: string }[]>;
+  /** Pending ids whose commits are in `commits` (a retried finish does not add them twice). */
+  readonly batchIds: Set<string>;
+  /** Companies whose cached state is ahead of their item: what a compaction writes. */
+  readonly dirty: Set<string>;
+  /** Companies with deferred commits loaded from the lane whose item has not been read yet (it may hold them already). */
+  readonly unread: Set<string>;
+  /** Deferred batches the lane item lists, and when the oldest was created. */
+  count: number;
+  since?: string;
+}
+
+const emptyDeferredView = (): DeferredView => ({ commits: new Map(), batchIds: new Set(), dirty: new Set(), unread: new Set(), count: 0 });
 
 /** Company states kept per lane at most; beyond it the cache starts over (bounded memory). */
 const MAX_CACHED_STATES_PER_LANE = 100_000;
@@ -134,6 +173,7 @@ export class BatchProcessor {
     const logger = this.deps.logger.child({ laneId });
     const lane = await this.deps.laneStore.get(laneId);
     const cache = this.laneCache(laneId, lane.version);
+    await this.loadDeferred(laneId, lane, cache);
     let checkpoint = lane.checkpoint;
     let laneVersion = lane.version;
     let recoveredPending = false;
@@ -167,7 +207,7 @@ export class BatchProcessor {
       throw error;
     });
     await this.deps.afterStep?.('pending-written', pending);
-    await this.finish(laneId, pending, laneVersion, cache, states, planned);
+    await this.finish(laneId, pending, laneVersion, cache, states === undefined || planned === undefined ? undefined : { states, planned });
     return {
       checkpoint: pending.lastSequenceNumber,
       enriched: pending.enriched.length,
@@ -181,19 +221,25 @@ export class BatchProcessor {
    * Steps 4–6 for a durable pending batch, with the lane at `laneVersion`; resolves to the lane's
    * version after completing it. Idempotent: two processors may finish the same pending batch at
    * once (commits are guarded by watermarks, S3 objects are identical), and the one whose
-   * completion loses the race gets a `LaneConflictError`. `knownStates` are the states the batch
-   * was computed from (saves a read; a stale one only costs a version conflict and a re-read), and
-   * `planned` the states its commits make of them (saves applying the jobs a second time).
+   * completion loses the race gets a `LaneConflictError`. `computed` are the states the batch was
+   * computed from and what its commits make of them (saves applying the jobs a second time).
+   *
+   * The commits are applied to the lane's cached view; the company items are written now
+   * (compaction: every deferred batch's companies and this one's, one write each) or, on a jobs
+   * lane within its compaction interval, later, with the batch listed as deferred.
    */
   private async finish(
     laneId: string,
     pending: PendingBatch,
     laneVersion: number,
     cache: LaneCache,
-    knownStates?: ReadonlyMap<string, CompanyState>,
-    planned?: ReadonlyMap<string, CompanyState>,
+    computed?: { readonly states: ReadonlyMap<string, CompanyState>; readonly planned: ReadonlyMap<string, CompanyState> },
   ): Promise<number> {
-    await this.commitAll(watermarkKey(laneId, pending.epoch), pending.commits, cache, knownStates, planned);
+    const view = cache.deferred ?? emptyDeferredView();
+    cache.deferred = view;
+    await this.applyToView(watermarkKey(laneId, pending.epoch), pending, cache, view, computed);
+    const defer = this.shouldDefer(pending, view);
+    if (!defer) await this.compact(cache, view);
     // The batch's producer ids join the lane's window before the batch completes: durable for
     // every later attempt, whichever processor makes it.
     const segment = dedupeSegmentOf(pending);
@@ -204,15 +250,116 @@ export class BatchProcessor {
     await this.deps.afterStep?.('committed', pending);
     await this.publish(pending);
     await this.deps.afterStep?.('published', pending);
-    const version = await this.deps.laneStore.complete(laneId, pending.id, pending.lastSequenceNumber, laneVersion);
+    const version = await this.deps.laneStore.complete(laneId, pending.id, pending.lastSequenceNumber, laneVersion, { defer });
     // Everything cached was read or written while this processor held the lane: still true now.
     cache.version = version;
+    if (defer) {
+      view.count += 1;
+      view.since ??= pending.createdAt;
+    } else {
+      cache.deferred = emptyDeferredView();
+    }
     await this.deps.afterStep?.('completed', pending);
     this.deps.metrics.count(METRIC.enriched, pending.enriched.length, { stream: pending.stream });
     for (const deadLetter of pending.deadLetters) {
       this.deps.metrics.count(METRIC.deadLetters, 1, { reason: deadLetter.reason });
     }
     return version;
+  }
+
+  /**
+   * Writes a lane's deferred batches into the company items now if its compaction is due
+   * (`force`: whether due or not), for a lane that is idle: the local runner calls it when a shard
+   * has nothing new and when it stops. Resolves whether it compacted. Fenced like every lane
+   * write: a processor that lost the lane learns it from a `LaneConflictError`.
+   */
+  async compactIfDue(stream: string, shardId: string, options: { readonly force?: boolean } = {}): Promise<boolean> {
+    return this.compactLane(laneIdOf(stream, shardId), options.force === true);
+  }
+
+  private async compactLane(laneId: string, force: boolean): Promise<boolean> {
+    const known = this.laneCaches.get(laneId)?.deferred;
+    if (known === undefined || known.count === 0) return false;
+    if (!force && !this.compactionDue(known, this.deps.clock.now().getTime())) return false;
+    const lane = await this.deps.laneStore.get(laneId);
+    // A pending batch is finished (and compacts) with the lane's next batch.
+    if (lane.pending !== undefined || lane.deferred === undefined) return false;
+    const cache = this.laneCache(laneId, lane.version);
+    await this.loadDeferred(laneId, lane, cache);
+    const view = cache.deferred ?? emptyDeferredView();
+    await this.compact(cache, view);
+    cache.version = await this.deps.laneStore.compacted(laneId, lane.version);
+    cache.deferred = emptyDeferredView();
+    return true;
+  }
+
+  /** Compacts every lane this processor holds deferred batches of, due or not (at a graceful stop); resolves how many. */
+  async compactAll(): Promise<number> {
+    let compacted = 0;
+    for (const laneId of [...this.laneCaches.keys()]) {
+      if (await this.compactLane(laneId, true)) compacted += 1;
+    }
+    return compacted;
+  }
+
+  /** Whether the batch being finished joins the lane's deferred batches instead of compacting. */
+  private shouldDefer(pending: PendingBatch, view: DeferredView): boolean {
+    const compaction = this.settings.compaction;
+    if (compaction === undefined || compaction.intervalMs <= 0 || pending.stream !== this.settings.streams.jobs) return false;
+    if (view.count + 1 > compaction.maxBatches) return false;
+    return !this.compactionDue({ since: view.since ?? pending.createdAt }, this.deps.clock.now().getTime());
+  }
+
+  private compactionDue(view: Pick<DeferredView, 'since'>, nowMs: number): boolean {
+    const intervalMs = this.settings.compaction?.intervalMs ?? 0;
+    return view.since === undefined || nowMs - Date.parse(view.since) >= intervalMs;
+  }
+
+  /**
+   * Loads the lane's deferred batches into its cache (once per cache): their commits make the
+   * lane's view of each company beyond its item.
+   */
+  private async loadDeferred(laneId: string, lane: LaneState, cache: LaneCache): Promise<void> {
+    if (cache.deferred !== undefined) return;
+    const view = emptyDeferredView();
+    if (lane.deferred !== undefined) {
+      const bodies = await this.deps.laneStore.loadDeferred(laneId, lane.deferred);
+      for (const body of bodies) {
+        addToView(view, body, watermarkKey(laneId, body.epoch));
+        for (const commit of body.commits) view.unread.add(commit.companyID);
+      }
+      view.count = lane.deferred.refs.length;
+      view.since = lane.deferred.since;
+    }
+    cache.deferred = view;
+  }
+
+  /**
+   * Applies a durable batch's commits to the lane's cached view (each guarded by the company's
+   * watermark, so a batch finished twice counts once) and records them as not yet in the items.
+   */
+  private async applyToView(
+    watermarkLane: string,
+    pending: PendingBatch,
+    cache: LaneCache,
+    view: DeferredView,
+    computed?: { readonly states: ReadonlyMap<string, CompanyState>; readonly planned: ReadonlyMap<string, CompanyState> },
+  ): Promise<void> {
+    if (pending.commits.length === 0) return;
+    const states = await this.statesOf(pending.commits.map((commit) => commit.companyID), cache);
+    const nowMs = this.deps.clock.now().getTime();
+    for (const commit of pending.commits) {
+      const state = states.get(commit.companyID) ?? emptyCompanyState(commit.companyID);
+      // The planned state is valid for the state it was planned from only.
+      const planned = computed?.states.get(commit.companyID) === state ? computed.planned.get(commit.companyID) : undefined;
+      const result = planned !== undefined ? { next: planned, staleSnapshots: 0, appliedSnapshots: 0 } : applyCommit(state, commit, watermarkLane, nowMs, this.settings.dedupe);
+      if (result.staleSnapshots > 0) this.deps.metrics.count(METRIC.staleSnapshots, result.staleSnapshots);
+      if (result.appliedSnapshots > 0) this.deps.metrics.count(METRIC.snapshotsApplied, result.appliedSnapshots);
+      if (result.next === undefined) continue;
+      this.cacheState(cache, result.next);
+      view.dirty.add(commit.companyID);
+    }
+    addToView(view, pending, watermarkLane);
   }
 
   private async compute(
@@ -327,9 +474,10 @@ export class BatchProcessor {
   }
 
   /**
-   * The states of `companyIDs`: from the lane's cache where it has them, the rest read (strongly
-   * consistent) and cached. A cached state can be older than the item only if another lane wrote
-   * it (a snapshot): then the commit's version check fails and it is re-applied to the fresh item.
+   * The lane's view of `companyIDs`: from its cache where it has them; the rest read (strongly
+   * consistent) with the lane's deferred commits applied, and cached. A cached state can be older
+   * than the item only if another lane wrote it (a snapshot): then the compaction's version check
+   * fails and the deferred commits are re-applied to the fresh item.
    */
   private async statesOf(companyIDs: readonly string[], cache: LaneCache): Promise<Map<string, CompanyState>> {
     const states = new Map<string, CompanyState>();
@@ -341,14 +489,30 @@ export class BatchProcessor {
     }
     if (missing.length === 0) return states;
     const read = await this.deps.stateStore.getMany(missing);
-    for (const [id, state] of read) {
+    for (const id of missing) {
+      // A company without an item is cached as an empty state (version 0: its first write creates it).
+      const item = read.get(id) ?? emptyCompanyState(id);
+      const state = this.withDeferred(item, cache.deferred);
+      if (state !== item) cache.deferred?.dirty.add(id);
+      cache.deferred?.unread.delete(id);
       states.set(id, state);
       this.cacheState(cache, state);
     }
     return states;
   }
 
+  /** A company item with the lane's deferred commits for it applied in order (guarded: applied ones are skipped). */
+  private withDeferred(item: CompanyState, view: DeferredView | undefined): CompanyState {
+    const entries = view?.commits.get(item.companyID);
+    if (entries === undefined) return item;
+    const nowMs = this.deps.clock.now().getTime();
+    let state = item;
+    for (const { commit, watermarkLane } of entries) state = applyCommit(state, commit, watermarkLane, nowMs, this.settings.dedupe).next ?? state;
+    return state;
+  }
+
   private cacheState(cache: LaneCache, state: CompanyState): void {
+    // Beyond the bound the cache starts over; the deferred view stays (states are re-read with it).
     if (cache.states.size >= MAX_CACHED_STATES_PER_LANE && !cache.states.has(state.companyID)) cache.states.clear();
     cache.states.set(state.companyID, state);
   }
@@ -374,43 +538,41 @@ export class BatchProcessor {
     return fresh;
   }
 
-  private async commitAll(
-    laneId: string,
-    commits: readonly CompanyCommit[],
-    cache: LaneCache,
-    knownStates?: ReadonlyMap<string, CompanyState>,
-    planned?: ReadonlyMap<string, CompanyState>,
-  ): Promise<void> {
-    if (commits.length === 0) return;
-    const states = knownStates ?? (await this.deps.stateStore.getMany(commits.map((commit) => commit.companyID)));
-    await mapLimited(commits, this.writeConcurrency, async (commit) => {
-      let state = states.get(commit.companyID) ?? emptyCompanyState(commit.companyID);
-      // Valid for the known state only: after a version conflict the commit is applied to the fresh one.
-      let plannedNext = knownStates === undefined ? undefined : planned?.get(commit.companyID);
+  /**
+   * Compaction: writes every company whose item is behind the lane's view, one conditional write
+   * each. A version conflict (another lane's snapshot, or an overlapping processor) re-reads the
+   * item and re-applies the lane's deferred commits for it, guarded by the watermark.
+   */
+  private async compact(cache: LaneCache, view: DeferredView): Promise<void> {
+    // Reading the unread ones tells which of them are behind (`statesOf` marks them dirty).
+    if (view.unread.size > 0) await this.statesOf([...view.unread], cache);
+    const ids = [...view.dirty];
+    if (ids.length === 0) return;
+    const states = await this.statesOf(ids, cache);
+    await mapLimited(ids, this.writeConcurrency, async (companyID) => {
+      let state = states.get(companyID) ?? emptyCompanyState(companyID);
       for (let conflicts = 0; ; conflicts++) {
-        const result =
-          plannedNext !== undefined
-            ? { next: plannedNext, staleSnapshots: 0, appliedSnapshots: 0 }
-            : applyCommit(state, commit, laneId, this.deps.clock.now().getTime(), this.settings.dedupe);
-        plannedNext = undefined;
-        if (result.staleSnapshots > 0) this.deps.metrics.count(METRIC.staleSnapshots, result.staleSnapshots);
-        if (result.appliedSnapshots > 0) this.deps.metrics.count(METRIC.snapshotsApplied, result.appliedSnapshots);
-        if (result.next === undefined) {
-          this.cacheState(cache, state);
-          return;
-        }
-        const written: CompanyState = { ...result.next, version: state.version + 1 };
+        const written: CompanyState = { ...state, version: state.version + 1 };
         if (await this.deps.stateStore.put(written)) {
           this.cacheState(cache, written);
-          return;
+          break;
         }
         this.deps.metrics.count(METRIC.stateCommitConflicts);
         if (conflicts + 1 >= this.maxCommitConflicts) {
-          throw new Error(`company ${commit.companyID}: ${conflicts + 1} version conflicts in a row`);
+          throw new Error(`company ${companyID}: ${conflicts + 1} version conflicts in a row`);
         }
-        state = (await this.deps.stateStore.getMany([commit.companyID])).get(commit.companyID) ?? emptyCompanyState(commit.companyID);
+        const item = (await this.deps.stateStore.getMany([companyID])).get(companyID) ?? emptyCompanyState(companyID);
+        state = this.withDeferred(item, view);
+        if (state === item) {
+          // The item already holds every deferred commit (an earlier compaction wrote it).
+          this.cacheState(cache, item);
+          break;
+        }
       }
+      view.dirty.delete(companyID);
     });
+    this.deps.metrics.count(METRIC.compactions);
+    this.deps.metrics.count(METRIC.compactedCompanies, ids.length);
   }
 
   private async publish(pending: PendingBatch): Promise<void> {
@@ -439,6 +601,17 @@ export function scoringUnavailable(scores: readonly ScoringOutcome[]): string | 
   if (scores.some((score) => !score.ok && score.reason === 'breaker-open')) return 'the circuit breaker was open for some calls of the batch';
   if (scores.length > 0 && scores.every((score) => !score.ok && score.reason !== 'not-retriable')) return 'every scoring call of the batch failed';
   return undefined;
+}
+
+/** Adds a durable batch's commits to the lane's deferred view (once per batch). */
+function addToView(view: DeferredView, batch: PendingBatch, watermarkLane: string): void {
+  if (view.batchIds.has(batch.id)) return;
+  view.batchIds.add(batch.id);
+  for (const commit of batch.commits) {
+    const entries = view.commits.get(commit.companyID) ?? [];
+    entries.push({ commit, watermarkLane });
+    view.commits.set(commit.companyID, entries);
+  }
 }
 
 /** A new lane epoch: the time it began, in base 36 (a lane item is not recreated twice in a millisecond). */

@@ -51,6 +51,20 @@ export interface LaneState {
    * version learns it from a failed conditional write and stops.
    */
   readonly version: number;
+  /**
+   * Completed batches of the lane whose company commits are not in the company items yet (state
+   * compaction, see `CompactionSettings`): the lane's view of a company is its item with these
+   * batches' commits applied in order. Undefined when there are none.
+   */
+  readonly deferred?: DeferredBatches;
+}
+
+/** The completed batches a lane has not yet compacted into company items, oldest first. */
+export interface DeferredBatches {
+  /** Opaque references to the batches' stored write-ahead bodies, for {@link LaneStore.loadDeferred}. */
+  readonly refs: readonly string[];
+  /** When the oldest of them was created (ISO-8601): compaction is due an interval after it. */
+  readonly since: string;
 }
 
 /**
@@ -63,8 +77,17 @@ export interface LaneStore {
   get(laneId: string): Promise<LaneState>;
   /** Makes `pending` durable (the lane must have no pending batch). */
   putPending(laneId: string, pending: PendingBatch, expectedVersion: number): Promise<number>;
-  /** Clears the pending batch `pendingId` and advances the checkpoint to `checkpoint`, atomically. */
-  complete(laneId: string, pendingId: string, checkpoint: string, expectedVersion: number): Promise<number>;
+  /**
+   * Clears the pending batch `pendingId` and advances the checkpoint to `checkpoint`, atomically.
+   * With `defer`, the batch joins the lane's deferred batches (its commits were not written to the
+   * company items); without it, the lane's deferred batches are cleared: the caller compacted every
+   * one it read at `expectedVersion` (the fence makes that the lane's whole list).
+   */
+  complete(laneId: string, pendingId: string, checkpoint: string, expectedVersion: number, options?: { readonly defer?: boolean }): Promise<number>;
+  /** Clears the deferred batches of a lane that has no pending batch: the caller compacted them all. */
+  compacted(laneId: string, expectedVersion: number): Promise<number>;
+  /** The write-ahead bodies of a lane's deferred batches, in the order of `deferred.refs`. */
+  loadDeferred(laneId: string, deferred: DeferredBatches): Promise<PendingBatch[]>;
   /** Advances the checkpoint of a lane that has no pending batch (e.g. nothing to do). */
   advance(laneId: string, checkpoint: string, expectedVersion: number): Promise<number>;
   /**
@@ -145,6 +168,8 @@ export const METRIC = {
   retries: 'Retries',
   breakerOpen: 'BreakerOpen',
   stateCommitConflicts: 'StateCommitConflicts',
+  compactions: 'StateCompactions',
+  compactedCompanies: 'StateCompactedCompanies',
   pendingRecovered: 'PendingBatchesRecovered',
   millisBehindLatest: 'MillisBehindLatest',
   staleCheckpoints: 'StaleCheckpoints',

@@ -98,6 +98,10 @@ export class ShardLanesRunner {
     this.abort.abort();
     await this.running;
     await Promise.all(this.lanes.values());
+    // Leave the company items complete: a later run (or a reader of the table) needs no deferred batches.
+    await this.processor.compactAll().catch((error: unknown) => {
+      this.logger.warn('compacting the lanes at stop failed; their deferred batches stay listed and are compacted by the next run', { error: describeError(error) });
+    });
   }
 
   /** The highest millisBehindLatest over the lanes at their last read. */
@@ -185,7 +189,11 @@ export class ShardLanesRunner {
           return;
         }
         iterator = result.nextIterator;
-        if (result.records.length === 0 && result.millisBehindLatest === 0) await sleep(this.settings.pollIntervalMs, signal);
+        if (result.records.length === 0) {
+          // A quiet shard still compacts on time: its deferred batches reach the company items.
+          await this.processor.compactIfDue(stream.name, shard.shardId);
+          if (result.millisBehindLatest === 0) await sleep(this.settings.pollIntervalMs, signal);
+        }
       } catch (error) {
         // An iterator stays valid for 5 minutes: after a transient failure (throttling) read on with it.
         // Re-acquiring from the initial position (LATEST) would skip what arrived in between.

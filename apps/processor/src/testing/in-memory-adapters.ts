@@ -10,6 +10,7 @@ import type {
   ChurnVerdict,
   Clock,
   CompanyStateStore,
+  DeferredBatches,
   LaneState,
   LaneStore,
   Logger,
@@ -59,6 +60,9 @@ export class InMemoryLaneStore implements LaneStore {
   readonly lanes = new Map<string, LaneState>();
   /** Dedupe segments by lane, in the order written. */
   readonly dedupeSegments = new Map<string, Map<string, DedupeSegment>>();
+  /** Bodies of deferred batches by ref (kept, like the chunks a real store leaves to their TTL). */
+  private readonly bodies = new Map<string, PendingBatch>();
+  private bodyCount = 0;
 
   async get(laneId: string): Promise<LaneState> {
     return this.lanes.get(laneId) ?? { laneId, version: 0 };
@@ -71,16 +75,37 @@ export class InMemoryLaneStore implements LaneStore {
     return this.write({ ...lane, pending: Object.freeze(pending), ...(epoch === undefined ? {} : { epoch }) });
   }
 
-  async complete(laneId: string, pendingId: string, checkpoint: string, expectedVersion: number): Promise<number> {
+  async complete(laneId: string, pendingId: string, checkpoint: string, expectedVersion: number, options: { readonly defer?: boolean } = {}): Promise<number> {
     const lane = this.fenced(laneId, expectedVersion);
     if (lane.pending?.id !== pendingId) throw new LaneConflictError(laneId);
-    return this.write({ laneId, checkpoint, version: lane.version, ...(lane.epoch === undefined ? {} : { epoch: lane.epoch }) });
+    let deferred: DeferredBatches | undefined;
+    if (options.defer === true) {
+      const ref = `${pendingId}@${++this.bodyCount}`;
+      this.bodies.set(ref, lane.pending);
+      deferred = { refs: [...(lane.deferred?.refs ?? []), ref], since: lane.deferred?.since ?? lane.pending.createdAt };
+    }
+    return this.write({ laneId, checkpoint, version: lane.version, ...(lane.epoch === undefined ? {} : { epoch: lane.epoch }), ...(deferred === undefined ? {} : { deferred }) });
+  }
+
+  async compacted(laneId: string, expectedVersion: number): Promise<number> {
+    const lane = this.fenced(laneId, expectedVersion);
+    if (lane.pending !== undefined) throw new LaneConflictError(laneId);
+    const { deferred: _compacted, ...rest } = lane;
+    return this.write(rest);
+  }
+
+  async loadDeferred(_laneId: string, deferred: DeferredBatches): Promise<PendingBatch[]> {
+    return deferred.refs.map((ref) => {
+      const body = this.bodies.get(ref);
+      if (body === undefined) throw new Error(`no deferred batch ${ref}`);
+      return body;
+    });
   }
 
   async advance(laneId: string, checkpoint: string, expectedVersion: number): Promise<number> {
     const lane = this.fenced(laneId, expectedVersion);
     if (lane.pending !== undefined) throw new LaneConflictError(laneId);
-    return this.write({ laneId, checkpoint, version: lane.version, ...(lane.epoch === undefined ? {} : { epoch: lane.epoch }) });
+    return this.write({ ...lane, checkpoint });
   }
 
   async putDedupeSegment(laneId: string, segment: DedupeSegment): Promise<void> {

@@ -1,0 +1,201 @@
+/**
+ * State compaction (issue "State layer v2", item 2): a jobs lane writes its companies' items at most
+ * once per interval, with the batches in between listed as deferred. Every scenario compares with
+ * a processor that writes every batch: same outputs, same counts, fewer state writes.
+ */
+import { gunzipSync } from 'node:zlib';
+import { generateCompanies, type Company } from '@tenant-analytics/domain';
+import { buildTestProcessor, jobEvent, kinesisRecordFactory } from '../testing/factories';
+import { InMemoryCompanyStateStore, InMemoryLaneStore, InMemoryObjectSink, InMemoryStreamSink, ManualClock } from '../testing/in-memory-adapters';
+import type { CompactionSettings } from './batch-processor';
+import type { CompanyState } from './company-state';
+import type { InputRecord } from './ports';
+
+const companies = generateCompanies(42, 20);
+const SHARD = 'shardId-000000000000';
+const LANE = `bigdatajobs/${SHARD}`;
+const COMPACTION: CompactionSettings = { intervalMs: 60_000, maxBatches: 10 };
+
+/** A state store that counts its writes and can fail the n-th one (a crash in the middle of a compaction). */
+class CountingStateStore extends InMemoryCompanyStateStore {
+  puts = 0;
+  failAt?: number;
+  override async put(next: CompanyState): Promise<boolean> {
+    this.puts += 1;
+    if (this.puts === this.failAt) throw new Error('crash during the compaction');
+    return super.put(next);
+  }
+}
+
+function stores() {
+  return { stateStore: new CountingStateStore(), laneStore: new InMemoryLaneStore(), objects: new InMemoryObjectSink(), stream: new InMemoryStreamSink() };
+}
+type Stores = ReturnType<typeof stores>;
+
+/** Five batches of job events of three companies (with a producer duplicate across batches). */
+function batches(): InputRecord[][] {
+  const record = kinesisRecordFactory('bigdatajobs', SHARD);
+  const event = (companyID: string, nbJobs: number, eventID: string) => record(jobEvent({ companyID, nbJobs, eventID }));
+  return [
+    [event('comp_1', 2, 'a'), event('comp_2', 3, 'b')],
+    [event('comp_1', 4, 'c'), event('comp_3', 1, 'd')],
+    [event('comp_1', 2, 'a'), event('comp_2', 5, 'e')],
+    [event('comp_3', 7, 'f')],
+    [event('comp_1', 1, 'g'), event('comp_2', 1, 'h'), event('comp_3', 1, 'i')],
+  ];
+}
+
+/** Enriched records from S3: `<companyID> <eventID>` → job30. */
+function enrichedJob30(objects: InMemoryObjectSink): Map<string, number> {
+  return new Map(
+    [...objects.objects.entries()]
+      .filter(([key]) => key.startsWith('bucket/churn/data/'))
+      .flatMap(([, object]) => gunzipSync(object.body).toString('utf8').trim().split('\n'))
+      .map((line) => JSON.parse(line) as { companyID: string; eventID: string; job30: number })
+      .map((record) => [`${record.companyID} ${record.eventID}`, record.job30]),
+  );
+}
+
+/** What a company item holds, without the write count (`version`). */
+function content(stateStore: InMemoryCompanyStateStore): Map<string, Omit<CompanyState, 'version'>> {
+  return new Map([...stateStore.items.entries()].map(([id, { version: _version, ...rest }]) => [id, rest]));
+}
+
+/** The reference: the same batches through a processor that writes every batch, the last one a minute later (as the scenarios do). */
+async function referenceRun(input: readonly InputRecord[][], options: { lastLater?: boolean } = { lastLater: true }) {
+  const clock = new ManualClock(new Date('2026-11-25T10:00:05Z'));
+  const reference = buildTestProcessor({ companies, clock });
+  for (const [index, batch] of input.entries()) {
+    if (options.lastLater === true && index === input.length - 1) clock.advance(60_000);
+    await reference.processor.process('bigdatajobs', SHARD, batch);
+  }
+  return reference;
+}
+
+function processorOn(shared: Stores, clock: ManualClock, compaction: CompactionSettings = COMPACTION) {
+  return buildTestProcessor({ companies, shared, clock, settings: { compaction } });
+}
+
+describe('BatchProcessor with state compaction', () => {
+  it('defers company writes within the interval and writes each company once when it compacts; outputs and counts are those of writing every batch', async () => {
+    // Prepare
+    const input = batches();
+    const reference = await referenceRun(input);
+    const shared = stores();
+    const clock = new ManualClock(new Date('2026-11-25T10:00:05Z'));
+    const { processor, metrics } = processorOn(shared, clock);
+
+    // Act
+    for (const batch of input.slice(0, 4)) await processor.process('bigdatajobs', SHARD, batch);
+    const writesWhileDeferred = shared.stateStore.puts;
+    const deferred = shared.laneStore.lanes.get(LANE)?.deferred?.refs.length;
+    clock.advance(60_000);
+    await processor.process('bigdatajobs', SHARD, input[4] ?? []);
+
+    // Assess
+    expect(writesWhileDeferred).toBe(0);
+    expect(deferred).toBe(4);
+    expect(shared.stateStore.puts).toBe(3);
+    expect(shared.laneStore.lanes.get(LANE)?.deferred).toBeUndefined();
+    expect(content(shared.stateStore)).toEqual(content(reference.stateStore));
+    expect(enrichedJob30(shared.objects)).toEqual(enrichedJob30(reference.objects));
+    expect(metrics.counter('StateCompactions')).toBe(1);
+    expect(metrics.counter('StateCompactedCompanies')).toBe(3);
+  });
+
+  it('compacts when the lane lists its most deferred batches, whatever the time', async () => {
+    // Prepare
+    const input = batches();
+    const shared = stores();
+    const { processor } = processorOn(shared, new ManualClock(new Date('2026-11-25T10:00:05Z')), { intervalMs: 3_600_000, maxBatches: 2 });
+
+    // Act
+    for (const batch of input) await processor.process('bigdatajobs', SHARD, batch);
+
+    // Assess: batches 1–2 deferred, 3 compacts 1–3; 4–5 deferred
+    expect(shared.laneStore.lanes.get(LANE)?.deferred?.refs).toHaveLength(2);
+    expect(shared.stateStore.items.get('comp_2')?.buckets).toEqual({ [String(20_782)]: 8 });
+  });
+
+  it('lets a fresh processor (a cold Lambda container) continue a lane with deferred batches: their commits count, once', async () => {
+    // Prepare
+    const input = batches();
+    const reference = await referenceRun(input);
+    const shared = stores();
+    const clock = new ManualClock(new Date('2026-11-25T10:00:05Z'));
+
+    // Act: every batch by a new processor, the last one after the interval
+    for (const [index, batch] of input.entries()) {
+      if (index === input.length - 1) clock.advance(60_000);
+      await processorOn(shared, clock).processor.process('bigdatajobs', SHARD, batch);
+    }
+
+    // Assess
+    expect(content(shared.stateStore)).toEqual(content(reference.stateStore));
+    expect(enrichedJob30(shared.objects)).toEqual(enrichedJob30(reference.objects));
+    expect(shared.stateStore.puts).toBe(3);
+  });
+
+  it('finishes a compaction that crashed between two company writes without counting any job twice', async () => {
+    // Prepare
+    const input = batches();
+    const reference = await referenceRun(input);
+    const shared = stores();
+    const clock = new ManualClock(new Date('2026-11-25T10:00:05Z'));
+    for (const batch of input.slice(0, 4)) await processorOn(shared, clock).processor.process('bigdatajobs', SHARD, batch);
+    clock.advance(60_000);
+    shared.stateStore.failAt = 2;
+
+    // Act
+    const crashed = await processorOn(shared, clock).processor.process('bigdatajobs', SHARD, input[4] ?? []).catch((error: unknown) => error);
+    await processorOn(shared, clock).processor.process('bigdatajobs', SHARD, input[4] ?? []);
+
+    // Assess
+    expect(crashed).toEqual(new Error('crash during the compaction'));
+    expect(content(shared.stateStore)).toEqual(content(reference.stateStore));
+    expect(enrichedJob30(shared.objects)).toEqual(enrichedJob30(reference.objects));
+  });
+
+  it('compacts a quiet lane when due (compactIfDue) and every lane at a stop (compactAll)', async () => {
+    // Prepare
+    const input = batches();
+    const reference = await referenceRun(input.slice(0, 2), {});
+    const shared = stores();
+    const clock = new ManualClock(new Date('2026-11-25T10:00:05Z'));
+    const { processor } = processorOn(shared, clock);
+    await processor.process('bigdatajobs', SHARD, input[0] ?? []);
+    await processor.process('bigdatajobs', SHARD, input[1] ?? []);
+
+    // Act
+    const early = await processor.compactIfDue('bigdatajobs', SHARD);
+    clock.advance(60_000);
+    const due = await processor.compactIfDue('bigdatajobs', SHARD);
+    const again = await processor.compactAll();
+
+    // Assess
+    expect([early, due, again]).toEqual([false, true, 0]);
+    expect(shared.laneStore.lanes.get(LANE)?.deferred).toBeUndefined();
+    expect(content(shared.stateStore)).toEqual(content(reference.stateStore));
+  });
+
+  it('re-applies its deferred commits onto a snapshot another lane wrote meanwhile (version conflict at compaction)', async () => {
+    // Prepare
+    const shared = stores();
+    const clock = new ManualClock(new Date('2026-11-25T10:00:05Z'));
+    const jobs = processorOn(shared, clock);
+    const snapshots = buildTestProcessor({ companies, shared, clock });
+    const record = kinesisRecordFactory('bigdatajobs', SHARD);
+    const comp1 = companies[1] as Company;
+
+    // Act
+    await jobs.processor.process('bigdatajobs', SHARD, [record(jobEvent({ companyID: 'comp_1', nbJobs: 3, eventID: 'a' }))]);
+    await snapshots.processor.process('companies', SHARD, [kinesisRecordFactory('companies', SHARD)({ ...comp1, job30: 11, asOf: '2026-11-20T00:00:00Z' })]);
+    clock.advance(60_000);
+    await jobs.processor.process('bigdatajobs', SHARD, [record(jobEvent({ companyID: 'comp_1', nbJobs: 4, eventID: 'b' }))]);
+
+    // Assess
+    const item = shared.stateStore.items.get('comp_1');
+    expect(item).toMatchObject({ profileSource: 'snapshot', profile: { job30: 11 }, buckets: { [String(20_782)]: 7 } });
+    expect(jobs.metrics.counter('StateCommitConflicts')).toBe(1);
+  });
+});
