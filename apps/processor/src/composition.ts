@@ -7,6 +7,7 @@ import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smit
 import { ChurnApiScorer, type ChurnApiTarget } from './adapters/churn-api-scorer';
 import { DynamoDbCompanyStateStore } from './adapters/dynamodb-company-state-store';
 import { DynamoDbLaneStore } from './adapters/dynamodb-lane-store';
+import { meterConsumedCapacity } from './adapters/consumed-capacity-metrics';
 import { KinesisEnrichedStream } from './adapters/kinesis-enriched-stream';
 import { S3ObjectSink } from './adapters/s3-object-sink';
 import { TenantManagerDirectory } from './adapters/tenant-manager-directory';
@@ -68,6 +69,7 @@ function churnTarget(config: PipelineConfig): ChurnApiTarget {
 /** Wires the pipeline core to its adapters: the one place both runtimes share. */
 export function createBatchProcessor(config: PipelineConfig, clients: AwsClients, services: RuntimeServices): BatchProcessor {
   const { logger, metrics } = services;
+  meterConsumedCapacity(clients.dynamodb, metrics);
   const churnFetch = createSignedFetch({
     service: config.churn.signing.service,
     region: config.region,

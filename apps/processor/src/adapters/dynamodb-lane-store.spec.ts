@@ -322,7 +322,7 @@ describe('DynamoDbLaneStore', () => {
         ExpressionAttributeValues: { ':checkpoint': { S: '120' }, ':id': { S: 'p1' }, ':expected': { N: '5' }, ':next': { N: '6' } },
       });
       expect(update?.UpdateExpression).toBe(
-        'SET checkpoint = :checkpoint, updatedAt = :now, version = :next REMOVE deferred, deferredSince, pendingId, pendingToken, pendingRef, pendingChunks, pendingFirst, pendingLast',
+        'SET checkpoint = :checkpoint, updatedAt = :now, version = :next REMOVE deferredRefs, deferredSince, pendingId, pendingToken, pendingRef, pendingChunks, pendingFirst, pendingLast',
       );
       expect(commandNames()).toEqual(['UpdateItemCommand']);
     });
@@ -343,7 +343,7 @@ describe('DynamoDbLaneStore', () => {
       expect(version).toBe(7);
       const update = dynamodb.commandCalls(UpdateItemCommand)[1]?.args[0].input;
       expect(update?.UpdateExpression).toBe(
-        'SET checkpoint = :checkpoint, updatedAt = :now, version = :next, deferred = list_append(if_not_exists(deferred, :empty), :ref), deferredSince = if_not_exists(deferredSince, :since) REMOVE pendingId, pendingToken, pendingRef, pendingChunks, pendingFirst, pendingLast',
+        'SET checkpoint = :checkpoint, updatedAt = :now, version = :next, deferredRefs = list_append(if_not_exists(deferredRefs, :empty), :ref), deferredSince = if_not_exists(deferredSince, :since) REMOVE pendingId, pendingToken, pendingRef, pendingChunks, pendingFirst, pendingLast',
       );
       expect(update?.ExpressionAttributeValues).toMatchObject({ ':ref': { L: [{ S: `${prefix}|1` }] }, ':since': { S: batch.createdAt }, ':expected': { N: '6' } });
     });

@@ -35,7 +35,7 @@ const legacyChunkPrefix = (pendingId: string, token: string | undefined) => (tok
  */
 const chunkPrefix = (token: string) => `pending#~${token}#`;
 const chunkSortKey = (prefix: string, index: number) => `${prefix}${String(index).padStart(4, '0')}`;
-/** A deferred batch in the lane item's `deferred` list: `<chunk prefix>|<chunk count>`. */
+/** A deferred batch in the lane item's `deferredRefs` list (`deferred` is a reserved word of DynamoDB's expressions): `<chunk prefix>|<chunk count>`. */
 const deferredRef = (prefix: string, chunks: number) => `${prefix}|${chunks}`;
 function parseDeferredRef(ref: string): { prefix: string; chunks: number } {
   const at = ref.lastIndexOf('|');
@@ -85,7 +85,7 @@ export class DynamoDbLaneStore implements LaneStore {
     const chunks = Number(item?.['pendingChunks']?.N ?? 0);
     const version = Number(item?.['version']?.N ?? 0);
     const epoch = item?.['epoch']?.S;
-    const deferredRefs = item?.['deferred']?.L?.map((entry) => entry.S ?? '') ?? [];
+    const deferredRefs = item?.['deferredRefs']?.L?.map((entry) => entry.S ?? '') ?? [];
     const since = item?.['deferredSince']?.S;
     const lane: LaneState = {
       laneId,
@@ -148,14 +148,14 @@ export class DynamoDbLaneStore implements LaneStore {
       ':next': { N: String(expectedVersion + 1) },
     };
     // Without `defer`, the lane's deferred batches were compacted by the caller: the list goes.
-    let deferral = 'REMOVE deferred, deferredSince, ';
+    let deferral = 'REMOVE deferredRefs, deferredSince, ';
     if (options.defer === true) {
       // The batch's body stays where it is (its chunks): the lane only lists it.
       const known = this.pendingRefs.get(laneId);
       if (known?.pendingId !== pendingId) {
         throw new ProcessorError(`cannot defer pending batch ${pendingId} of lane ${laneId}: this store neither wrote nor read it`, { retriable: false, context: { laneId } });
       }
-      deferral = ', deferred = list_append(if_not_exists(deferred, :empty), :ref), deferredSince = if_not_exists(deferredSince, :since) REMOVE ';
+      deferral = ', deferredRefs = list_append(if_not_exists(deferredRefs, :empty), :ref), deferredSince = if_not_exists(deferredSince, :since) REMOVE ';
       Object.assign(values, { ':empty': { L: [] }, ':ref': { L: [{ S: known.ref }] }, ':since': { S: known.createdAt } });
     }
     await this.updateLane(laneId, {
@@ -172,7 +172,7 @@ export class DynamoDbLaneStore implements LaneStore {
   async compacted(laneId: string, expectedVersion: number): Promise<number> {
     const fence = versionCondition(expectedVersion);
     await this.updateLane(laneId, {
-      UpdateExpression: 'SET updatedAt = :now, version = :next REMOVE deferred, deferredSince',
+      UpdateExpression: 'SET updatedAt = :now, version = :next REMOVE deferredRefs, deferredSince',
       ConditionExpression: `${fence.condition} AND attribute_not_exists(pendingId)`,
       ExpressionAttributeValues: { ...fence.values, ':now': { S: new Date().toISOString() }, ':next': { N: String(expectedVersion + 1) } },
     });

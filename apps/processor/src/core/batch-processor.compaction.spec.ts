@@ -178,6 +178,25 @@ describe('BatchProcessor with state compaction', () => {
     expect(content(shared.stateStore)).toEqual(content(reference.stateStore));
   });
 
+  it('compacts a lane it never saw when forced (an operator or the benchmark closing an interval)', async () => {
+    // Prepare
+    const input = batches();
+    const reference = await referenceRun(input.slice(0, 3), {});
+    const shared = stores();
+    const clock = new ManualClock(new Date('2026-11-25T10:00:05Z'));
+    for (const batch of input.slice(0, 3)) await processorOn(shared, clock).processor.process('bigdatajobs', SHARD, batch);
+    const stranger = processorOn(shared, clock).processor;
+
+    // Act
+    const unforced = await stranger.compactIfDue('bigdatajobs', SHARD);
+    const forced = await stranger.compactIfDue('bigdatajobs', SHARD, { force: true });
+
+    // Assess
+    expect([unforced, forced]).toEqual([false, true]);
+    expect(content(shared.stateStore)).toEqual(content(reference.stateStore));
+    expect(shared.laneStore.lanes.get(LANE)?.deferred).toBeUndefined();
+  });
+
   it('re-applies its deferred commits onto a snapshot another lane wrote meanwhile (version conflict at compaction)', async () => {
     // Prepare
     const shared = stores();

@@ -269,8 +269,8 @@ export class BatchProcessor {
 
   /**
    * Writes a lane's deferred batches into the company items now if its compaction is due
-   * (`force`: whether due or not), for a lane that is idle: the local runner calls it when a shard
-   * has nothing new and when it stops. Resolves whether it compacted. Fenced like every lane
+   * (`force`: whether due or not, and even if this processor never saw the lane), for a lane that
+   * is idle: the local runner calls it when a shard has nothing new and when it stops. Resolves whether it compacted. Fenced like every lane
    * write: a processor that lost the lane learns it from a `LaneConflictError`.
    */
   async compactIfDue(stream: string, shardId: string, options: { readonly force?: boolean } = {}): Promise<boolean> {
@@ -278,9 +278,10 @@ export class BatchProcessor {
   }
 
   private async compactLane(laneId: string, force: boolean): Promise<boolean> {
+    // Unforced, only a lane this processor knows to hold deferred batches (no read for a quiet
+    // lane); forced, any lane (a processor that never saw it reads the lane first).
     const known = this.laneCaches.get(laneId)?.deferred;
-    if (known === undefined || known.count === 0) return false;
-    if (!force && !this.compactionDue(known, this.deps.clock.now().getTime())) return false;
+    if (!force && (known === undefined || known.count === 0 || !this.compactionDue(known, this.deps.clock.now().getTime()))) return false;
     const lane = await this.deps.laneStore.get(laneId);
     // A pending batch is finished (and compacts) with the lane's next batch.
     if (lane.pending !== undefined || lane.deferred === undefined) return false;

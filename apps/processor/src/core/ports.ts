@@ -169,6 +169,8 @@ export const METRIC = {
   breakerOpen: 'BreakerOpen',
   stateCommitConflicts: 'StateCommitConflicts',
   compactions: 'StateCompactions',
+  stateWriteUnits: 'StateWriteUnits',
+  stateReadUnits: 'StateReadUnits',
   compactedCompanies: 'StateCompactedCompanies',
   pendingRecovered: 'PendingBatchesRecovered',
   millisBehindLatest: 'MillisBehindLatest',

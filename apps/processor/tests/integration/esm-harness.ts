@@ -1,6 +1,6 @@
 import { CreateStreamCommand, ListShardsCommand, waitUntilStreamExists, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { parseEventSourceMappingSettings, type EventSourceMappingSettings } from '@tenant-analytics/domain';
+import { loadPipelineConfig, parseEventSourceMappingSettings, type EventSourceMappingSettings } from '@tenant-analytics/domain';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,6 +15,8 @@ import { loadMappingSettings } from '../../src/esm/mapping-settings';
 import type { OnFailureDestination, KinesisOnFailureRecord } from '../../src/esm/on-failure-destination';
 import type { InvocationReport } from '../../src/esm/shard-consumer';
 import { localPropertyGroups } from '../../src/local-config';
+import { InMemoryMetrics } from '../../src/adapters/in-memory-metrics';
+import { createAwsClients, createBatchProcessor } from '../../src/composition';
 import { MemoryLogger } from '../../src/testing/in-memory-adapters';
 
 /**
@@ -69,6 +71,9 @@ export function setFunctionEnvironment(stack: LocalStack, streams: { jobs: strin
     LOG_LEVEL: 'silent',
     JOBS_STREAM_NAME: streams.jobs,
     COMPANIES_STREAM_NAME: streams.companies,
+    // These tests check the mapping's semantics in the company items: every batch writes its
+    // companies. The overlap spec also runs with state compaction on (see compactJobsLanes).
+    STATE_COMPACTION_INTERVAL_SECONDS: '0',
     ...overrides,
   };
   const previous = Object.fromEntries(Object.keys(variables).map((key) => [key, process.env[key]]));
@@ -165,6 +170,29 @@ export function invocationWhere(emulator: EventSourceMappingEmulator, predicate:
 export async function setChurnFaults(stack: LocalStack, faults: Record<string, number>): Promise<void> {
   const response = await fetch(`${stack.endpoints.churnApi}/admin/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(faults) });
   if (!response.ok) throw new Error(`PUT /admin/faults answered ${response.status}: ${await response.text()}`);
+}
+
+/**
+ * Compacts every lane of the test's jobs stream now, with the production composition (as the
+ * local runner does when it stops): afterwards the company items hold everything the lanes deferred.
+ * Resolves how many lanes had deferred batches.
+ */
+export async function compactJobsLanes(stack: LocalStack, kinesis: KinesisClient, streams: { jobs: string; companies: string }): Promise<number> {
+  const config = loadPipelineConfig({ json: localPropertyGroups(stack.endpoints), env: { JOBS_STREAM_NAME: streams.jobs, COMPANIES_STREAM_NAME: streams.companies } });
+  const credentials = async () => stack.endpoints.credentials;
+  const clients = createAwsClients(config, credentials);
+  try {
+    const processor = createBatchProcessor(config, clients, { logger: new MemoryLogger(), metrics: new InMemoryMetrics(), credentials });
+    let compacted = 0;
+    for (const shardId of await shardIds(kinesis, streams.jobs)) {
+      if (await processor.compactIfDue(streams.jobs, shardId, { force: true })) compacted += 1;
+    }
+    return compacted;
+  } finally {
+    clients.kinesis.destroy();
+    clients.s3.destroy();
+    clients.dynamodb.destroy();
+  }
 }
 
 /** Sum of a company's day buckets (the jobs counted in state). */

@@ -1,7 +1,7 @@
 import type { LocalStack } from '@tenant-analytics/local-stack';
 import { eventually, type LocalPipelineProbe } from '@tenant-analytics/pipeline-harness';
 import { DAY_MS } from '../../src/core/company-state';
-import { countedJobs, createTestStreams, setChurnFaults, setFunctionEnvironment, startTestEmulator, wrappedHandlerLoader, startTestStack, stopTestEmulators, type TestStack } from './esm-harness';
+import { compactJobsLanes, countedJobs, createTestStreams, setChurnFaults, setFunctionEnvironment, startTestEmulator, wrappedHandlerLoader, startTestStack, stopTestEmulators, type TestStack } from './esm-harness';
 
 /**
  * An invocation times out while the churn API is slow; the mapping bisects and retries in a new
@@ -31,12 +31,16 @@ describe('the Lambda path when two invocations of one shard overlap', () => {
     await testStack?.stop();
   });
 
-  it('leaves state and S3 as one clean run would when a timed-out invocation finishes after its retry', async () => {
-    // Prepare: churn answers after 2.5 s; the function times out after 1 s (scoring calls themselves may take 5 s)
-    const streams = await createTestStreams(probe.kinesis, 'overlap');
-    const restore = setFunctionEnvironment(stack, streams, { SCORING_ATTEMPT_TIMEOUT_MS: '5000', SCORING_TOTAL_TIMEOUT_MS: '10000' });
-    await setChurnFaults(stack, { latencyMs: 2_500 });
-    const events = [1, 2, 4, 8].map((nbJobs, n) => ({ companyID: 'comp_500', userID: 'user_1', nbJobs, creationDate: new Date(yesterdayNoon).toISOString(), eventID: `overlap-${n}` }));
+  it.each([
+    { layout: 'writing company items every batch', compactionSeconds: '0', companyID: 'comp_500' },
+    { layout: 'with state compaction (the batches deferred, compacted after the run)', compactionSeconds: '3600', companyID: 'comp_501' },
+  ])('leaves state and S3 as one clean run would when a timed-out invocation finishes after its retry, $layout', async ({ compactionSeconds, companyID }) => {
+    // Prepare: churn answers after 4 s; the function times out after 1 s (scoring calls themselves may take 8 s),
+    // so the abandoned invocation ends well after its fast retries even on a loaded machine
+    const streams = await createTestStreams(probe.kinesis, `overlap-${compactionSeconds}`);
+    const restore = setFunctionEnvironment(stack, streams, { SCORING_ATTEMPT_TIMEOUT_MS: '8000', SCORING_TOTAL_TIMEOUT_MS: '16000', STATE_COMPACTION_INTERVAL_SECONDS: compactionSeconds });
+    await setChurnFaults(stack, { latencyMs: 4_000 });
+    const events = [1, 2, 4, 8].map((nbJobs, n) => ({ companyID, userID: 'user_1', nbJobs, creationDate: new Date(yesterdayNoon).toISOString(), eventID: `overlap-${n}` }));
     // When each handler call really started and ended (an abandoned one ends after the mapping gave up on it)
     const calls: { started: number; ended?: number; records: number; outcome?: string }[] = [];
     const loadHandler = wrappedHandlerLoader((handler) => async (event) => {
@@ -63,9 +67,11 @@ describe('the Lambda path when two invocations of one shard overlap', () => {
     // Act
     await probe.put(streams.jobs, events);
     await recovered;
-    await eventually(async () => ((await countedJobs(probe, 'comp_500')) >= 15 && emulator.invocations.at(-1)?.verdict.kind === 'success' ? true : undefined), 60_000, 'all 15 jobs counted');
+    const enrichedOfRun = async () => (await probe.enrichedInS3()).filter((record) => record.source.stream === streams.jobs);
+    await eventually(async () => ((await enrichedOfRun()).length >= 4 && emulator.invocations.at(-1)?.verdict.kind === 'success' ? true : undefined), 60_000, 'all 4 events enriched');
     // stop() waits for the abandoned invocation to end, so every write it makes is in before the assessment
     await emulator.stop();
+    const compactedLanes = await compactJobsLanes(stack, kinesis, streams);
     kinesis.destroy();
     restore();
 
@@ -75,8 +81,9 @@ describe('the Lambda path when two invocations of one shard overlap', () => {
     expect(first?.records).toBe(4);
     expect(later.some((call) => call.ended !== undefined && first?.ended !== undefined && call.started > (first?.started ?? 0) && call.ended < first.ended)).toBe(true);
     // … and the result is one clean run's
-    const enriched = (await probe.enrichedInS3()).filter((record) => record.source.stream === streams.jobs);
-    expect({ counted: await countedJobs(probe, 'comp_500'), ids: enriched.map((record) => record.eventID).sort() }).toEqual({
+    expect(compactedLanes).toBe(compactionSeconds === '0' ? 0 : 1);
+    const enriched = await enrichedOfRun();
+    expect({ counted: await countedJobs(probe, companyID), ids: enriched.map((record) => record.eventID).sort() }).toEqual({
       counted: 15,
       ids: events.map((event) => event.eventID),
     });

@@ -6,6 +6,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { startLocalStack, type LocalStack } from '@tenant-analytics/local-stack';
 import { DynamoDbLaneStore } from '../../src/adapters/dynamodb-lane-store';
+import { meterConsumedCapacity } from '../../src/adapters/consumed-capacity-metrics';
+import { InMemoryMetrics } from '../../src/adapters/in-memory-metrics';
 import { LaneConflictError } from '../../src/core/errors';
 import type { PendingBatch } from '../../src/core/pending-batch';
 import { deadLetterFactory, pendingBatchFactory } from '../../src/testing/record-fixtures';
@@ -74,6 +76,59 @@ describe('DynamoDbLaneStore on dynalite', () => {
     expect(staleComplete).toBeInstanceOf(LaneConflictError);
     expect(staleAdvance).toBeInstanceOf(LaneConflictError);
     expect(await store.get(lane)).toEqual({ laneId: lane, checkpoint: '130', version: advanced });
+  });
+
+  it('lists completed batches as deferred (with a multi-chunk body), keeps them through advance, gives their bodies back in order, and clears them when compacted', async () => {
+    // Prepare
+    const lane = nextLane();
+    const writer = new DynamoDbLaneStore(client, table);
+    const first = pendingBatchFactory({ id: `${lane}/100-120`, createdAt: '2026-11-25T10:00:00.000Z' });
+    const second = largeBatch('2026-11-25T10:00:01.000Z');
+    let version = await writer.putPending(lane, first, 0);
+    version = await writer.complete(lane, first.id, '120', version, { defer: true });
+    version = await writer.putPending(lane, second, version);
+    // A second store (another container) finishes the second batch after reading it
+    const other = new DynamoDbLaneStore(client, table);
+    const read = await other.get(lane);
+    version = await other.complete(lane, second.id, '140', read.version, { defer: true });
+    version = await other.advance(lane, '150', version);
+
+    // Act
+    const deferredLane = await new DynamoDbLaneStore(client, table).get(lane);
+    const bodies = await new DynamoDbLaneStore(client, table).loadDeferred(lane, deferredLane.deferred ?? { refs: [], since: '' });
+    const staleCompaction = await writer.compacted(lane, version - 1).catch((error: unknown) => error);
+    const compacted = await writer.compacted(lane, version);
+
+    // Assess
+    expect(deferredLane).toMatchObject({ checkpoint: '150', version, deferred: { since: '2026-11-25T10:00:00.000Z' } });
+    expect(deferredLane.deferred?.refs).toHaveLength(2);
+    expect(bodies).toEqual([first, second]);
+    expect(staleCompaction).toBeInstanceOf(LaneConflictError);
+    expect(await writer.get(lane)).toEqual({ laneId: lane, checkpoint: '150', version: compacted });
+  });
+
+  it('publishes the capacity DynamoDB says each read and write consumed (StateReadUnits, StateWriteUnits), counted once however often the client is metered', async () => {
+    // Prepare
+    const metered = new DynamoDBClient({ region: stack.endpoints.region, endpoint: stack.endpoints.dynamodb, credentials: stack.endpoints.credentials, requestHandler: new NodeHttpHandler() });
+    const metrics = new InMemoryMetrics();
+    meterConsumedCapacity(metered, metrics);
+    meterConsumedCapacity(metered, metrics);
+    const store = new DynamoDbLaneStore(metered, table);
+    const lane = nextLane();
+
+    // Act: one pending batch of several chunks (≈ 2 × 300 KB), then a consistent read of the lane with its body
+    await store.putPending(lane, largeBatch('2026-11-25T10:00:00.000Z'), 0);
+    const written = metrics.counter(`StateWriteUnits{table=${table}}`);
+    await store.get(lane);
+    const read = metrics.counter(`StateReadUnits{table=${table}}`);
+    metered.destroy();
+
+    // Assess: the chunks (~540 KB of gzip in all) bill their size per KB, the Query per 4 KB read;
+    // metered twice, the units would be counted twice (above 1,000)
+    expect(written).toBeGreaterThan(450);
+    expect(written).toBeLessThan(700);
+    expect(read).toBeGreaterThan(100);
+    expect(read).toBeLessThan(200);
   });
 
   it('stores dedupe segments by creation time and loads those of the given lanes within the window', async () => {

@@ -142,7 +142,11 @@ describe('processor on the local stack', () => {
     const crashRecords = await eventually(async () => {
       const records = (await probe.enrichedInS3()).filter((record) => record.eventID.startsWith('crash-'));
       return records.length >= events.length ? records : undefined;
-    }, 90_000, 'all 400 crash-test events in S3');
+    }, 90_000, 'all 400 crash-test events in S3').catch((error: unknown) => {
+      // A failed wait must not leave the runner polling (Jest would never exit).
+      clean.child.kill('SIGKILL');
+      throw new Error(`${String(error)}; runner output: ${clean.output().slice(-2000)}`);
+    });
     clean.child.kill('SIGTERM');
     expect(await clean.exited).toEqual({ code: 0, signal: null });
 
