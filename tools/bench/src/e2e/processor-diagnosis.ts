@@ -5,11 +5,11 @@ import {
   createBatchProcessor,
   InMemoryMetrics,
   localPropertyGroups,
-  MemoryLogger,
   METRIC,
   type AwsClients,
   type EffectStep,
 } from '@tenant-analytics/processor';
+import { MemoryLogger } from '@tenant-analytics/processor/testing';
 import type { InitializeMiddleware } from '@smithy/types';
 import { summarize } from '../statistics';
 import { JobWorkload } from '../workload';

@@ -1,5 +1,6 @@
 import { DEFAULT_DATASET, DEFAULT_JOB_EVENT_LIMITS, generateCompanies } from '@tenant-analytics/domain';
-import { InMemoryObjectSink, InMemoryStreamSink, InMemoryTenantDirectory, type Clock } from '@tenant-analytics/processor';
+import type { Clock } from '@tenant-analytics/processor';
+import { InMemoryObjectSink, InMemoryStreamSink, InMemoryTenantDirectory } from '@tenant-analytics/processor/testing';
 import { atLeast } from '../bounds';
 import { readLoadAverage } from '../machine';
 import { designFigures, measure, profileRun, type DesignFigures, type Measurement, type ProfileReport } from '../measure';

@@ -1,6 +1,7 @@
 import { createSignedFetch, DEFAULT_DATASET, DEFAULT_JOB_EVENT_LIMITS, generateCompanies } from '@tenant-analytics/domain';
 import { LOCAL_CREDENTIALS, DEFAULT_REGION } from '@tenant-analytics/local-stack';
-import { ChurnApiScorer, InMemoryObjectSink, InMemoryStreamSink, InMemoryTenantDirectory, METRIC, type Clock } from '@tenant-analytics/processor';
+import { ChurnApiScorer, METRIC, type Clock } from '@tenant-analytics/processor';
+import { InMemoryObjectSink, InMemoryStreamSink, InMemoryTenantDirectory } from '@tenant-analytics/processor/testing';
 import { atLeast, boundAttainment, cpuBound, littlesLawBound, type BoundAttainment } from '../bounds';
 import { CapacityGatedScorer } from '../capacity-gate';
 import { startChurnMock, type ChurnMockProcess } from '../churn-mock-process';
