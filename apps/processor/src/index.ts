@@ -1,6 +1,6 @@
 // The processor's engine for tools (benchmarks, demo, reliability suite): the core and the
 // composition root's builders. Test doubles: `@tenant-analytics/processor/testing`. Re-exports only.
-export { BatchProcessor, DEFAULT_WRITE_CONCURRENCY, EFFECT_STEPS } from './core/batch-processor';
+export { BatchProcessor, EFFECT_STEPS } from './core/batch-processor';
 export { toDeadLetter } from './core/job-batch-plan';
 export type { BatchProcessorDependencies, BatchProcessorSettings, BatchResult, EffectStep } from './core/batch-processor';
 export { ChurnScoringService } from './core/churn-scoring';

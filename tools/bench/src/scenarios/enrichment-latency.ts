@@ -6,7 +6,8 @@ import { atLeast, boundAttainment, cpuBound, littlesLawBound, type BoundAttainme
 import { CapacityGatedScorer } from '../capacity-gate';
 import { startChurnMock, type ChurnMockProcess } from '../churn-mock-process';
 import { readLoadAverage } from '../machine';
-import { designFigures, measure, profileRun, type DesignFigures, type Measurement, type ProfileReport } from '../measure';
+import { profileRun, type ProfileReport } from '../diagnostics/cpu-profile';
+import { designFigures, measure, type DesignFigures, type Measurement } from '../measure';
 import { buildOurDesign, processLanes } from '../our-design';
 import type { ScenarioResult } from '../results';
 import { SeedDesignPipeline } from '../seed-design';
