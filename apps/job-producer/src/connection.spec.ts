@@ -13,6 +13,7 @@ const ENDPOINTS = {
   bucket: 'analytics',
   streams: { jobs: 'jobs-local', companies: 'companies-local', enriched: 'enriched-local' },
   stateTable: 'company-state',
+  kinesisBackend: 'kinesalite',
 };
 
 describe('resolveConnection', () => {
@@ -77,7 +78,7 @@ describe('readProducerEndpoints', () => {
     const file = path.join(folder, 'endpoints.json');
     writeFileSync(file, '{"region":');
 
-    expect(() => readProducerEndpoints(file)).toThrow(new RegExp(`Cannot read the endpoints file ${file}`));
+    expect(() => readProducerEndpoints(file)).toThrow(new RegExp(`endpoints file ${file} is not JSON`));
   });
 
   it('rejects a file with a missing or bad key, naming the key', () => {

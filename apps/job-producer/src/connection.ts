@@ -1,21 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { EndpointsFileError as LocalEndpointsFileError, readEndpointsFile, type LocalEndpoints } from '@tenant-analytics/local-endpoints';
 import { z } from 'zod';
 import { EndpointsFileError, UsageError } from './errors';
-
-/**
- * The part of the local stack's `.local/endpoints.json` (written by `npx nx serve mocks`) the
- * producer needs; other keys are ignored.
- */
-export const producerEndpointsSchema = z.object({
-  region: z.string().min(1),
-  credentials: z.object({ accessKeyId: z.string().min(1), secretAccessKey: z.string().min(1) }),
-  kinesis: z.url({ protocol: /^https?$/ }),
-  streams: z.object({ jobs: z.string().min(1), companies: z.string().min(1) }),
-});
-export type ProducerEndpoints = z.infer<typeof producerEndpointsSchema>;
 
 /** Stream names of the seed, used when no endpoints file names them. */
 export const DEFAULT_STREAMS = { jobs: 'bigdatajobs', companies: 'companies' } as const;
@@ -61,23 +50,18 @@ export function defaultEndpointsFile(cwd: string = process.cwd()): string {
 }
 
 /**
- * Reads and validates an endpoints file.
+ * Reads and validates the local stack's endpoints file (`.local/endpoints.json`, written by
+ * `npx nx serve mocks`) through the contract in `libs/local-endpoints`.
  *
- * @throws EndpointsFileError naming the file and the bad key
+ * @throws EndpointsFileError (the producer's) naming the file and the bad key
  */
-export function readProducerEndpoints(file: string): ProducerEndpoints {
-  let json: unknown;
+export function readProducerEndpoints(file: string): LocalEndpoints {
   try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
+    return readEndpointsFile(file);
   } catch (error) {
-    throw new EndpointsFileError(`Cannot read the endpoints file ${file}: ${(error as Error).message}`, { cause: error, context: { file } });
+    if (error instanceof LocalEndpointsFileError) throw new EndpointsFileError(error.message, { cause: error, context: { file } });
+    throw error;
   }
-  const parsed = producerEndpointsSchema.safeParse(json);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
-    throw new EndpointsFileError(`The endpoints file ${file} is invalid: ${problems.join('; ')}`, { cause: parsed.error, context: { file } });
-  }
-  return parsed.data;
 }
 
 /**
@@ -109,7 +93,7 @@ export function resolveConnection(flags: ConnectionFlags, defaultFile: string = 
     endpoint: endpoints.kinesis,
     region: flags.region ?? endpoints.region,
     credentials: endpoints.credentials,
-    streams: endpoints.streams,
+    streams: { jobs: endpoints.streams.jobs, companies: endpoints.streams.companies },
     endpointsFile: file,
   };
 }

@@ -11,6 +11,6 @@ export type { OpenLoopOutcome, OpenLoopScheduleOptions, ScheduledBatch } from '.
 export { StreamWriter } from './stream-writer';
 export type { RetrySettings, StreamWriterCounters } from './stream-writer';
 export { companyIdsUpTo, readCompanyIdsFile } from './company-ids';
-export { createKinesisClient, defaultEndpointsFile, DEFAULT_STREAMS, producerEndpointsSchema, readProducerEndpoints, resolveConnection } from './connection';
-export type { ConnectionFlags, KinesisConnection, ProducerEndpoints } from './connection';
+export { createKinesisClient, defaultEndpointsFile, DEFAULT_STREAMS, readProducerEndpoints, resolveConnection } from './connection';
+export type { ConnectionFlags, KinesisConnection } from './connection';
 export * from './errors';

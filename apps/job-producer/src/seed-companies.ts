@@ -1,7 +1,6 @@
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
-import { DEFAULT_DATASET, generateCompanies, type CompanyEvent } from '@tenant-analytics/domain';
+import { DEFAULT_DATASET, generateCompanies, SILENT_LOGGER, type CompanyEvent, type Logger } from '@tenant-analytics/domain';
 import { PUT_RECORDS_LIMITS } from '@tenant-analytics/kinesis-writer';
-import { pino, type Logger } from 'pino';
 import { runOpenLoopSchedule } from './open-loop-schedule';
 import { StreamWriter, type RetrySettings, type StreamWriterCounters } from './stream-writer';
 
@@ -52,7 +51,7 @@ export async function seedCompanies(options: SeedCompaniesOptions, deps: SeedCom
   const seed = options.seed ?? DEFAULT_DATASET.seed;
   const size = options.size ?? DEFAULT_DATASET.size;
   const asOf = (options.asOf ?? new Date()).toISOString();
-  const logger = deps.logger ?? pino({ enabled: false });
+  const logger = deps.logger ?? SILENT_LOGGER;
   const writer = await StreamWriter.open(deps.kinesis, options.streamName, {
     ...(options.retry ? { retry: options.retry } : {}),
     logger,
@@ -68,6 +67,6 @@ export async function seedCompanies(options: SeedCompaniesOptions, deps: SeedCom
       ),
   );
   const summary = { streamName: options.streamName, seed, size, asOf, ...writer.counters, durationMs: Date.now() - startedAtMs };
-  logger.info(summary, 'company snapshots published');
+  logger.info('company snapshots published', { ...summary });
   return summary;
 }

@@ -1,6 +1,5 @@
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
-import type { DeadLetterReason } from '@tenant-analytics/domain';
-import { pino, type Logger } from 'pino';
+import { SILENT_LOGGER, type DeadLetterReason, type Logger } from '@tenant-analytics/domain';
 import { ProducerError } from './errors';
 import { createJobEventGenerator, type GeneratedRecord, type JobEventGeneratorOptions } from './job-event-generator';
 import { runOpenLoopSchedule } from './open-loop-schedule';
@@ -131,7 +130,7 @@ const LAG_WARNING_MS = 1_000;
  * );
  */
 export async function sendJobEvents(options: SendJobEventsOptions, deps: SendJobEventsDeps): Promise<SendSummary> {
-  const logger = deps.logger ?? pino({ enabled: false });
+  const logger = deps.logger ?? SILENT_LOGGER;
   const next = createJobEventGenerator(options);
   const tally = new OutcomeTally();
   let startedAtMs = Date.now();
@@ -167,7 +166,7 @@ export async function sendJobEvents(options: SendJobEventsOptions, deps: SendJob
     };
   };
 
-  logger.info({ runId: options.runId, streamName: options.streamName, count: options.count, ratePerSecond: options.ratePerSecond }, 'sending job events');
+  logger.info('sending job events', { runId: options.runId, streamName: options.streamName, count: options.count, ratePerSecond: options.ratePerSecond });
   startedAtMs = Date.now();
   try {
     const outcome = await runOpenLoopSchedule(
@@ -184,7 +183,7 @@ export async function sendJobEvents(options: SendJobEventsOptions, deps: SendJob
         maxLagMs = Math.max(maxLagMs, batch.lagMs);
         if (batch.lagMs > LAG_WARNING_MS && Date.now() - lastLagWarningMs > 5 * LAG_WARNING_MS) {
           lastLagWarningMs = Date.now();
-          logger.warn({ lagMs: Math.round(batch.lagMs), first: batch.first }, 'falling behind schedule: the stream or the network is slower than --rate');
+          logger.warn('falling behind schedule: the stream or the network is slower than --rate', { lagMs: Math.round(batch.lagMs), first: batch.first });
         }
         const records = batch.scheduledAtMs.map((scheduledAtMs) => next(scheduledAtMs));
         records.forEach((record) => tally.add(record));
@@ -193,7 +192,7 @@ export async function sendJobEvents(options: SendJobEventsOptions, deps: SendJob
       },
     );
     const summary = summarize(outcome.interrupted);
-    logger.info({ accepted: summary.accepted, durationMs: summary.durationMs, maxScheduleLagMs: summary.maxScheduleLagMs }, 'job events sent');
+    logger.info('job events sent', { accepted: summary.accepted, durationMs: summary.durationMs, maxScheduleLagMs: summary.maxScheduleLagMs });
     return summary;
   } catch (error) {
     const cause = error instanceof ProducerError ? error : new ProducerError(String(error), { cause: error });

@@ -1,6 +1,6 @@
 import { DescribeStreamSummaryCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { putRecordsReliably, StreamWriteError, type PutRecordsOptions, type StreamEntry } from '@tenant-analytics/kinesis-writer';
-import type { Logger } from 'pino';
+import type { Logger } from '@tenant-analytics/domain';
 import { StreamNotFoundError, translateKinesisError, type KinesisTarget } from './errors';
 
 /** How hard to retry entries Kinesis rejects; see `putRecordsReliably`. */
@@ -86,7 +86,7 @@ export class StreamWriter {
         ...this.options.retry,
         onRetry: (failedEntries, attempt, errorCodes) => {
           this.totals.retriedEntries += failedEntries;
-          this.options.logger?.debug({ failedEntries, attempt, errorCodes }, 'retrying rejected entries');
+          this.options.logger?.debug('retrying rejected entries', { failedEntries, attempt, errorCodes });
           this.options.onChange?.();
         },
       });

@@ -1,6 +1,6 @@
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
-import { LOCAL_CREDENTIALS, readEndpointsFile, type LocalEndpoints } from '@tenant-analytics/local-endpoints';
-import type { Logger } from './core/ports';
+import type { Logger } from '@tenant-analytics/domain';
+import { LOCAL_CREDENTIALS, LOCAL_SINK_PREFIXES, readEndpointsFile, type LocalEndpoints } from '@tenant-analytics/local-endpoints';
 
 /**
  * The processor's property groups for a running local stack (`.local/endpoints.json`): the same
@@ -27,8 +27,8 @@ export function localPropertyGroups(endpoints: LocalEndpoints): string {
       'enrichedcompanies.stream.name': endpoints.streams.enriched,
     },
     ApplicationConfigProperties: {
-      S3SinkPath: `s3://${endpoints.bucket}/churn/data`,
-      dlqPath: `s3://${endpoints.bucket}/dead-letters`,
+      S3SinkPath: `s3://${endpoints.bucket}/${LOCAL_SINK_PREFIXES.enriched}`,
+      dlqPath: `s3://${endpoints.bucket}/${LOCAL_SINK_PREFIXES.deadLetters}`,
       's3.endpoint': endpoints.s3,
       's3.force.path.style': 'true',
       'dynamodb.endpoint': endpoints.dynamodb,

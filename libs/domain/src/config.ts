@@ -496,7 +496,7 @@ function deepFreeze<T>(value: T): T {
  * `*secret*`, `*token*`…) becomes `***`.
  *
  * @example
- * logger.info({ config: redactConfig(config) }, 'configuration loaded');
+ * logger.info('configuration loaded', { config: redactConfig(config) });
  */
 export function redactConfig<T>(config: T): T {
   const redact = (value: unknown, name: string): unknown => {

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
+import { sleep } from '@tenant-analytics/domain';
 
 /** How to run a TypeScript entry point (`src/main.ts`) through tsx. */
 export interface TsxCommand {

@@ -34,6 +34,11 @@ describe('parseBenchOptions', () => {
     expect(options.profileDir).toBe(path.join(path.resolve('tmp/results'), 'profiles'));
   });
 
+  it('diagnoses one lane in scenario 3 only when asked', () => {
+    expect(parseBenchOptions([]).diagnose).toBe(false);
+    expect(parseBenchOptions(['--scenario', '3', '--diagnose']).diagnose).toBe(true);
+  });
+
   it('runs scenario 3 on both emulators when asked', () => {
     expect(parseBenchOptions(['--kinesis-backend', 'both']).kinesisBackends).toEqual(['kinesis-local', 'kinesalite']);
   });

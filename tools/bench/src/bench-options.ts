@@ -12,6 +12,8 @@ export interface BenchOptions {
   readonly kinesisBackends: readonly KinesisBackend[];
   /** Folder for `.cpuprofile` files of the measured parts; undefined = no profiling. */
   readonly profileDir?: string;
+  /** Time one lane of ours in process in scenario 3, step by step and call by call. */
+  readonly diagnose: boolean;
   /** Rewrite the latest-results section of `docs/benchmarks.md`. */
   readonly updateDocs: boolean;
   readonly docsFile: string;
@@ -34,7 +36,8 @@ export function benchCommand(): Command {
     .option('--quick', 'small sizes: a smoke test of the benchmark (about a minute), not figures to compare', false)
     .option('--out <dir>', 'folder for <timestamp>.json and .md results', DEFAULT_OUT_DIR)
     .addOption(new Option('--kinesis-backend <backend>', 'emulator of scenario 3').choices([...KINESIS_BACKENDS, 'both']).default('kinesalite'))
-    .option('--profile', 'CPU-profile the measured part of scenarios 1 and 2 (.cpuprofile files in <out>/profiles) and print the hot spots', false)
+    .option('--profile', 'CPU-profile the measured part of scenarios 1 and 2 and the processor of scenario 3 (.cpuprofile files in <out>/profiles) and print the hot spots', false)
+    .option('--diagnose', "scenario 3: also time one lane of ours in this process against the same stack, every effect step and AWS call (notes)", false)
     .option('--no-docs', 'do not update docs/benchmarks.md (a full run of all scenarios does by default)')
     .option('--summarize-profile <file>', 'print the hot spots of a .cpuprofile (e.g. from node --cpu-prof) and exit')
     .addOption(new Option('--duration <seconds>', "length of scenario 4's measured step (default 60, 15 with --quick)").argParser(positiveSeconds));
@@ -53,6 +56,7 @@ interface RawOptions {
   readonly out: string;
   readonly kinesisBackend: string;
   readonly profile: boolean;
+  readonly diagnose: boolean;
   readonly docs: boolean;
   readonly summarizeProfile?: string;
   readonly duration?: number;
@@ -69,6 +73,7 @@ export function parseBenchOptions(argv: readonly string[], command: Command = be
     outDir,
     kinesisBackends: raw.kinesisBackend === 'both' ? KINESIS_BACKENDS : KINESIS_BACKENDS.filter((backend) => backend === raw.kinesisBackend),
     ...(raw.profile ? { profileDir: path.join(outDir, 'profiles') } : {}),
+    diagnose: raw.diagnose,
     // Only a full run of every scenario is worth keeping as "the latest results".
     updateDocs: raw.docs && !raw.quick && scenarios.length === SCENARIO_IDS.length,
     docsFile: DOCS_FILE,

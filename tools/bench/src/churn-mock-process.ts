@@ -1,10 +1,5 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { createServer } from 'node:net';
-import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { pathToFileURL } from 'node:url';
-import { REPO_ROOT } from '@tenant-analytics/local-stack';
+import { sleep, SILENT_LOGGER } from '@tenant-analytics/domain';
+import { DEFAULT_REGION, findFreePort, SERVICES, serviceSpec, spawnManaged } from '@tenant-analytics/local-stack';
 
 /** A churn mock (`apps/churn-mock`) running as its own process, as in production a model endpoint would. */
 export interface ChurnMockProcess {
@@ -16,46 +11,27 @@ export interface ChurnMockProcess {
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  server.close();
-  if (address === null || typeof address === 'string') throw new Error('no TCP address for a free port');
-  return address.port;
-}
+/** How long the churn mock gets to exit on SIGTERM. */
+const STOP_GRACE_MS = 5_000;
 
 /**
  * Starts the churn mock with the local test credentials on a free loopback port, logging only
  * warnings (a log line per request would cost CPU the benchmark measures), and waits for `/ping`.
+ * It is spawned as the local stack spawns it (`spawnManaged`: its own process group and the
+ * supervisor lifeline), so it dies with the benchmark however the benchmark dies.
  *
  * @throws Error with the process output when it exits or is not ready within `timeoutMs`
  */
 export async function startChurnMock(timeoutMs = 60_000): Promise<ChurnMockProcess> {
-  const port = await freePort();
-  const entry = path.join(REPO_ROOT, 'apps/churn-mock/src/main.ts');
-  const child = spawn(process.execPath, ['--import', pathToFileURL(require.resolve('tsx')).href, entry, '--port', String(port), '--log-level', 'warn'], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const keep = (chunk: Buffer) => (output = (output + chunk.toString('utf8')).slice(-4_000));
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
-  const exited = once(child, 'exit');
+  const port = await findFreePort();
+  // The stream settings are the tenant manager's; the churn mock has none.
+  const spec = serviceSpec('churnApi', { port, region: DEFAULT_REGION, kinesisEndpoint: '', companiesStream: '', extraArgs: ['--log-level', 'warn'] });
+  const child = spawnManaged({ ...spec, env: { ...spec.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } }, SILENT_LOGGER);
   const url = `http://127.0.0.1:${port}`;
-  const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-    await exited;
-    clearTimeout(timer);
-  };
+  const stop = () => child.stop(STOP_GRACE_MS);
   const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline && child.exitCode === null) {
-    const ready = await fetch(`${url}/ping`)
+  while (Date.now() < deadline && !child.hasExited()) {
+    const ready = await fetch(`${url}${SERVICES.churnApi.readyPath}`)
       .then(async (response) => (await response.arrayBuffer(), response.ok))
       .catch(() => false);
     if (ready) {
@@ -72,5 +48,5 @@ export async function startChurnMock(timeoutMs = 60_000): Promise<ChurnMockProce
     await sleep(200);
   }
   await stop();
-  throw new Error(`the churn mock did not become ready within ${timeoutMs} ms:\n${output}`);
+  throw new Error(`the churn mock did not become ready within ${timeoutMs} ms:\n${child.outputTail()}`);
 }

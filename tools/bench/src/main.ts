@@ -3,7 +3,7 @@ import path from 'node:path';
 import { CommanderError } from 'commander';
 import { REPO_ROOT } from '@tenant-analytics/local-stack';
 import { parseBenchOptions, type BenchOptions } from './bench-options';
-import { readCpuProfile, summarizeCpuProfile, type HotSpot } from './cpu-profile';
+import { renderProfileSummary } from './diagnostics/cpu-profile';
 import { readMachineInfo } from './machine';
 import { renderRunMarkdown, renderScenarioText, replaceLatestSection, writeRunFiles, type BenchRun, type ScenarioId, type ScenarioResult } from './results';
 import { coreCpuOptions, runCoreCpuScenario } from './scenarios/core-cpu';
@@ -11,7 +11,6 @@ import { endToEndOptions, runEndToEndScenario } from './scenarios/end-to-end';
 import { enrichmentOptions, runEnrichmentScenario } from './scenarios/enrichment-latency';
 import { runStateCostScenario, stateCostOptions } from './scenarios/state-cost';
 import type { ScenarioContext } from './scenarios/scenario-context';
-import { formatDecimal, formatPercent, renderTextTable } from './table';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -22,39 +21,24 @@ function runScenario(id: ScenarioId, options: BenchOptions, context: ScenarioCon
     case '2':
       return runEnrichmentScenario(enrichmentOptions(options.quick), context);
     case '3':
-      return runEndToEndScenario(endToEndOptions(options.quick, options.kinesisBackends), context);
+      return runEndToEndScenario(endToEndOptions(options.quick, options.kinesisBackends, options.diagnose), context);
     case '4':
       return runStateCostScenario(stateCostOptions(options.quick, options.durationSeconds), context);
   }
-}
-
-function hotSpotTable(title: string, spots: readonly HotSpot[]): string {
-  return renderTextTable({
-    columns: [{ title }, { title: 'ms', align: 'right' }, { title: 'share', align: 'right' }],
-    rows: spots.map((spot) => [spot.name, formatDecimal(spot.ms, 1), formatPercent(spot.share)]),
-  });
-}
-
-function printProfile(file: string): void {
-  const summary = summarizeCpuProfile(readCpuProfile(file), { top: 20 });
-  console.log(`${file}: ${formatDecimal(summary.sampledMs, 0)} ms sampled (idle excluded)\n`);
-  console.log(`${hotSpotTable('self time by function', summary.functions)}\n`);
-  console.log(`${hotSpotTable('self time by file', summary.files)}\n`);
-  console.log(hotSpotTable('total time of our functions (with what they call)', summary.stages));
 }
 
 /** Prints the hot spots of every profile a scenario attached. */
 function printScenarioProfiles(result: ScenarioResult): void {
   for (const [design, report] of Object.entries(result.profiles ?? {})) {
     console.log(`\nScenario ${result.id}, ${design}, CPU profile of the measured part:`);
-    printProfile(path.resolve(REPO_ROOT, report.file));
+    console.log(renderProfileSummary(path.resolve(REPO_ROOT, report.file)));
   }
 }
 
 async function main(): Promise<void> {
   const options = parseBenchOptions(process.argv.slice(2));
   if (options.summarizeProfile !== undefined) {
-    printProfile(options.summarizeProfile);
+    console.log(renderProfileSummary(options.summarizeProfile));
     return;
   }
   const startedAt = new Date();

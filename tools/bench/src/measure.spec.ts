@@ -1,9 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { REPO_ROOT } from '@tenant-analytics/local-stack';
-import { readCpuProfile } from './cpu-profile';
-import { designFigures, measure, profileRun } from './measure';
+import { designFigures, measure } from './measure';
 
 describe('measure', () => {
   it('times a task and keeps the events and outputs it reports', async () => {
@@ -39,23 +34,5 @@ describe('designFigures', () => {
 
   it('rejects an empty list of rounds', () => {
     expect(() => designFigures([])).toThrow(RangeError);
-  });
-});
-
-describe('profileRun', () => {
-  it('writes a readable .cpuprofile of the task and summarizes it', async () => {
-    // Prepare
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-profile-'));
-
-    try {
-      // Act
-      const report = await profileRun(dir, 'unit', async () => JSON.stringify(Array.from({ length: 10_000 }, (_, i) => ({ i }))));
-
-      // Assess
-      expect(path.resolve(REPO_ROOT, report.file)).toBe(path.join(dir, 'unit.cpuprofile'));
-      expect(readCpuProfile(path.resolve(REPO_ROOT, report.file)).nodes.length).toBeGreaterThan(0);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
   });
 });

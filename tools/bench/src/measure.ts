@@ -1,7 +1,3 @@
-import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { REPO_ROOT } from '@tenant-analytics/local-stack';
-import { readCpuProfile, summarizeCpuProfile, withCpuProfile, type HotSpot } from './cpu-profile';
 import { mainThreadCpuMs } from './process-cpu';
 import { microsPerEvent, ratePerSecond, summarize, type Summary } from './statistics';
 
@@ -59,40 +55,4 @@ export function designFigures(rounds: readonly Measurement[]): DesignFigures {
     outputs: rounds.reduce((sum, round) => sum + round.outputs, 0),
     events: rounds.reduce((sum, round) => sum + round.events, 0),
   };
-}
-
-/** Hot spots of a profiled run, and where its profile file is. */
-export interface ProfileReport {
-  /** Relative to the repository root (result files travel). */
-  readonly file: string;
-  readonly functions: readonly HotSpot[];
-  readonly files: readonly HotSpot[];
-  readonly stages: readonly HotSpot[];
-}
-
-/** Runs `task` under the CPU profiler, writes `<dir>/<name>.cpuprofile` and summarizes it. */
-export async function profileRun(dir: string, name: string, task: () => Promise<unknown>): Promise<ProfileReport> {
-  const { profile } = await withCpuProfile(task);
-  mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, `${name}.cpuprofile`);
-  writeFileSync(file, JSON.stringify(profile));
-  const summary = summarizeCpuProfile(profile, { top: 12 });
-  return { file: path.relative(REPO_ROOT, file), functions: summary.functions, files: summary.files, stages: summary.stages };
-}
-
-/**
- * The hot spots of the largest `.cpuprofile` in `dir` (a process writes one per pid; the biggest is
- * the one that did the work), or undefined when there is none.
- */
-export function largestProfileIn(dir: string): ProfileReport | undefined {
-  let files: string[];
-  try {
-    files = readdirSync(dir).filter((name) => name.endsWith('.cpuprofile'));
-  } catch {
-    return undefined; // no profile was written (the process did not exit normally)
-  }
-  const largest = files.map((name) => path.join(dir, name)).sort((a, b) => statSync(b).size - statSync(a).size)[0];
-  if (largest === undefined) return undefined;
-  const summary = summarizeCpuProfile(readCpuProfile(largest), { top: 12 });
-  return { file: path.relative(REPO_ROOT, largest), functions: summary.functions, files: summary.files, stages: summary.stages };
 }

@@ -1,5 +1,6 @@
 import { generateCompanies } from '@tenant-analytics/domain';
-import { METRIC, RuleChurnScorer } from '@tenant-analytics/processor';
+import { METRIC } from '@tenant-analytics/processor';
+import { RuleChurnScorer } from '@tenant-analytics/processor/testing';
 import { buildOurDesign, rememberedEventIds, processLanes } from './our-design';
 import { JobWorkload } from './workload';
 

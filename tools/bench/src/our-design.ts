@@ -2,19 +2,21 @@ import { mapLimited, type Company } from '@tenant-analytics/domain';
 import {
   BatchProcessor,
   ChurnScoringService,
+  InMemoryMetrics,
+  TenantProfiles,
+  type ChurnScorer,
+  type Clock,
+} from '@tenant-analytics/processor';
+import {
   InMemoryCompanyStateStore,
   InMemoryLaneStore,
-  InMemoryMetrics,
   InMemoryObjectSink,
   InMemoryStreamSink,
   InMemoryTenantDirectory,
   MemoryLogger,
-  TenantProfiles,
   TEST_LOOKUP,
   TEST_SETTINGS,
-  type ChurnScorer,
-  type Clock,
-} from '@tenant-analytics/processor';
+} from '@tenant-analytics/processor/testing';
 import type { ShardBatch } from './workload';
 
 /** Our design's knobs that the benchmarks vary. */

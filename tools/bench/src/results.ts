@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { TargetVerdict } from './bounds';
 import type { LoadAverage, MachineInfo } from './machine';
-import type { ProfileReport } from './measure';
+import type { ProfileReport } from './diagnostics/cpu-profile';
 import { renderMarkdownTable, renderTextTable, type Table } from './table';
 
 /** The three scenarios of ARCHITECTURE.md §7, and the cost of the state layer (issue #11). */

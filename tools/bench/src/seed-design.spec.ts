@@ -1,4 +1,5 @@
 import { DEFAULT_JOB_EVENT_LIMITS, enrichedCompanySchema, generateCompanies } from '@tenant-analytics/domain';
+import type { ChurnScorer, ChurnVerdict } from '@tenant-analytics/processor';
 import {
   InMemoryObjectSink,
   InMemoryStreamSink,
@@ -7,9 +8,7 @@ import {
   kinesisRecordFactory,
   ManualClock,
   RuleChurnScorer,
-  type ChurnScorer,
-  type ChurnVerdict,
-} from '@tenant-analytics/processor';
+} from '@tenant-analytics/processor/testing';
 import { SeedDesignPipeline } from './seed-design';
 import { trackingScorer } from './testing/tracking-scorer';
 

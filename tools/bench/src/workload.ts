@@ -1,5 +1,6 @@
 import { createJobEventGenerator, companyIdsUpTo, type JobEventGenerator } from '@tenant-analytics/job-producer';
-import { kinesisRecordFactory, type InputRecord } from '@tenant-analytics/processor';
+import type { InputRecord } from '@tenant-analytics/processor';
+import { kinesisRecordFactory } from '@tenant-analytics/processor/testing';
 
 /** The shape of the in-memory workload of scenarios 1 and 2. */
 export interface WorkloadOptions {

@@ -3,6 +3,10 @@ export * from './default-endpoints';
 export * from './errors';
 export * from './local-stack';
 export * from './local-stack-options';
+// For callers that run one of our services alone, with the stack's spawn (own process group, lifeline).
+export { spawnManaged, type ManagedProcess, type ProcessSpec } from './managed-process';
+export { findFreePort } from './ports';
+export { SERVICES, serviceSpec, type ServiceName } from './services';
 export * from './pino-logger';
 export * from './supervisor-lifeline';
 // The endpoints-file contract the stack writes, for the tools that start a stack and read it back.

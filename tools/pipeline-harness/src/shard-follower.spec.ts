@@ -1,6 +1,6 @@
 import { GetRecordsCommand, GetShardIteratorCommand, KinesisClient, type GetShardIteratorCommandInput } from '@aws-sdk/client-kinesis';
 import { mockClient } from 'aws-sdk-client-mock';
-import { followShard, hasRecordAfter } from './shard-follower';
+import { followShard, hasRecordAfter, shardIterator } from './shard-follower';
 
 const client = { region: 'us-west-2', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
 const position = { stream: 'enrichedcompanies', shardId: 'shardId-0' };
@@ -78,6 +78,45 @@ describe('followShard', () => {
     const iteratorInputs = stub.commandCalls(GetShardIteratorCommand).map((call) => call.args[0].input as GetShardIteratorCommandInput);
     expect(iteratorInputs.map((input) => [input.ShardIteratorType, input.StartingSequenceNumber])).toEqual([
       ['TRIM_HORIZON', undefined],
+      ['AFTER_SEQUENCE_NUMBER', '1'],
+    ]);
+  });
+
+  it('starts from a LATEST iterator taken beforehand, and after a failure goes on after the last record seen', async () => {
+    // Prepare: the tap's iterator is taken first; record 1, a failure, then record 2
+    const kinesis = new KinesisClient(client);
+    const stub = mockClient(kinesis);
+    stub.on(GetShardIteratorCommand).resolves({ ShardIterator: 'it' });
+    stub
+      .on(GetRecordsCommand)
+      .resolvesOnce({ Records: [record(1)], NextShardIterator: 'it' })
+      .rejectsOnce(new Error('ExpiredIteratorException'))
+      .resolvesOnce({ Records: [record(2)], NextShardIterator: 'it' })
+      .resolves({ Records: [], NextShardIterator: 'it' });
+    const latest = { kinesis, ...position, from: 'LATEST' } as const;
+    const iterator = await shardIterator(latest);
+    const controller = new AbortController();
+    const seen: string[] = [];
+
+    // Act
+    await followShard({
+      ...latest,
+      iterator,
+      limit: 10,
+      until: controller.signal,
+      pollIntervalMs: 1,
+      onRecords: (page) => {
+        seen.push(...page.map((r) => r.SequenceNumber ?? ''));
+        if (seen.length === 2) controller.abort();
+      },
+      onError: () => undefined,
+    });
+
+    // Assess
+    expect(seen).toEqual(['1', '2']);
+    const iteratorInputs = stub.commandCalls(GetShardIteratorCommand).map((call) => call.args[0].input as GetShardIteratorCommandInput);
+    expect(iteratorInputs.map((input) => [input.ShardIteratorType, input.StartingSequenceNumber])).toEqual([
+      ['LATEST', undefined],
       ['AFTER_SEQUENCE_NUMBER', '1'],
     ]);
   });

@@ -6,8 +6,14 @@ export interface ShardPosition {
   readonly kinesis: KinesisClient;
   readonly stream: string;
   readonly shardId: string;
-  /** Start after this sequence number. @default - the shard's start (TRIM_HORIZON) */
+  /** Start after this sequence number. @default - `from` */
   readonly after?: string;
+  /**
+   * Where to start without `after`: the shard's first record, or only the records put from now on
+   * (a consumer that joins a running stream).
+   * @default 'TRIM_HORIZON'
+   */
+  readonly from?: 'TRIM_HORIZON' | 'LATEST';
 }
 
 /** Options of {@link followShard}. */
@@ -30,15 +36,21 @@ export interface FollowShardOptions extends ShardPosition {
    * it, the error is thrown.
    */
   readonly onError?: (error: unknown) => void;
+  /**
+   * A shard iterator to read first, taken beforehand with {@link shardIterator}: the read then
+   * covers every record put after that moment, even if the loop starts later.
+   * @default - one taken at the start position
+   */
+  readonly iterator?: string;
 }
 
-/** A shard iterator at `position`, or undefined when the emulator gives none. */
-async function iteratorAt(position: ShardPosition, after: string | undefined): Promise<string | undefined> {
+/** A shard iterator at `position` (after `after` when given), or undefined when the emulator gives none. */
+export async function shardIterator(position: ShardPosition, after: string | undefined = position.after): Promise<string | undefined> {
   const { ShardIterator: iterator } = await position.kinesis.send(
     new GetShardIteratorCommand({
       StreamName: position.stream,
       ShardId: position.shardId,
-      ...(after === undefined ? { ShardIteratorType: 'TRIM_HORIZON' } : { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', StartingSequenceNumber: after }),
+      ...(after === undefined ? { ShardIteratorType: position.from ?? 'TRIM_HORIZON' } : { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', StartingSequenceNumber: after }),
     }),
   );
   return iterator;
@@ -47,7 +59,8 @@ async function iteratorAt(position: ShardPosition, after: string | undefined): P
 /**
  * Reads one shard in order with GetShardIterator/GetRecords, as a consumer would: until it is
  * caught up, or on and on until a signal aborts. A closed shard ends the read at its last record.
- * The one shard-reading loop of the harness (the output-stream reader and the stream tail).
+ * The one shard-reading loop of the workspace's tools (the output-stream reader, the stream tail,
+ * the benchmark's stream tap).
  *
  * @example
  * await followShard({ kinesis, stream: 'enrichedcompanies', shardId, limit: 1_000, until: 'caught-up', onRecords: (page) => records.push(...page) });
@@ -56,10 +69,10 @@ export async function followShard(options: FollowShardOptions): Promise<void> {
   const signal = options.until === 'caught-up' ? undefined : options.until;
   const pollIntervalMs = options.pollIntervalMs ?? 100;
   let after = options.after;
-  let iterator: string | undefined;
+  let iterator = options.iterator;
   while (!signal?.aborted) {
     try {
-      iterator ??= await iteratorAt(options, after);
+      iterator ??= await shardIterator(options, after);
       if (iterator === undefined) return;
       const page = await options.kinesis.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: options.limit }));
       const records = page.Records ?? [];
@@ -84,7 +97,7 @@ export async function followShard(options: FollowShardOptions): Promise<void> {
 
 /** Whether a record follows `position.after` (or the shard holds any record, without it): one GetRecords of 1. */
 export async function hasRecordAfter(position: ShardPosition): Promise<boolean> {
-  const iterator = await iteratorAt(position, position.after);
+  const iterator = await shardIterator(position);
   if (iterator === undefined) return false;
   const page = await position.kinesis.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1 }));
   return (page.Records ?? []).length > 0;

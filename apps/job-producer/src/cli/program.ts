@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
-import { DEFAULT_DATASET } from '@tenant-analytics/domain';
+import { DEFAULT_DATASET, pinoLogger } from '@tenant-analytics/domain';
 import { Command, CommanderError, Option } from 'commander';
 import { pino } from 'pino';
 import { companyIdsUpTo, readCompanyIdsFile } from '../company-ids';
@@ -103,7 +103,7 @@ function prepare(io: CliIo, flags: CommonFlags, defaultStream: (connection: Kine
   const connection = resolveConnection(flags, io.defaultEndpointsFile);
   const streamName = flags.stream ?? defaultStream(connection);
   io.stdout.write(describeTarget(connection, streamName));
-  const logger = pino({ level: flags.logLevel, name: 'job-producer' }, pino.destination({ dest: 2, sync: true }));
+  const logger = pinoLogger(pino({ level: flags.logLevel, name: 'job-producer' }, pino.destination({ dest: 2, sync: true })));
   return { kinesis: io.createKinesisClient(connection), streamName, logger, retry: { maxAttempts: flags.maxAttempts } };
 }
 

@@ -101,7 +101,19 @@ describe('job-producer against kinesalite', () => {
     const folder = mkdtempSync(path.join(tmpdir(), 'job-producer-'));
     const endpointsFile = path.join(folder, 'endpoints.json');
     const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    writeFileSync(endpointsFile, JSON.stringify({ ...LOCAL, kinesis: endpoint, streams: { jobs: stream, companies: 'companies' } }));
+    writeFileSync(
+      endpointsFile,
+      JSON.stringify({
+        ...LOCAL,
+        kinesis: endpoint,
+        s3: 'http://127.0.0.1:1',
+        dynamodb: 'http://127.0.0.1:1',
+        bucket: 'unused',
+        streams: { jobs: stream, companies: 'companies', enriched: 'unused' },
+        stateTable: 'unused',
+        kinesisBackend: 'kinesalite',
+      }),
+    );
     const stdout = new PassThrough();
     const stderr = new PassThrough();
     const output: string[] = [];

@@ -1,5 +1,5 @@
-import pino, { type Logger as PinoLogger, type LoggerOptions } from 'pino';
-import type { Logger } from '../core/ports';
+import { pinoLogger, type Logger } from '@tenant-analytics/domain';
+import pino, { type LoggerOptions } from 'pino';
 
 /** Field names whose values never reach a log line. */
 const SECRET_FIELDS = ['credentials', 'secretAccessKey', 'sessionToken', 'apiKey', 'predictChurnApiKey', 'authorization', 'x-api-key', 'x-amz-security-token'];
@@ -14,29 +14,8 @@ export const REDACTED_PATHS = SECRET_FIELDS.flatMap((field) => {
   return [key.startsWith('.') ? field : key, `*${key}`, `*.*${key}`];
 });
 
-/** The core's logger port over pino (JSON lines on stdout, secrets redacted). */
-export class PinoLoggerAdapter implements Logger {
-  constructor(private readonly pinoLogger: PinoLogger) {}
-
-  debug(message: string, fields?: Record<string, unknown>): void {
-    this.pinoLogger.debug(fields ?? {}, message);
-  }
-  info(message: string, fields?: Record<string, unknown>): void {
-    this.pinoLogger.info(fields ?? {}, message);
-  }
-  warn(message: string, fields?: Record<string, unknown>): void {
-    this.pinoLogger.warn(fields ?? {}, message);
-  }
-  error(message: string, fields?: Record<string, unknown>): void {
-    this.pinoLogger.error(fields ?? {}, message);
-  }
-  child(bindings: Record<string, unknown>): Logger {
-    return new PinoLoggerAdapter(this.pinoLogger.child(bindings));
-  }
-}
-
-/** Builds the processor's root logger. */
+/** Builds the processor's root logger: JSON lines on stdout, secrets redacted, through the workspace's one pino adapter. */
 export function createLogger(level: string, options: LoggerOptions = {}, destination?: pino.DestinationStream): Logger {
   const base = pino({ name: 'processor', level, redact: { paths: REDACTED_PATHS, censor: '***' }, ...options }, destination);
-  return new PinoLoggerAdapter(base);
+  return pinoLogger(base);
 }

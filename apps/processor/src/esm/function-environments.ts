@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { sleep } from '@tenant-analytics/domain';
 import type { KinesisStreamEvent } from 'aws-lambda';
 import type { FunctionFaultController } from './function-fault-hook';
 import type { InvocationResult } from './invocation-verdict';
@@ -107,7 +108,7 @@ export class FunctionFaults implements FunctionFaultController {
     }
     this.fired.push({ kind: 'delay', step, stream, shardId });
     const { delayMs } = fault.action;
-    return new Promise<void>((resolve) => setTimeout(resolve, delayMs));
+    return sleep(delayMs);
   }
 }
 

@@ -1,9 +1,9 @@
+import { compareSequenceNumbers, sleep, type Logger } from '@tenant-analytics/domain';
 import { IteratorExpiredError, StaleCheckpointError, type ShardInfo, type ShardReadResult, type StartPosition } from '../adapters/kinesis-shard-reader';
 import type { BatchProcessor, ProcessOptions } from '../core/batch-processor';
-import { compareSequence } from '../core/company-state';
 import { describeError, isRetriableError, ScoringUnavailableError } from '../core/errors';
 import { laneIdOf } from '../core/pending-batch';
-import { METRIC, type Logger, type Metrics } from '../core/ports';
+import { METRIC, type Metrics } from '../core/ports';
 
 /** What the runner needs from Kinesis (implemented by KinesisShardReader). */
 export interface ShardSource {
@@ -52,18 +52,6 @@ export function retryDelayMs(
   const deferredCap = error instanceof ScoringUnavailableError ? Math.min(cap, settings.maxDeferredBackoffMs ?? 2_000) : cap;
   return random() * Math.min(deferredCap, baseMs * 2 ** failures);
 }
-
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 
 /**
  * Polls every shard of every input stream, one lane per shard (records of a shard are processed in
@@ -160,7 +148,7 @@ export class ShardLanesRunner {
       }
     }
     // A closed shard whose checkpoint reached its end has nothing left.
-    if (shard.endingSequenceNumber !== undefined && checkpoint !== undefined && compareSequence(checkpoint, shard.endingSequenceNumber) >= 0) {
+    if (shard.endingSequenceNumber !== undefined && checkpoint !== undefined && compareSequenceNumbers(checkpoint, shard.endingSequenceNumber) >= 0) {
       this.markFinished(laneId);
       return;
     }

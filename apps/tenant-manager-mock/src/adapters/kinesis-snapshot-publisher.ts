@@ -1,13 +1,13 @@
-import { KinesisClient, PutRecordCommand, PutRecordsCommand, type PutRecordsRequestEntry } from '@aws-sdk/client-kinesis';
+import { KinesisClient, PutRecordCommand } from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { mapLimited, type CompanyEvent } from '@tenant-analytics/domain';
-import { ExponentialBackoff, handleWhen, retry, type RetryPolicy } from 'cockatiel';
+import { PUT_RECORDS_LIMITS, putRecordsReliably, StreamWriteError, type StreamEntry } from '@tenant-analytics/kinesis-writer';
 import type { Logger } from 'pino';
 import { PublishError } from '../errors';
 import type { PublishSummary, SnapshotPublisher } from '../snapshot-publisher';
 
 /** Kinesis accepts at most 500 entries per PutRecords call. */
-export const MAX_PUT_RECORDS_ENTRIES = 500;
+export const MAX_PUT_RECORDS_ENTRIES = PUT_RECORDS_LIMITS.maxRecords;
 
 /** Where the Kinesis endpoint is. */
 export interface KinesisConnection {
@@ -34,11 +34,11 @@ export interface KinesisSnapshotPublisherOptions {
   readonly client: KinesisClient;
   readonly streamName: string;
   readonly logger: Logger;
-  /** Attempts of a batch whose entries keep failing. @default 8 */
+  /** Attempts of a batch whose entries keep failing (the first included). @default 8 */
   readonly maxBatchAttempts?: number;
   /** PutRecords calls in flight during {@link KinesisSnapshotPublisher.publishAll}. @default 4 */
   readonly concurrency?: number;
-  /** First backoff delay between batch attempts (then exponential with jitter). @default 100 */
+  /** First backoff delay between batch attempts (then exponential with full jitter, capped at 5 s). @default 100 */
   readonly initialBackoffMs?: number;
 }
 
@@ -47,22 +47,13 @@ export interface KinesisSnapshotPublisherOptions {
  * snapshot of one company lands on one shard in order.
  */
 export class KinesisSnapshotPublisher implements SnapshotPublisher {
-  private readonly batchRetry: RetryPolicy;
-
-  constructor(private readonly options: KinesisSnapshotPublisherOptions) {
-    this.batchRetry = retry(
-      handleWhen((error) => error instanceof PublishError && error.retriable),
-      {
-        maxAttempts: (options.maxBatchAttempts ?? 8) - 1,
-        backoff: new ExponentialBackoff({ initialDelay: options.initialBackoffMs ?? 100, maxDelay: 5_000 }),
-      },
-    );
-  }
+  constructor(private readonly options: KinesisSnapshotPublisherOptions) {}
 
   async publish(snapshot: CompanyEvent): Promise<void> {
     const { client, streamName } = this.options;
     try {
-      await client.send(new PutRecordCommand({ StreamName: streamName, ...toEntry(snapshot) }));
+      const entry = toEntry(snapshot);
+      await client.send(new PutRecordCommand({ StreamName: streamName, PartitionKey: entry.partitionKey, Data: entry.data }));
     } catch (error) {
       throw new PublishError(
         `could not publish the snapshot of ${snapshot.companyID} to ${streamName}: ${(error as Error).message}`,
@@ -74,7 +65,7 @@ export class KinesisSnapshotPublisher implements SnapshotPublisher {
   }
 
   async publishAll(snapshots: readonly CompanyEvent[]): Promise<PublishSummary> {
-    const batches: PutRecordsRequestEntry[][] = [];
+    const batches: StreamEntry[][] = [];
     for (let start = 0; start < snapshots.length; start += MAX_PUT_RECORDS_ENTRIES) {
       batches.push(snapshots.slice(start, start + MAX_PUT_RECORDS_ENTRIES).map(toEntry));
     }
@@ -88,35 +79,33 @@ export class KinesisSnapshotPublisher implements SnapshotPublisher {
     return { published, batches: batches.length, retriedEntries };
   }
 
-  /** Sends one batch, then again only the entries Kinesis rejected; returns how many were re-sent. */
-  private async putBatch(entries: readonly PutRecordsRequestEntry[]): Promise<number> {
+  /**
+   * Sends one batch with the workspace's PutRecords writer (`libs/kinesis-writer`): only the entries
+   * Kinesis rejected are sent again. Returns how many were re-sent.
+   */
+  private async putBatch(entries: readonly StreamEntry[]): Promise<number> {
     const { client, streamName, logger } = this.options;
-    let pending = entries;
-    let retried = 0;
-    await this.batchRetry.execute(async ({ attempt }) => {
-      if (attempt > 0) {
-        retried += pending.length;
+    try {
+      const summary = await putRecordsReliably(client, streamName, entries, {
+        maxAttempts: this.options.maxBatchAttempts ?? 8,
+        initialDelayMs: this.options.initialBackoffMs ?? 100,
+        maxDelayMs: 5_000,
+        onRetry: (failedCount, attempt, errorCodes) => logger.warn({ failedCount, errorCodes, attempt }, 'PutRecords rejected some entries; retrying them'),
+      });
+      return summary.retriedEntries;
+    } catch (error) {
+      if (error instanceof StreamWriteError) {
+        const { failedEntries: failedCount, errorCodes } = error.context;
+        throw new PublishError(`${failedCount} entries rejected by ${streamName}`, { streamName, failedCount, errorCodes }, true, { cause: error });
       }
-      let result;
-      try {
-        result = await client.send(new PutRecordsCommand({ StreamName: streamName, Records: [...pending] }));
-      } catch (error) {
-        throw new PublishError(`PutRecords to ${streamName} failed: ${(error as Error).message}`, { streamName }, false, { cause: error });
-      }
-      const failed = pending.filter((_, index) => result.Records?.[index]?.ErrorCode !== undefined);
-      if (failed.length > 0) {
-        const errorCodes = [...new Set(result.Records?.map((record) => record.ErrorCode).filter((code) => code !== undefined))];
-        logger.warn({ failedCount: failed.length, errorCodes, attempt }, 'PutRecords rejected some entries; retrying them');
-        pending = failed;
-        throw new PublishError(`${failed.length} entries rejected by ${streamName}`, { streamName, failedCount: failed.length, errorCodes }, true);
-      }
-    });
-    return retried;
+      // The call itself failed after the SDK's own retries (a missing stream, bad credentials).
+      throw new PublishError(`PutRecords to ${streamName} failed: ${(error as Error).message}`, { streamName }, false, { cause: error });
+    }
   }
 }
 
-function toEntry(snapshot: CompanyEvent): PutRecordsRequestEntry & { PartitionKey: string; Data: Uint8Array } {
-  return { PartitionKey: snapshot.companyID, Data: Buffer.from(JSON.stringify(snapshot), 'utf8') };
+function toEntry(snapshot: CompanyEvent): StreamEntry {
+  return { partitionKey: snapshot.companyID, data: Buffer.from(JSON.stringify(snapshot), 'utf8') };
 }
 
 /** The SDK already retried; its verdict (`$retryable`, 5xx, throttling) says whether a later try may work. */

@@ -1,6 +1,5 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { CreateStreamCommand, DescribeStreamCommand, GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
-import { companyEventSchema, type CompanyEvent } from '@tenant-analytics/domain';
+import { companyEventSchema, sleep, type CompanyEvent } from '@tenant-analytics/domain';
 
 /** A record read back from a stream. */
 export interface ReadRecord {

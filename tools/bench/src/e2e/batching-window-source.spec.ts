@@ -1,4 +1,5 @@
-import { kinesisRecordFactory, type ShardReadResult, type ShardSource } from '@tenant-analytics/processor';
+import type { ShardReadResult, ShardSource } from '@tenant-analytics/processor';
+import { kinesisRecordFactory } from '@tenant-analytics/processor/testing';
 import { BatchingWindowSource, type WindowClock } from './batching-window-source';
 
 const record = kinesisRecordFactory('bigdatajobs');

@@ -1,4 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import { sleep } from '@tenant-analytics/domain';
 import type { ShardReadResult, ShardSource } from '@tenant-analytics/processor';
 
 /** The event source mapping's batching, as {@link BatchingWindowSource} emulates it. */

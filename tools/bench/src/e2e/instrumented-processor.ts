@@ -1,3 +1,4 @@
+import { sleep } from '@tenant-analytics/domain';
 import type { BatchProcessor } from '@tenant-analytics/processor';
 
 /** What the processor did with the batches that carried records (lane recoveries, called with none, are not counted). */
@@ -27,7 +28,7 @@ export async function waitUntilIdle(stats: Pick<BatchStats, 'inFlight'>, timeout
   const deadline = performance.now() + timeoutMs;
   while (stats.inFlight > 0) {
     if (performance.now() >= deadline) return false;
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await sleep(20);
   }
   return true;
 }

@@ -1,5 +1,5 @@
+import { sleep } from '@tenant-analytics/domain';
 import { build as buildHistogram, type Histogram } from 'hdr-histogram-js';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import type { LatencySample } from '../sustainability';
 

@@ -1,8 +1,10 @@
 import { DEFAULT_DATASET, DEFAULT_JOB_EVENT_LIMITS, generateCompanies } from '@tenant-analytics/domain';
-import { InMemoryObjectSink, InMemoryStreamSink, InMemoryTenantDirectory, type Clock } from '@tenant-analytics/processor';
+import type { Clock } from '@tenant-analytics/processor';
+import { InMemoryObjectSink, InMemoryStreamSink, InMemoryTenantDirectory } from '@tenant-analytics/processor/testing';
 import { atLeast } from '../bounds';
 import { readLoadAverage } from '../machine';
-import { designFigures, measure, profileRun, type DesignFigures, type Measurement, type ProfileReport } from '../measure';
+import { profileRun, type ProfileReport } from '../diagnostics/cpu-profile';
+import { designFigures, measure, type DesignFigures, type Measurement } from '../measure';
 import { ModelChurnScorer } from '../model-scorer';
 import { buildOurDesign, processLanes, rememberedEventIds } from '../our-design';
 import type { ScenarioResult } from '../results';

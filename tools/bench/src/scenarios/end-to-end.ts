@@ -7,12 +7,11 @@ import { clientConfig, DEFAULT_SHARDS, type KinesisBackend } from '@tenant-analy
 import { startPipeline, type RunningPipeline } from '@tenant-analytics/pipeline-harness';
 import { atLeast, atMost, type TargetVerdict } from '../bounds';
 import { niceGranularity } from '../sustainability';
-import { diagnoseProcessor, type ProcessorDiagnosis } from '../e2e/processor-diagnosis';
-import { ceilingText, measureStateStoreCeiling, type StateStoreCeiling } from '../e2e/state-store-ceiling';
+import { largestProfileIn, profilingEnv, type ProfileReport } from '../diagnostics/cpu-profile';
+import { diagnoseProcessor, diagnosisText, type ProcessorDiagnosis } from '../diagnostics/processor-diagnosis';
 import { StepRunner, type DrainSettings, type SearchOutcome, type StepResult } from '../e2e/step-runner';
 import { StreamTap } from '../e2e/stream-tap';
 import { readLoadAverage } from '../machine';
-import { largestProfileIn, type ProfileReport } from '../measure';
 import type { ScenarioResult } from '../results';
 import { ratio } from '../statistics';
 import { formatInteger, formatPercent, formatRatio } from '../table';
@@ -35,14 +34,12 @@ export interface EndToEndOptions {
   readonly maxSteps: number;
   /** Whether to run the seed's configuration too (a second search). */
   readonly includeSeed: boolean;
-  /** Batches of the in-process diagnosis of one lane (0 = none). */
+  /** Batches of the in-process diagnosis of one lane (`--diagnose`; 0 = none). */
   readonly diagnosisBatches: number;
-  /** Seconds of the state-store ceiling measurement after the other steps (0 = none). */
-  readonly ceilingSeconds: number;
 }
 
 /** Full and quick sizes; kinesalite by default (kinesis-local takes ~800 records/s, see TOOLCHAIN.md). */
-export function endToEndOptions(quick: boolean, backends: readonly KinesisBackend[] = ['kinesalite']): EndToEndOptions {
+export function endToEndOptions(quick: boolean, backends: readonly KinesisBackend[] = ['kinesalite'], diagnose = false): EndToEndOptions {
   return {
     backends,
     companies: quick ? 300 : DEFAULT_DATASET.size,
@@ -59,8 +56,7 @@ export function endToEndOptions(quick: boolean, backends: readonly KinesisBacken
     refinements: quick ? 0 : 2,
     maxSteps: quick ? 2 : 10,
     includeSeed: !quick,
-    diagnosisBatches: quick ? 1 : 8,
-    ceilingSeconds: quick ? 2 : 12,
+    diagnosisBatches: diagnose ? (quick ? 1 : 8) : 0,
   };
 }
 
@@ -79,24 +75,13 @@ interface BackendRun {
   readonly passThrough: DesignRun;
   readonly ours: DesignRun;
   readonly seed?: DesignRun;
-  /** One lane of our processor run in this process against the stack, every step timed. */
+  /** One lane of our processor run in this process against the stack, every step timed (`--diagnose`). */
   readonly diagnosis?: ProcessorDiagnosis;
-  /** Conditional company writes the emulator takes through our adapter: what bounds ours on this stack. */
-  readonly ceiling?: StateStoreCeiling;
   /** CPU profiles of the processor (whole run of each configuration), with `--profile`. */
   readonly profiles: Readonly<Record<string, ProfileReport>>;
 }
 
 const PASS_THROUGH_STREAM = 'bench-passthrough';
-
-/** Preloaded into the runner to profile it: `--cpu-prof` is not allowed in NODE_OPTIONS. */
-const PROFILE_PRELOAD = path.join(__dirname, '../e2e/cpu-profile-preload.cjs');
-
-/** Runner environment that makes it write a CPU profile into `dir` on exit. */
-function profilingEnv(dir: string | undefined): Record<string, string> {
-  if (dir === undefined) return {};
-  return { NODE_OPTIONS: `${process.env['NODE_OPTIONS'] ?? ''} --require ${PROFILE_PRELOAD}`.trim(), BENCH_CPU_PROFILE_DIR: dir };
-}
 
 /** `processor 0.95, dynamodb 0.41, …`: cores per component, busiest first. */
 function cpuText(cores: Readonly<Record<string, number>>): string {
@@ -104,21 +89,6 @@ function cpuText(cores: Readonly<Record<string, number>>): string {
     .sort((a, b) => b[1] - a[1])
     .map(([name, value]) => `${name} ${value.toFixed(2)}`)
     .join(', ');
-}
-
-/** Where one batch of ours spent its time, in words. */
-function diagnosisText(diagnosis: ProcessorDiagnosis): string {
-  const { stepsMs, calls, scoring } = diagnosis;
-  const ms = (value: number) => `${formatInteger(value)} ms`;
-  const busiest = Object.entries(calls)
-    .sort((a, b) => b[1].msPerBatch - a[1].msPerBatch)
-    .slice(0, 5)
-    .map(([command, call]) => `${command} ×${formatInteger(call.perBatch)} (${ms(call.msPerBatch)} summed)`);
-  return (
-    `one lane of ours in process, batch of ${formatInteger(diagnosis.recordsPerBatch)} (median of ${diagnosis.batches}): ${ms(diagnosis.batchMs)} → ${formatInteger(diagnosis.laneEventsPerSecond)} events/s per lane; ` +
-    `compute ${ms(stepsMs.compute)} (churn ${formatInteger(scoring.callsPerBatch)} calls of ${formatInteger(scoring.callMs)} ms), write-ahead ${ms(stepsMs.writeAhead)}, commit ${ms(stepsMs.commit)}, publish ${ms(stepsMs.publish)}, complete ${ms(stepsMs.complete)}; ` +
-    `CPU ${ms(diagnosis.cpuMsPerBatch)} per batch; calls per batch: ${busiest.join(', ')}`
-  );
 }
 
 /** CPU use at the highest sustained and the lowest failed step of a search: where the time went when it saturated. */
@@ -155,8 +125,6 @@ export async function runEndToEndScenario(options: EndToEndOptions, context: Sce
     const ourRate = run.ours.search.sustained;
     const passRate = run.passThrough.search.sustained;
     const fraction = ourRate === undefined || passRate === undefined ? undefined : ratio(ourRate, passRate);
-    const ceilingRate = run.ceiling?.ceilingEventsPerSecond;
-    const versusCeiling = (rate: number | undefined) => (rate === undefined || ceilingRate === undefined ? undefined : ratio(rate, ceilingRate));
     const designRow = (name: string, design: DesignRun | undefined, versus: { pass?: number; seed?: number }) => [
       run.backend,
       name,
@@ -167,17 +135,12 @@ export async function runEndToEndScenario(options: EndToEndOptions, context: Sce
       formatInteger(design?.atHalf?.latency.p50),
       formatInteger(design?.atHalf?.latency.p99),
       formatRatio(versus.pass),
-      formatRatio(versusCeiling(design?.search.sustained)),
       formatRatio(versus.seed),
     ];
     const seedRate = run.seed?.search.sustained;
     rows.push(designRow('emulator pass-through (no processing)', run.passThrough, { pass: 1 }));
     rows.push(designRow('ours (processor, default config)', run.ours, { pass: fraction, ...(seedRate === undefined || ourRate === undefined ? {} : { seed: ratio(ourRate, seedRate) }) }));
     if (run.seed !== undefined) rows.push(designRow('seed config (SCORING_BATCH_SIZE=1)', run.seed, { ...(passRate === undefined || seedRate === undefined ? {} : { pass: ratio(seedRate, passRate) }), seed: 1 }));
-    if (ceilingRate !== undefined) {
-      const passVersusCeiling = passRate === undefined ? undefined : ratio(ceilingRate, passRate);
-      rows.push([run.backend, 'state-store ceiling (company writes only, see notes)', formatInteger(ceilingRate), '—', '—', '—', '—', formatRatio(passVersusCeiling), formatRatio(1), '—']);
-    }
     targets.push(
       atLeast(`[${run.backend}] ours ≥ ${END_TO_END_TARGETS.fractionOfPassThrough}× the emulator's pass-through`, fraction, END_TO_END_TARGETS.fractionOfPassThrough, formatRatio),
       atMost(`[${run.backend}] ours p99 ≤ ${END_TO_END_TARGETS.p99AtHalfLoadMs} ms at 50 % load`, run.ours.atHalf?.latency.p99, END_TO_END_TARGETS.p99AtHalfLoadMs, (ms) => `${formatInteger(ms)} ms`),
@@ -189,7 +152,6 @@ export async function runEndToEndScenario(options: EndToEndOptions, context: Sce
       notes.push(`[${run.backend}] ${name} CPU cores used while sending (2 = both cores of this machine busy): ${saturationText(design.search)}`);
     }
     if (run.diagnosis !== undefined) notes.push(`[${run.backend}] ${diagnosisText(run.diagnosis)}`);
-    if (run.ceiling !== undefined) notes.push(`[${run.backend}] ${ceilingText(run.ceiling)}`);
     for (const [configuration, report] of Object.entries(run.profiles)) {
       notes.push(`[${run.backend}] processor (${configuration}) top self time: ${report.functions.slice(0, 6).map((spot) => `${spot.name} ${formatPercent(spot.share)}`).join('; ')} (${report.file})`);
     }
@@ -213,7 +175,6 @@ export async function runEndToEndScenario(options: EndToEndOptions, context: Sce
         { title: 'p50 ms', align: 'right' },
         { title: 'p99 ms', align: 'right' },
         { title: 'vs pass-through', align: 'right' },
-        { title: 'vs state-store ceiling', align: 'right' },
         { title: 'vs seed', align: 'right' },
       ],
       rows,
@@ -295,14 +256,7 @@ async function runOnBackend(backend: KinesisBackend, options: EndToEndOptions, c
       await seedRunner.step(Math.max(10, Math.round(startRates.seed / 4)), options.stepSeconds / 3, { timeoutMs: 120_000, stallMs: 30_000 }, processorAlive);
       seed = await runDesign(seedRunner, startRates.seed, processorAlive);
     }
-    let ceiling: StateStoreCeiling | undefined;
-    if (options.ceilingSeconds > 0) {
-      // Last, with the taps stopped: the processor idles and this process does nothing else meanwhile.
-      await Promise.all(taps.splice(0).map((tap) => tap.stop()));
-      log(`state-store ceiling: conditional company writes for ${options.ceilingSeconds} s`);
-      ceiling = await measureStateStoreCeiling(pipeline.endpoints, processes(), { companyIds, seconds: options.ceilingSeconds });
-    }
-    run = { backend, passThrough, ours, ...(seed === undefined ? {} : { seed }), ...(diagnosis === undefined ? {} : { diagnosis }), ...(ceiling === undefined ? {} : { ceiling }) };
+    run = { backend, passThrough, ours, ...(seed === undefined ? {} : { seed }), ...(diagnosis === undefined ? {} : { diagnosis }) };
   } finally {
     await Promise.all(taps.map((tap) => tap.stop()));
     producer.destroy();

@@ -1,11 +1,13 @@
 import { createSignedFetch, DEFAULT_DATASET, DEFAULT_JOB_EVENT_LIMITS, generateCompanies } from '@tenant-analytics/domain';
 import { LOCAL_CREDENTIALS, DEFAULT_REGION } from '@tenant-analytics/local-stack';
-import { ChurnApiScorer, InMemoryObjectSink, InMemoryStreamSink, InMemoryTenantDirectory, METRIC, type Clock } from '@tenant-analytics/processor';
+import { ChurnApiScorer, METRIC, type Clock } from '@tenant-analytics/processor';
+import { InMemoryObjectSink, InMemoryStreamSink, InMemoryTenantDirectory } from '@tenant-analytics/processor/testing';
 import { atLeast, boundAttainment, cpuBound, littlesLawBound, type BoundAttainment } from '../bounds';
 import { CapacityGatedScorer } from '../capacity-gate';
 import { startChurnMock, type ChurnMockProcess } from '../churn-mock-process';
 import { readLoadAverage } from '../machine';
-import { designFigures, measure, profileRun, type DesignFigures, type Measurement, type ProfileReport } from '../measure';
+import { profileRun, type ProfileReport } from '../diagnostics/cpu-profile';
+import { designFigures, measure, type DesignFigures, type Measurement } from '../measure';
 import { buildOurDesign, processLanes } from '../our-design';
 import type { ScenarioResult } from '../results';
 import { SeedDesignPipeline } from '../seed-design';

@@ -1,7 +1,13 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import path from 'node:path';
+import { REPO_ROOT } from '@tenant-analytics/local-stack';
 import { z } from 'zod';
+import { formatDecimal, formatPercent, renderTextTable } from '../table';
+
+// `npm run bench -- --profile` and `--summarize-profile <file>`: CPU profiles of the measured
+// parts (scenarios 1 and 2 in process, the processor's runner process in scenario 3) and their hot
+// spots. Everything the two flags need is in this file and the preload beside it.
 
 /** The V8 CPU profile format, as `node --cpu-prof` and the inspector's `Profiler.stop` write it. */
 export const cpuProfileSchema = z.object({
@@ -139,4 +145,67 @@ export async function withCpuProfile<T>(task: () => Promise<T>, samplingInterval
   } finally {
     session.disconnect();
   }
+}
+
+/** Hot spots of a profiled run, and where its profile file is. */
+export interface ProfileReport {
+  /** Relative to the repository root (result files travel). */
+  readonly file: string;
+  readonly functions: readonly HotSpot[];
+  readonly files: readonly HotSpot[];
+  readonly stages: readonly HotSpot[];
+}
+
+/** Runs `task` under the CPU profiler, writes `<dir>/<name>.cpuprofile` and summarizes it. */
+export async function profileRun(dir: string, name: string, task: () => Promise<unknown>): Promise<ProfileReport> {
+  const { profile } = await withCpuProfile(task);
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${name}.cpuprofile`);
+  writeFileSync(file, JSON.stringify(profile));
+  const summary = summarizeCpuProfile(profile, { top: 12 });
+  return { file: path.relative(REPO_ROOT, file), functions: summary.functions, files: summary.files, stages: summary.stages };
+}
+
+/**
+ * The hot spots of the largest `.cpuprofile` in `dir` (a process writes one per pid; the biggest is
+ * the one that did the work), or undefined when there is none.
+ */
+export function largestProfileIn(dir: string): ProfileReport | undefined {
+  let files: string[];
+  try {
+    files = readdirSync(dir).filter((name) => name.endsWith('.cpuprofile'));
+  } catch {
+    return undefined; // no profile was written (the process did not exit normally)
+  }
+  const largest = files.map((name) => path.join(dir, name)).sort((a, b) => statSync(b).size - statSync(a).size)[0];
+  if (largest === undefined) return undefined;
+  const summary = summarizeCpuProfile(readCpuProfile(largest), { top: 12 });
+  return { file: path.relative(REPO_ROOT, largest), functions: summary.functions, files: summary.files, stages: summary.stages };
+}
+
+/** Preloaded into a child process to profile it: `--cpu-prof` is not allowed in NODE_OPTIONS. */
+const PROFILE_PRELOAD = path.join(__dirname, 'cpu-profile-preload.cjs');
+
+/** Environment that makes a Node child write a CPU profile into `dir` on exit; none without a folder. */
+export function profilingEnv(dir: string | undefined): Record<string, string> {
+  if (dir === undefined) return {};
+  return { NODE_OPTIONS: `${process.env['NODE_OPTIONS'] ?? ''} --require ${PROFILE_PRELOAD}`.trim(), BENCH_CPU_PROFILE_DIR: dir };
+}
+
+function hotSpotTable(title: string, spots: readonly HotSpot[]): string {
+  return renderTextTable({
+    columns: [{ title }, { title: 'ms', align: 'right' }, { title: 'share', align: 'right' }],
+    rows: spots.map((spot) => [spot.name, formatDecimal(spot.ms, 1), formatPercent(spot.share)]),
+  });
+}
+
+/** The hot spots of a `.cpuprofile` file as text tables: by function, by file, and our functions inclusive. */
+export function renderProfileSummary(file: string): string {
+  const summary = summarizeCpuProfile(readCpuProfile(file), { top: 20 });
+  return [
+    `${file}: ${formatDecimal(summary.sampledMs, 0)} ms sampled (idle excluded)\n`,
+    `${hotSpotTable('self time by function', summary.functions)}\n`,
+    `${hotSpotTable('self time by file', summary.files)}\n`,
+    hotSpotTable('total time of our functions (with what they call)', summary.stages),
+  ].join('\n');
 }

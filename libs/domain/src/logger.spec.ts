@@ -1,5 +1,5 @@
 import { pino } from 'pino';
-import { pinoLogger } from './pino-logger';
+import { pinoLogger } from './logger';
 
 describe('pinoLogger', () => {
   it('writes the message and the fields of each call, with a child\'s bindings', () => {

@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { readCpuProfile, shortenUrl, summarizeCpuProfile, withCpuProfile, type CpuProfile } from './cpu-profile';
+import { REPO_ROOT } from '@tenant-analytics/local-stack';
+import { profileRun, profilingEnv, readCpuProfile, renderProfileSummary, shortenUrl, summarizeCpuProfile, withCpuProfile, type CpuProfile } from './cpu-profile';
 
 const frame = (functionName: string, url: string, lineNumber = 0) => ({ functionName, url, lineNumber, columnNumber: 0 });
 
@@ -105,6 +106,35 @@ describe('readCpuProfile', () => {
   });
 });
 
+describe('renderProfileSummary', () => {
+  it('prints the sampled time and the hot-spot tables of a profile file', () => {
+    // Prepare
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-profile-'));
+    const file = path.join(dir, 'run.cpuprofile');
+    writeFileSync(file, JSON.stringify(profile));
+
+    try {
+      // Act
+      const text = renderProfileSummary(file);
+
+      // Assess
+      expect(text).toContain(`${file}: 4 ms sampled (idle excluded)`);
+      expect(text).toContain('self time by function');
+      expect(text).toContain('self time by file');
+      expect(text).toMatch(/\(garbage collector\)\s+\|?\s*1\.0/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('profilingEnv', () => {
+  it('preloads the profiler into a child only when given a folder', () => {
+    expect(profilingEnv(undefined)).toEqual({});
+    expect(profilingEnv('/tmp/profiles')).toMatchObject({ BENCH_CPU_PROFILE_DIR: '/tmp/profiles', NODE_OPTIONS: expect.stringMatching(/--require \S+cpu-profile-preload\.cjs$/) });
+  });
+});
+
 describe('withCpuProfile', () => {
   it('returns the task result and a profile of this process', async () => {
     // Act
@@ -117,5 +147,23 @@ describe('withCpuProfile', () => {
     // Assess
     expect(result).toBe(4_999_950_000);
     expect(recorded.nodes.length).toBeGreaterThan(0);
+  });
+});
+
+describe('profileRun', () => {
+  it('writes a readable .cpuprofile of the task and summarizes it', async () => {
+    // Prepare
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-profile-'));
+
+    try {
+      // Act
+      const report = await profileRun(dir, 'unit', async () => JSON.stringify(Array.from({ length: 10_000 }, (_, i) => ({ i }))));
+
+      // Assess
+      expect(path.resolve(REPO_ROOT, report.file)).toBe(path.join(dir, 'unit.cpuprofile'));
+      expect(readCpuProfile(path.resolve(REPO_ROOT, report.file)).nodes.length).toBeGreaterThan(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -5,14 +5,18 @@ import {
   createBatchProcessor,
   InMemoryMetrics,
   localPropertyGroups,
-  MemoryLogger,
   METRIC,
   type AwsClients,
   type EffectStep,
 } from '@tenant-analytics/processor';
+import { MemoryLogger } from '@tenant-analytics/processor/testing';
 import type { InitializeMiddleware } from '@smithy/types';
 import { summarize } from '../statistics';
+import { formatInteger } from '../table';
 import { JobWorkload } from '../workload';
+
+// `npm run bench -- --diagnose`: one lane of our processor timed in the benchmark's process against
+// scenario 3's stack, step by step and call by call.
 
 /** Where one batch's wall time went, by step of the core (ms, medians over batches). */
 export interface ProcessorDiagnosis {
@@ -142,4 +146,19 @@ export async function diagnoseProcessor(
     scoring: { callMs: scoringLatency === undefined ? 0 : scoringLatency.sum / scoringLatency.count, callsPerBatch: scoringCalls / perBatch.length },
     cpuMsPerBatch: median((batch) => batch.cpu),
   };
+}
+
+/** Where one batch of ours spent its time, in words (a note of scenario 3). */
+export function diagnosisText(diagnosis: ProcessorDiagnosis): string {
+  const { stepsMs, calls, scoring } = diagnosis;
+  const ms = (value: number) => `${formatInteger(value)} ms`;
+  const busiest = Object.entries(calls)
+    .sort((a, b) => b[1].msPerBatch - a[1].msPerBatch)
+    .slice(0, 5)
+    .map(([command, call]) => `${command} ×${formatInteger(call.perBatch)} (${ms(call.msPerBatch)} summed)`);
+  return (
+    `one lane of ours in process, batch of ${formatInteger(diagnosis.recordsPerBatch)} (median of ${diagnosis.batches}): ${ms(diagnosis.batchMs)} → ${formatInteger(diagnosis.laneEventsPerSecond)} events/s per lane; ` +
+    `compute ${ms(stepsMs.compute)} (churn ${formatInteger(scoring.callsPerBatch)} calls of ${formatInteger(scoring.callMs)} ms), write-ahead ${ms(stepsMs.writeAhead)}, commit ${ms(stepsMs.commit)}, publish ${ms(stepsMs.publish)}, complete ${ms(stepsMs.complete)}; ` +
+    `CPU ${ms(diagnosis.cpuMsPerBatch)} per batch; calls per batch: ${busiest.join(', ')}`
+  );
 }
