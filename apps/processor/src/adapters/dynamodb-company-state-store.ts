@@ -6,7 +6,7 @@ import {
   type AttributeValue,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import { companyStateKey, companyStateSchema } from '@tenant-analytics/domain';
+import { companyStateKey, companyStateSchema, sleep } from '@tenant-analytics/domain';
 import type { CompanyState } from '../core/company-state';
 import { DependencyUnavailableError } from '../core/errors';
 import type { CompanyStateStore } from '../core/ports';
@@ -39,7 +39,7 @@ export class DynamoDbCompanyStateStore implements CompanyStateStore {
     for (let i = 0; i < unique.length; i += BATCH_GET_LIMIT) {
       let keys: Record<string, AttributeValue>[] | undefined = unique.slice(i, i + BATCH_GET_LIMIT).map(companyKey);
       for (let round = 0; keys !== undefined && keys.length > 0; round++) {
-        if (round > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1_000, 25 * 2 ** round)));
+        if (round > 0) await sleep(Math.min(1_000, 25 * 2 ** round));
         if (round > 8) throw new DependencyUnavailableError('state table keeps returning unprocessed keys', { table: this.tableName });
         const response: BatchGetItemCommandOutput = await this.client
           .send(new BatchGetItemCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }))

@@ -141,14 +141,8 @@ export interface Clock {
   now(): Date;
 }
 
-/** Structured logger: a message plus an object of fields. */
-export interface Logger {
-  debug(message: string, fields?: Record<string, unknown>): void;
-  info(message: string, fields?: Record<string, unknown>): void;
-  warn(message: string, fields?: Record<string, unknown>): void;
-  error(message: string, fields?: Record<string, unknown>): void;
-  child(bindings: Record<string, unknown>): Logger;
-}
+/** Structured logger: a message plus an object of fields (the domain's one logger port). */
+export type { Logger } from '@tenant-analytics/domain';
 
 /** Metric names the processor emits (see README "Metrics"). */
 export const METRIC = {
