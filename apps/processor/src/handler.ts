@@ -6,6 +6,8 @@ import { createLogger } from './adapters/pino-logger';
 import { createAwsClients, createBatchProcessor } from './composition';
 import { functionFaultHook } from './esm/function-fault-hook';
 import { createKinesisEventHandler } from './lambda/kinesis-event-handler';
+import { ShardLineage } from './lambda/shard-lineage';
+import { KinesisShardReader } from './adapters/kinesis-shard-reader';
 
 /**
  * Lambda composition root. Everything is built once per container, at cold start: config (the
@@ -18,12 +20,13 @@ const logger = createLogger(config.log.level);
 const powertoolsMetrics = new PowertoolsMetrics({ namespace: 'TenantAnalytics', serviceName: 'processor' });
 // Undefined on AWS: only the local event source mapping emulator installs a fault controller (tests).
 const afterStep = functionFaultHook();
-const processor = createBatchProcessor(config, createAwsClients(config), {
+const clients = createAwsClients(config);
+const processor = createBatchProcessor(config, clients, {
   logger,
   metrics: new PowertoolsMetricsAdapter(powertoolsMetrics),
   ...(afterStep === undefined ? {} : { afterStep }),
 });
-const handleEvent = createKinesisEventHandler(processor, logger);
+const handleEvent = createKinesisEventHandler(processor, logger, new ShardLineage(new KinesisShardReader(clients.kinesis)));
 logger.info('processor ready', { config: redactConfig(config) });
 
 /** Kinesis event source mapping entry point (`ReportBatchItemFailures` enabled). */

@@ -1,9 +1,10 @@
 import type { KinesisStreamEvent } from 'aws-lambda';
 import { generateCompanies } from '@tenant-analytics/domain';
 import type { InputRecord } from '../core/ports';
-import { buildTestProcessor, scriptedJobRecords } from '../testing/factories';
+import { buildTestProcessor, jobEvent, kinesisRecordFactory, scriptedJobRecords } from '../testing/factories';
 import { InMemoryCompanyStateStore, InMemoryLaneStore, InMemoryObjectSink, InMemoryStreamSink, MemoryLogger } from '../testing/in-memory-adapters';
 import { createKinesisEventHandler, streamNameOf } from './kinesis-event-handler';
+import { ShardLineage } from './shard-lineage';
 
 const companies = generateCompanies(42, 20);
 
@@ -76,5 +77,44 @@ describe('createKinesisEventHandler', () => {
   it('reads the stream name from the event source ARN', () => {
     expect(streamNameOf('arn:aws:kinesis:us-west-2:123456789012:stream/bigdatajobs')).toBe('bigdatajobs');
     expect(() => streamNameOf('arn:aws:sqs:us-west-2:1:queue')).toThrow(/not a Kinesis stream ARN/);
+  });
+
+  describe('after a reshard (with the shard lineage)', () => {
+    const PARENT = 'shardId-000000000000';
+    const CHILD = 'shardId-000000000002';
+    const lineage = () => new ShardLineage({ listShards: async () => [{ shardId: PARENT, endingSequenceNumber: '1' }, { shardId: CHILD, parentShardId: PARENT }] });
+
+    it("finishes the pending batch a parent shard's last invocation left, then processes the child (defect 4)", async () => {
+      // Prepare: the parent's last batch crashed after its pending batch was written (the mapping then gave it up)
+      const shared = { stateStore: new InMemoryCompanyStateStore(), laneStore: new InMemoryLaneStore(), objects: new InMemoryObjectSink(), stream: new InMemoryStreamSink() };
+      const crashing = buildTestProcessor({ companies, shared, afterStep: (step) => { if (step === 'pending-written') throw new Error('crash'); } });
+      const parentRecord = kinesisRecordFactory('bigdatajobs', PARENT)(jobEvent({ companyID: 'comp_1', nbJobs: 2, eventID: 'before-split' }));
+      await expect(crashing.processor.process('bigdatajobs', PARENT, [parentRecord])).rejects.toThrow('crash');
+      const { processor } = buildTestProcessor({ companies, shared });
+      const handler = createKinesisEventHandler(processor, new MemoryLogger(), lineage());
+      const childRecord = kinesisRecordFactory('bigdatajobs', CHILD)(jobEvent({ companyID: 'comp_1', nbJobs: 3, eventID: 'after-split' }));
+
+      // Act
+      const response = await handler(kinesisEventFixture([childRecord]));
+
+      // Assess
+      expect(response).toEqual({ batchItemFailures: [] });
+      expect(shared.stream.records.map((record) => record.eventID).sort()).toEqual(['after-split', 'before-split']);
+      expect(shared.laneStore.lanes.get(`bigdatajobs/${PARENT}`)?.pending).toBeUndefined();
+    });
+
+    it("skips a producer duplicate that straddles the reshard: the child's dedupe window includes its parent's", async () => {
+      // Prepare
+      const shared = { stateStore: new InMemoryCompanyStateStore(), laneStore: new InMemoryLaneStore(), objects: new InMemoryObjectSink(), stream: new InMemoryStreamSink() };
+      const parentContainer = createKinesisEventHandler(buildTestProcessor({ companies, shared }).processor, new MemoryLogger(), lineage());
+      await parentContainer(kinesisEventFixture([kinesisRecordFactory('bigdatajobs', PARENT)(jobEvent({ companyID: 'comp_1', eventID: 'sent-twice' }))]));
+      const childContainer = createKinesisEventHandler(buildTestProcessor({ companies, shared }).processor, new MemoryLogger(), lineage());
+
+      // Act: the producer's retry landed on the child shard, handled by another container
+      await childContainer(kinesisEventFixture([kinesisRecordFactory('bigdatajobs', CHILD)(jobEvent({ companyID: 'comp_1', eventID: 'sent-twice' }))]));
+
+      // Assess
+      expect(shared.stream.records.map((record) => record.eventID)).toEqual(['sent-twice']);
+    });
   });
 });

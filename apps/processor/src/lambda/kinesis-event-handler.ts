@@ -2,6 +2,7 @@ import type { KinesisStreamBatchResponse, KinesisStreamEvent, KinesisStreamRecor
 import type { BatchProcessor } from '../core/batch-processor';
 import { describeError } from '../core/errors';
 import type { InputRecord, Logger } from '../core/ports';
+import type { ShardLineage } from './shard-lineage';
 
 /** The stream name of an event source ARN (`arn:aws:kinesis:<region>:<account>:stream/<name>`). */
 export function streamNameOf(eventSourceArn: string): string {
@@ -32,9 +33,32 @@ export function toInputRecord(record: KinesisStreamRecord): InputRecord {
  * carries one) and each group goes through the core, which finishes any pending batch of that lane
  * first. When a group fails, its first record is reported in `batchItemFailures` (with
  * `ReportBatchItemFailures` the mapping then retries from there, so nothing after it is
- * checkpointed); records the lane had already completed are skipped on the retry.
+ * checkpointed); records the lane had already completed are skipped on the retry. With a
+ * `lineage`, a child shard's lane gets its parents (their dedupe windows are its own, and a pending
+ * batch a parent left is finished first).
  */
-export function createKinesisEventHandler(processor: BatchProcessor, logger: Logger) {
+export function createKinesisEventHandler(processor: BatchProcessor, logger: Logger, lineage?: ShardLineage) {
+  /** Lanes whose parents this container has already finished (a closed shard gets no new pending batch). */
+  const parentsSettled = new Set<string>();
+  /**
+   * The parents of a lane (when the handler knows the lineage), after finishing any pending batch
+   * a parent left: the mapping reads a parent to its end before its children, but a parent's last
+   * batch may have been given up with its pending batch durable (its counts applied, its outputs
+   * not yet published); finishing it from the child publishes them.
+   */
+  const parentsOf = async (stream: string, shardId: string): Promise<readonly string[]> => {
+    if (lineage === undefined) return [];
+    const parents = await lineage.parentsOf(stream, shardId);
+    const lane = `${stream}/${shardId}`;
+    if (!parentsSettled.has(lane)) {
+      for (const parent of parents) {
+        const finished = await processor.process(stream, parent, []);
+        if (finished.recoveredPending) logger.warn("finished a parent shard's pending batch before its child", { stream, shardId, parent });
+      }
+      parentsSettled.add(lane);
+    }
+    return parents;
+  };
   return async (event: KinesisStreamEvent): Promise<KinesisStreamBatchResponse> => {
     const groups = new Map<string, { stream: string; shardId: string; records: KinesisStreamRecord[] }>();
     for (const record of event.Records) {
@@ -48,7 +72,8 @@ export function createKinesisEventHandler(processor: BatchProcessor, logger: Log
     const batchItemFailures: KinesisStreamBatchResponse['batchItemFailures'] = [];
     for (const { stream, shardId, records } of groups.values()) {
       try {
-        const result = await processor.process(stream, shardId, records.map(toInputRecord));
+        const parentShardIds = await parentsOf(stream, shardId);
+        const result = await processor.process(stream, shardId, records.map(toInputRecord), { parentShardIds });
         logger.info('batch processed', { stream, shardId, records: records.length, ...result });
       } catch (error) {
         const first = records[0];
