@@ -26,7 +26,7 @@ const MAX_ITEM_BYTES = 400 * 1024;
 const dynamodb = mockClient(DynamoDBClient);
 const storeFactory = () => new DynamoDbLaneStore(new DynamoDBClient({ region: 'us-west-2' }), TABLE);
 
-/** A pending batch whose dead letters carry incompressible data: about 750 KB gzipped. */
+/** A pending batch whose dead letters carry incompressible data: about 750 KB compressed. */
 function largePendingBatch(): PendingBatch {
   const letters = ['105', '110', '115'].map((sequence) => deadLetterFactory(sequence, {}, randomBytes(250_000).toString('base64')));
   return pendingBatchFactory({ deadLetters: letters });
@@ -266,7 +266,7 @@ describe('DynamoDbLaneStore', () => {
       });
     });
 
-    it('reads a pending batch of the layout before state compaction (chunks pending#<id>#<token>#NNNN, no pendingRef)', async () => {
+    it('reads a pending batch of the layout before state compaction (gzip chunks pending#<id>#<token>#NNNN, no pendingRef)', async () => {
       // Prepare
       const batch = pendingBatchFactory();
       const chunk = { pk: { S: `lane#${LANE}` }, sk: { S: `pending#${batch.id}#AbCdEfGh#0000` }, data: { B: gzipSync(JSON.stringify(batch)) } };

@@ -143,9 +143,13 @@ const MAX_CACHED_STATES_PER_LANE = 100_000;
  * 2. **Compute** the outputs and company commits of the records above the lane checkpoint (decode,
  *    state reads, tenant lookups, rolling counts, churn scoring) without any effect.
  * 3. **Write ahead**: make the whole result durable as the lane's pending batch.
- * 4. **Commit** each company's change with compare-and-set (guarded by the company's watermark).
+ * 4. **Commit** each company's change to the lane's view (guarded by the company's watermark) and
+ *    the batch's producer ids to the lane's dedupe window.
  * 5. **Publish** S3 objects under keys derived from the batch range, dead letters, stream records.
- * 6. **Complete**: clear the pending batch and advance the lane checkpoint in one write.
+ * 6. **Compact** when due: write every company the lane changed since its last compaction, one
+ *    compare-and-set each (with compaction off, every batch).
+ * 7. **Complete**: clear the pending batch and advance the lane checkpoint in one write, listing the
+ *    batch as deferred or clearing the deferred list.
  *
  * A crash anywhere, or a redelivery with any other batch boundaries, resumes at step 1 and leaves
  * state and S3 as one clean run would; the output stream may see a record twice (consumers dedupe
@@ -238,8 +242,6 @@ export class BatchProcessor {
     const view = cache.deferred ?? emptyDeferredView();
     cache.deferred = view;
     await this.applyToView(watermarkKey(laneId, pending.epoch), pending, cache, view, computed);
-    const defer = this.shouldDefer(pending, view);
-    if (!defer) await this.compact(cache, view);
     // The batch's producer ids join the lane's window before the batch completes: durable for
     // every later attempt, whichever processor makes it.
     const segment = dedupeSegmentOf(pending);
@@ -250,6 +252,10 @@ export class BatchProcessor {
     await this.deps.afterStep?.('committed', pending);
     await this.publish(pending);
     await this.deps.afterStep?.('published', pending);
+    // After publishing: a compaction (hundreds of company writes at once) never delays this
+    // batch's outputs. Before completing: completing without `defer` clears the deferred list.
+    const defer = this.shouldDefer(pending, view);
+    if (!defer) await this.compact(cache, view);
     const version = await this.deps.laneStore.complete(laneId, pending.id, pending.lastSequenceNumber, laneVersion, { defer });
     // Everything cached was read or written while this processor held the lane: still true now.
     cache.version = version;
