@@ -5,7 +5,8 @@ const metricsJsonSchema = z.array(
   z.object({
     name: z.string(),
     type: z.string(),
-    values: z.array(z.object({ value: z.number(), labels: z.record(z.string(), z.union([z.string(), z.number()])).default({}), metricName: z.string().optional() })),
+    // JSON has no Infinity or NaN: a gauge holding one (an event-loop minimum before any measurement) arrives as null.
+    values: z.array(z.object({ value: z.number().nullable(), labels: z.record(z.string(), z.union([z.string(), z.number()])).default({}), metricName: z.string().optional() })),
   }),
 );
 type MetricsJson = z.infer<typeof metricsJsonSchema>;
@@ -57,8 +58,11 @@ export interface ProcessorSample {
 
 const P = 'tenant_analytics_';
 
-function series(json: MetricsJson, name: string): MetricsJson[number]['values'] {
-  return json.find((metric) => metric.name === name)?.values ?? [];
+type SeriesValue = Omit<MetricsJson[number]['values'][number], 'value'> & { readonly value: number };
+
+/** The values of series `name`, leaving out those that were not finite numbers. */
+function series(json: MetricsJson, name: string): SeriesValue[] {
+  return (json.find((metric) => metric.name === name)?.values ?? []).filter((value): value is SeriesValue => value.value !== null);
 }
 
 function total(json: MetricsJson, name: string): number {
