@@ -29,6 +29,13 @@ async function cards(page: Page): Promise<Record<string, number>> {
   );
 }
 
+/** A README image: the top of the page, a tall desktop window or a phone screen. */
+async function screenshot(page: Page, file: string, width: number): Promise<void> {
+  await page.setViewportSize({ width, height: width > 600 ? 1500 : 844 });
+  await sleep(500);
+  await page.screenshot({ path: file });
+}
+
 async function waitForOutput(lines: () => string, text: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!lines().includes(text)) {
@@ -85,7 +92,7 @@ describe('npm start -- --keep-running: the live view and the run report in Chrom
         expect(await page.locator('#churn-risk tbody tr').count()).toBeGreaterThan(0);
         expect(await page.locator('#dead-letter-reasons tbody tr').count()).toBeGreaterThan(0);
         expect(await horizontalOverflow(page)).toBe(0);
-        if (SCREENSHOTS !== undefined) await page.screenshot({ path: path.join(SCREENSHOTS, `live-view-${width}.png`), fullPage: width === 390 ? false : true });
+        if (SCREENSHOTS !== undefined) await screenshot(page, path.join(SCREENSHOTS, `live-view-${width}.png`), width);
         expect(errors).toEqual([]);
         await page.close();
       }
@@ -105,7 +112,7 @@ describe('npm start -- --keep-running: the live view and the run report in Chrom
       expect(await page.locator('#story .callout').textContent()).toMatch(/The pipeline (kept up|fell behind)/);
       expect(await page.locator('[data-metric="records-in"]').textContent()).toBe((options.events + options.companies).toLocaleString('en-US'));
       expect(await horizontalOverflow(page)).toBe(0);
-      if (SCREENSHOTS !== undefined) await page.screenshot({ path: path.join(SCREENSHOTS, `run-report-${width}.png`), fullPage: false });
+      if (SCREENSHOTS !== undefined) await screenshot(page, path.join(SCREENSHOTS, `run-report-${width}.png`), width);
       expect(errors).toEqual([]);
       await page.close();
     }
