@@ -22,8 +22,11 @@ export interface LiveCollectorOptions {
 }
 
 const SAMPLE_RECORD_CHARS = 300;
-/** Dead-letter objects read per tick at most (the first of each reason is what the view needs). */
-const DEAD_LETTERS_PER_TICK = 25;
+/** Dead-letter objects read per listing at most (for the examples and counts), and on {@link LiveCollector.refresh}. */
+const DEAD_LETTERS_PER_LISTING = 100;
+const DEAD_LETTERS_ON_REFRESH = 1_000;
+/** The dead-letter location is listed every this many ticks (a listing reads every key). */
+const DEAD_LETTER_LISTING_EVERY_TICKS = 5;
 
 function printable(base64: string): string {
   const text = Buffer.from(base64, 'base64').toString('utf8');
@@ -48,6 +51,7 @@ export class LiveCollector {
   private readonly deadLetterCounts = new Map<string, number>();
   private readonly seenDeadLetterKeys = new Set<string>();
   private observed = 0;
+  private ticks = 0;
   private processorError: string | undefined;
   private timer: NodeJS.Timeout | undefined;
   private ticking: Promise<void> = Promise.resolve();
@@ -68,7 +72,7 @@ export class LiveCollector {
 
   /** Takes one more sample now (tests and the final report use it to read the end state). */
   async refresh(): Promise<void> {
-    this.ticking = this.ticking.then(() => this.tick());
+    this.ticking = this.ticking.then(() => this.tick(true));
     await this.ticking;
   }
 
@@ -98,13 +102,27 @@ export class LiveCollector {
       processorError: this.processorError,
       samples,
       output,
-      deadLetters: [...this.deadLetterViews.values()].map((view) => ({ ...view, count: this.deadLetterCounts.get(view.reason) ?? view.count })).sort((a, b) => b.count - a.count),
+      deadLetters: this.deadLetters(samples.at(-1)),
       churnRisk: this.churnRisk(),
     };
   }
 
-  private async tick(): Promise<void> {
-    await Promise.all([this.sampleProcessor(), this.readOutput(), this.readDeadLetters()]);
+  private async tick(force = false): Promise<void> {
+    const listDeadLetters = force || this.ticks % DEAD_LETTER_LISTING_EVERY_TICKS === 0;
+    this.ticks += 1;
+    await Promise.all([this.sampleProcessor(), this.readOutput(), listDeadLetters ? this.readDeadLetters(force ? DEAD_LETTERS_ON_REFRESH : DEAD_LETTERS_PER_LISTING) : Promise.resolve()]);
+  }
+
+  /** Each reason with its count (the processor's counter when it serves metrics, else the objects read) and an example. */
+  private deadLetters(latest: ProcessorSample | undefined): DeadLetterReasonView[] {
+    const reasons = new Set([...Object.keys(latest?.deadLetters ?? {}), ...this.deadLetterViews.keys()]);
+    return [...reasons]
+      .map((reason) => {
+        const count = latest?.deadLetters[reason] ?? this.deadLetterCounts.get(reason) ?? 0;
+        const view = this.deadLetterViews.get(reason);
+        return view === undefined ? { reason, stage: '', count, message: '', sampleRecord: '(no example read yet)', sampleKey: '' } : { ...view, count };
+      })
+      .sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason));
   }
 
   private async sampleProcessor(): Promise<void> {
@@ -141,12 +159,12 @@ export class LiveCollector {
     return Promise.resolve();
   }
 
-  private async readDeadLetters(): Promise<void> {
+  private async readDeadLetters(limit: number): Promise<void> {
     const probe = this.options.probe;
     if (probe === undefined) return;
     try {
       const keys = (await listKeys(probe, `${LOCAL_SINK_PREFIXES.deadLetters}/`)).filter((key) => !this.seenDeadLetterKeys.has(key));
-      for (const key of keys.slice(0, DEAD_LETTERS_PER_TICK)) {
+      for (const key of keys.slice(0, limit)) {
         const object = await probe.s3.send(new GetObjectCommand({ Bucket: probe.endpoints.bucket, Key: key }));
         this.seenDeadLetterKeys.add(key);
         const decoded = deadLetterSchema.safeParse(JSON.parse((await object.Body?.transformToString('utf8')) ?? 'null'));

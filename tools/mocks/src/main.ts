@@ -69,13 +69,12 @@ async function main(argv: readonly string[]): Promise<number> {
     console.error(`The local stack did not start: ${error instanceof Error ? error.message : String(error)}`);
     return 1;
   }
-  console.log(formatEndpoints(stack.endpoints, args.stack.endpointsFile));
   const liveView = args.liveView === undefined ? undefined : await startLiveView(stack, args.liveView, logger);
-  if (liveView !== undefined && args.liveView !== undefined) {
-    console.log(
-      `Live view: ${liveView.server.url} (127.0.0.1 only, no authentication). It reads the processor's metrics at ${args.liveView.processorMetricsUrl}/metrics: start the processor with \`npx nx serve processor -- --metrics-port ${new URL(args.liveView.processorMetricsUrl).port}\`.`,
-    );
-  }
+  const liveViewLine =
+    liveView === undefined || args.liveView === undefined
+      ? undefined
+      : `Live view: ${liveView.server.url} (127.0.0.1 only, no authentication). It reads the processor's metrics at ${args.liveView.processorMetricsUrl}/metrics: start the processor with \`npx nx serve processor -- --metrics-port ${new URL(args.liveView.processorMetricsUrl).port}\`.`;
+  console.log(formatEndpoints(stack.endpoints, args.stack.endpointsFile, liveViewLine));
   const received = await signal;
   console.log(`${received}: stopping the local stack…`);
   await liveView?.stop();
