@@ -38,6 +38,7 @@ describe('parseProcessorMetrics', () => {
       dependencies: { churn: { calls: 3, errors: 1, throttled: 1, latencySumMs: 60, latencyCount: 3, retries: 4, breakerOpen: 1 } },
       lastCheckpointSeconds: { 'bigdatajobs/shardId-0': 5 },
       batchesCompleted: 1,
+      batchesCompletedByLane: { 'bigdatajobs/shardId-0': 1 },
       duplicatesSkipped: 1,
       commitConflicts: 3,
       pendingRecovered: 1,

@@ -44,6 +44,8 @@ export interface ProcessorSample {
   /** Unix seconds of each lane's last checkpoint. */
   readonly lastCheckpointSeconds: Readonly<Record<string, number>>;
   readonly batchesCompleted: number;
+  /** Batches completed (checkpoint advanced) by lane. */
+  readonly batchesCompletedByLane: Readonly<Record<string, number>>;
   readonly duplicatesSkipped: number;
   readonly commitConflicts: number;
   readonly pendingRecovered: number;
@@ -122,6 +124,7 @@ export function parseProcessorMetrics(body: unknown, atMs: number): ProcessorSam
     dependencies,
     lastCheckpointSeconds: byLabel(json, `${P}last_checkpoint_timestamp_seconds`, 'lane_id'),
     batchesCompleted: total(json, `${P}batches_completed_total`),
+    batchesCompletedByLane: byLabel(json, `${P}batches_completed_total`, 'lane_id'),
     duplicatesSkipped: total(json, `${P}duplicates_skipped_total`),
     commitConflicts: total(json, `${P}state_commit_conflicts_total`),
     pendingRecovered: total(json, `${P}pending_batches_recovered_total`),

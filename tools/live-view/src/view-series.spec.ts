@@ -14,6 +14,7 @@ function sample(atMs: number, overrides: Partial<ProcessorSample> = {}): Process
     dependencies: {},
     lastCheckpointSeconds: {},
     batchesCompleted: 0,
+    batchesCompletedByLane: {},
     duplicatesSkipped: 0,
     commitConflicts: 0,
     pendingRecovered: 0,

@@ -54,6 +54,8 @@ export interface ViewSeries {
   readonly dependencies: readonly DependencyRow[];
   readonly cpuPercent: Series;
   readonly residentMb: Series;
+  /** Checkpoint progress: batches completed per second, by lane. */
+  readonly checkpointsByLane: readonly Series[];
   /** Seconds since each lane's last checkpoint, at the latest sample. */
   readonly checkpointAgeSeconds: readonly { readonly lane: string; readonly ageSeconds: number }[];
 }
@@ -156,6 +158,7 @@ export function viewSeries(model: Pick<LiveModel, 'samples' | 'output'>): ViewSe
     dependencies,
     cpuPercent: { name: 'CPU (% of one core)', points: rate(samples, (sample) => sample.cpuSeconds * 100) },
     residentMb: { name: 'resident memory (MB)', points: samples.map((sample) => [sample.atMs, Math.round(sample.residentBytes / 1e5) / 10] as const) },
+    checkpointsByLane: ratesBy(samples, (sample) => sample.batchesCompletedByLane),
     checkpointAgeSeconds:
       latest === undefined ? [] : Object.entries(latest.lastCheckpointSeconds).map(([lane, at]) => ({ lane, ageSeconds: Math.max(0, Math.round((latest.atMs / 1000 - at) * 10) / 10) })),
   };

@@ -121,6 +121,7 @@ export function processorSampleFactory(atMs: number, overrides: Partial<Processo
     dependencies: {},
     lastCheckpointSeconds: {},
     batchesCompleted: 0,
+    batchesCompletedByLane: {},
     duplicatesSkipped: 0,
     commitConflicts: 0,
     pendingRecovered: 0,

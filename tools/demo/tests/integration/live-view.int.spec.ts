@@ -88,7 +88,7 @@ describe('npm start -- --keep-running: the live view and the run report in Chrom
         const want = JSON.stringify((expected['records-in'] ?? 0).toLocaleString('en-US'));
         await page.waitForFunction(`document.querySelector('[data-metric="records-in"]')?.textContent === ${want}`, undefined, { timeout: 15_000 });
         expect(await cards(page)).toMatchObject(expected);
-        expect(await page.locator('canvas').count()).toBeGreaterThanOrEqual(10);
+        expect(await page.locator('canvas').count()).toBe(14); // 13 charts over time and the stage shares
         expect(await page.locator('#churn-risk tbody tr').count()).toBeGreaterThan(0);
         expect(await page.locator('#dead-letter-reasons tbody tr').count()).toBeGreaterThan(0);
         expect(await horizontalOverflow(page)).toBe(0);
@@ -108,7 +108,7 @@ describe('npm start -- --keep-running: the live view and the run report in Chrom
     expect(html).not.toMatch(/<(script|link|img)[^>]+(src|href)="(?!data:)/);
     for (const width of WIDTHS) {
       const { page, errors } = await openPage(browser as Browser, `file://${reportPath}`, width);
-      await page.waitForFunction(`document.querySelectorAll('canvas').length >= 14`, undefined, { timeout: 15_000 });
+      await page.waitForFunction(`document.querySelectorAll('canvas').length === 17`, undefined, { timeout: 15_000 });
       expect(await page.locator('#story .callout').textContent()).toMatch(/The pipeline (kept up|fell behind)/);
       expect(await page.locator('[data-metric="records-in"]').textContent()).toBe((options.events + options.companies).toLocaleString('en-US'));
       expect(await horizontalOverflow(page)).toBe(0);

@@ -212,6 +212,7 @@ export class PipelinePanels {
       outputByShard: new TimeChart(rates, { title: 'Output per source shard (events/s on the output stream)', yTitle: 'events / s' }),
       outputAge: new TimeChart(lag, { title: 'Age of the oldest event output each second, by source shard', yTitle: 'scheduled send → output', yFormat: duration }),
       lag: new TimeChart(lag, { title: 'MillisBehindLatest per lane', yTitle: 'behind the shard tip', yFormat: duration }),
+      checkpoints: new TimeChart(lag, { title: 'Checkpoints: batches completed per second, by lane', yTitle: 'batches / s' }),
       stages: new TimeChart(stages, { title: 'Batch time per second of wall time, by stage', yTitle: 'ms per s', stacked: true }),
       dependencyLatency: new TimeChart(dependencies, { title: 'Mean call latency by dependency', yTitle: 'ms' }),
       dependencyErrors: new TimeChart(dependencies, { title: 'Errors and throttles by dependency (per second)', yTitle: 'calls / s' }),
@@ -252,6 +253,7 @@ export class PipelinePanels {
     charts['outputByShard']?.update(view.outputByShard);
     charts['lag']?.update(view.lagByLane);
     charts['outputAge']?.update(view.outputAgeByShard);
+    charts['checkpoints']?.update(view.checkpointsByLane);
     charts['stages']?.update(view.stageMsPerSecond);
     charts['dependencyLatency']?.update(view.dependencyLatency);
     charts['dependencyErrors']?.update(view.dependencyErrors);
