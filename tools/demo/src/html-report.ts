@@ -49,6 +49,8 @@ export function runSummary(result: DemoResult): RunSummary {
   };
 }
 
+const share = (part: number, whole: number): number | null => (whole > 0 ? part / whole : null);
+
 function comparison(current: RunSummary, previous: { readonly file: string; readonly summary: RunSummary } | undefined): string {
   if (previous === undefined) return '<p class="muted">No earlier report with a summary in the report directory: the next run will be compared with this one.</p>';
   const before = previous.summary;
@@ -68,7 +70,7 @@ ${table(
     row('p50 latency', current.p50Ms, before.p50Ms, formatMs, 'lower'),
     row('p99 latency', current.p99Ms, before.p99Ms, formatMs, 'lower'),
     row('drain after the last send', current.drainMs, before.drainMs, formatMs, 'lower'),
-    row('dead letters', current.deadLetters, before.deadLetters, formatCount, 'lower'),
+    row('dead letters (share of accepted events)', share(current.deadLetters, current.accepted), share(before.deadLetters, before.accepted), formatRatio, 'lower'),
   ],
   (column) => column > 0,
 )}`;

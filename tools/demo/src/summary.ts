@@ -22,7 +22,7 @@ export function churnRiskCells(result: Pick<DemoResult, 'live'>): string[][] {
     row.industry,
     row.churnProbability.toFixed(3),
     formatCount(row.monthlyFee),
-    formatCount(row.monthlyFeeAtRisk),
+    formatCount(Math.round(row.monthlyFeeAtRisk)),
     formatCount(row.job30),
     formatCount(row.job90),
   ]);

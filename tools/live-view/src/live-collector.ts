@@ -32,7 +32,7 @@ function printable(base64: string): string {
   const text = Buffer.from(base64, 'base64').toString('utf8');
   // eslint-disable-next-line no-control-regex
   const readable = !text.includes('\uFFFD') && !/[\u0000-\u0008\u000E-\u001F]/.test(text);
-  const shown = readable ? text : `base64:${base64}`;
+  const shown = !readable ? `base64:${base64}` : text.trim() === '' ? JSON.stringify(text) : text;
   return shown.length > SAMPLE_RECORD_CHARS ? `${shown.slice(0, SAMPLE_RECORD_CHARS)}…` : shown;
 }
 

@@ -52,7 +52,8 @@ function dataset(series: Series, index: number, options: { readonly stacked?: bo
     backgroundColor: options.stacked ? `${color}99` : color,
     borderDash: DASHES[index % DASHES.length] as number[],
     pointStyle: POINTS[index % POINTS.length] as string,
-    pointRadius: series.points.length > 120 ? 0 : 2,
+    // Markers where the data is short or has gaps (an isolated value has no line to show it).
+    pointRadius: series.points.length <= 120 || series.points.some(([, y]) => y === null) ? 2 : 0,
     borderWidth: 2,
     fill: options.stacked ? true : false,
     spanGaps: false,
@@ -65,7 +66,7 @@ export class TimeChart {
 
   constructor(
     container: HTMLElement,
-    private readonly options: { readonly title: string; readonly yTitle: string; readonly stacked?: boolean; readonly xTitle?: string; readonly xFormat?: (value: number) => string; readonly yFormat?: (value: number) => string; readonly xMin?: number },
+    private readonly options: { readonly title: string; readonly yTitle: string; readonly stacked?: boolean; readonly xTitle?: string; readonly xFormat?: (value: number) => string; readonly yFormat?: (value: number) => string; readonly xMin?: number; readonly ySuggestedMax?: number },
   ) {
     const canvas = element('canvas', { role: 'img', 'aria-label': options.title });
     container.append(element('div', { class: 'chart' }, canvas));
@@ -88,6 +89,7 @@ export class TimeChart {
           y: {
             stacked: options.stacked ?? false,
             beginAtZero: true,
+            ...(options.ySuggestedMax === undefined ? {} : { suggestedMax: options.ySuggestedMax }),
             title: { display: true, text: options.yTitle },
             ticks: { maxTicksLimit: 6, callback: (value) => (options.yFormat ?? axisNumber)(Number(value)) },
           },
@@ -210,8 +212,8 @@ export class PipelinePanels {
       output: new TimeChart(rates, { title: 'Enriched output by stream (events/s)', yTitle: 'events / s' }),
       readByShard: new TimeChart(rates, { title: 'Records read per shard (records/s)', yTitle: 'records / s' }),
       outputByShard: new TimeChart(rates, { title: 'Output per source shard (events/s on the output stream)', yTitle: 'events / s' }),
-      outputAge: new TimeChart(lag, { title: 'Age of the oldest event output each second, by source shard', yTitle: 'scheduled send → output', yFormat: duration }),
-      lag: new TimeChart(lag, { title: 'MillisBehindLatest per lane', yTitle: 'behind the shard tip', yFormat: duration }),
+      outputAge: new TimeChart(lag, { title: 'Age of the oldest event output each second, by source shard', yTitle: 'scheduled send → output', yFormat: duration, ySuggestedMax: 1_000 }),
+      lag: new TimeChart(lag, { title: 'MillisBehindLatest per lane', yTitle: 'behind the shard tip', yFormat: duration, ySuggestedMax: 1_000 }),
       checkpoints: new TimeChart(lag, { title: 'Checkpoints: batches completed per second, by lane', yTitle: 'batches / s' }),
       stages: new TimeChart(stages, { title: 'Batch time per second of wall time, by stage', yTitle: 'ms per s', stacked: true }),
       dependencyLatency: new TimeChart(dependencies, { title: 'Mean call latency by dependency', yTitle: 'ms' }),
