@@ -96,4 +96,16 @@ describe('renderHtmlReport', () => {
     expect(html).not.toContain('<img');
     expect(html).not.toContain('</script><script>alert(1)');
   });
+
+  it('says when no processor metrics were read (the Lambda runtime serves none)', () => {
+    // Prepare
+    const base = demoResultFactory();
+    const result = demoResultFactory({ options: { ...base.options, runtime: 'lambda' }, live: liveModelFactory({ samples: [], processorError: 'no processor metrics endpoint (start the processor with --metrics-port)' }) });
+
+    // Act
+    const text = visibleText(renderHtmlReport(result));
+
+    // Assess
+    expect(text).toContain('No metrics of the processor were read during this run (no processor metrics endpoint (start the processor with --metrics-port); the Lambda runtime serves no metrics endpoint)');
+  });
 });

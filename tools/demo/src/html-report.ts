@@ -164,6 +164,11 @@ ${table(['', 'actual', 'expected'], accountingRows, (column) => column > 0)}
 <section id="pipeline">
 <h2>The pipeline during the run</h2>
 <p class="muted">The same panels as the live view (<code>npm start -- --keep-running</code>), from the processor's /metrics read every second during the run.</p>
+${
+  result.live.samples.length === 0
+    ? `<p class="callout warn">${escapeHtml(`No metrics of the processor were read during this run (${result.live.processorError ?? 'no endpoint'}${options.runtime === 'lambda' ? '; the Lambda runtime serves no metrics endpoint' : ''}): the panels below show only the outputs.`)}</p>`
+    : ''
+}
 <div id="pipeline-panels"></div>
 </section>
 <section id="outputs">
