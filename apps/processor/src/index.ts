@@ -33,6 +33,8 @@ export { createAwsClients, createBatchProcessor } from './composition';
 export type { AwsClients, RuntimeServices } from './composition';
 export { localPropertyGroups } from './local-config';
 export { ShardLanesRunner } from './runner/shard-lanes-runner';
+export { PrometheusMetrics } from './observability/prometheus-metrics';
+export type { DependencyOutcome, MetricsJson } from './observability/prometheus-metrics';
 export type { RunnerStream, ShardLanesRunnerSettings, ShardSource } from './runner/shard-lanes-runner';
 export { KinesisShardReader } from './adapters/kinesis-shard-reader';
 export type { ShardInfo, ShardReadResult, StartPosition } from './adapters/kinesis-shard-reader';

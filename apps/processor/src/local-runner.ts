@@ -9,6 +9,7 @@ import { createLogger } from './adapters/pino-logger';
 import { createAwsClients, createBatchProcessor } from './composition';
 import { runLambdaRuntime } from './esm/lambda-runtime';
 import { localPropertyGroups, localRunnerCredentials } from './local-config';
+import { createRunnerObservability, parseMetricsPort } from './observability/runner-observability';
 import { crashHook } from './runner/crash-hook';
 import { ShardLanesRunner } from './runner/shard-lanes-runner';
 
@@ -41,8 +42,9 @@ async function main(argv: readonly string[]): Promise<void> {
     .option('-e, --endpoints-file <file>', 'without --config: derive the config from this local stack endpoints file', DEFAULT_ENDPOINTS_FILE)
     .option('--runtime <runtime>', 'local (shard lanes) or lambda (src/handler.ts behind emulated event source mappings)', 'local')
     .option('--on-failure-file <file>', 'with --runtime lambda: JSON Lines file standing in for the on-failure queue', path.join(REPO_ROOT, '.local/esm-on-failure.jsonl'))
+    .option('--metrics-port <port>', 'serve /metrics (Prometheus text) and /metrics.json on 127.0.0.1:<port> (0 = a free port); off when absent', parseMetricsPort)
     .parse(argv)
-    .opts<{ config?: string; endpointsFile: string; runtime: string; onFailureFile: string }>();
+    .opts<{ config?: string; endpointsFile: string; runtime: string; onFailureFile: string; metricsPort?: number }>();
   if (options.runtime === 'lambda') return runLambdaRuntime(options);
   if (options.runtime !== 'local') throw new Error(`--runtime must be local or lambda; got ${options.runtime}`);
 
@@ -55,10 +57,13 @@ async function main(argv: readonly string[]): Promise<void> {
       ? undefined
       : localRunnerCredentials({ endpointsFile: options.endpointsFile, initial: endpoints.credentials, logger: logger.child({ component: 'credentials' }) });
   const clients = createAwsClients(config, credentials?.aws);
-  const afterStep = crashHook(process.env['PROCESSOR_TEST_CRASH_AFTER'], () => process.kill(process.pid, 'SIGKILL'));
+  const crashAfterStep = crashHook(process.env['PROCESSOR_TEST_CRASH_AFTER'], () => process.kill(process.pid, 'SIGKILL'));
+  // --metrics-port: the metrics also go to a Prometheus registry, with batch stage times and dependency calls.
+  const observability = options.metricsPort === undefined ? undefined : createRunnerObservability(config, clients, metrics);
+  const afterStep = observability?.afterStep(crashAfterStep) ?? crashAfterStep;
   const processor = createBatchProcessor(config, clients, {
     logger,
-    metrics,
+    metrics: observability?.metrics ?? metrics,
     ...(credentials === undefined ? {} : { credentials: credentials.churn }),
     ...(afterStep === undefined ? {} : { afterStep }),
   });
@@ -71,13 +76,15 @@ async function main(argv: readonly string[]): Promise<void> {
       pollIntervalMs: config.runner.pollIntervalMs,
       getRecordsLimit: config.runner.getRecordsLimit,
     },
-    new KinesisShardReader(clients.kinesis),
+    observability?.instrument(new KinesisShardReader(clients.kinesis)) ?? new KinesisShardReader(clients.kinesis),
     processor,
     logger.child({ component: 'runner' }),
-    metrics,
+    observability?.metrics ?? metrics,
   );
 
   logger.info('processor starting', { config: redactConfig(config) });
+  const metricsServer = options.metricsPort === undefined ? undefined : await observability?.listen(options.metricsPort);
+  if (metricsServer !== undefined) logger.info('metrics endpoint listening', { url: `${metricsServer.url}/metrics`, json: `${metricsServer.url}/metrics.json` });
   await runner.start();
   logger.info('processor running');
   const metricsTimer = setInterval(() => logger.info('metrics', { ...metrics.snapshot(), maxMillisBehindLatest: runner.maxMillisBehindLatest }), METRICS_LOG_INTERVAL_MS);
@@ -100,6 +107,9 @@ async function main(argv: readonly string[]): Promise<void> {
         clearTimeout(deadline);
         clearInterval(metricsTimer);
         logger.info('processor stopped', metrics.snapshot());
+        return observability?.close();
+      })
+      .then(() => {
         process.exit(0);
       })
       .catch((error: unknown) => {

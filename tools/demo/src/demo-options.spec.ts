@@ -27,7 +27,7 @@ describe('parseDemoArgs', () => {
       argv(
         '--events', '500', '--duration', '2.5', '--invalid-ratio', '0.1', '--duplicate-ratio', '0.05', '--out-of-order-ratio', '0',
         '--companies', '100', '--seed', '9', '--kinesis-backend', 'kinesis-local', '--keep-running', '--free-ports', '--report-dir', 'out', '--drain-timeout', '30',
-        '--runtime', 'lambda',
+        '--runtime', 'lambda', '--live-view-port', '4700',
       ),
     );
 
@@ -46,6 +46,7 @@ describe('parseDemoArgs', () => {
       reportDir: path.resolve('out'),
       drainTimeoutSeconds: 30,
       runtime: 'lambda',
+      liveViewPort: 4700,
     });
   });
 

@@ -27,6 +27,8 @@ export interface DemoOptions {
   readonly drainTimeoutSeconds: number;
   /** `local`: the processor's local runner; `lambda`: `src/handler.ts` behind the emulated event source mappings. */
   readonly runtime: DemoRuntime;
+  /** Port of the live view on 127.0.0.1 (0 = a free port). */
+  readonly liveViewPort: number;
 }
 
 /** The processor runtimes the demo can run (`nx serve processor -- --runtime …`). */
@@ -48,6 +50,7 @@ export const DEFAULT_DEMO_OPTIONS: DemoOptions = {
   reportDir: path.join(REPO_ROOT, '.local', 'reports'),
   drainTimeoutSeconds: 180,
   runtime: 'local',
+  liveViewPort: 0,
 };
 
 function integerIn(min: number, max: number): (value: string) => number {
@@ -98,6 +101,7 @@ export function demoCommand(): Command {
         .choices(DEMO_RUNTIMES)
         .default(d.runtime),
     )
+    .option('--live-view-port <port>', 'port of the live view on 127.0.0.1 (0 = a free port; the URL is printed)', integerIn(0, 65_535), d.liveViewPort)
     .showHelpAfterError();
 }
 
@@ -124,6 +128,7 @@ export function parseDemoArgs(argv: readonly string[], output?: { writeOut: (tex
     reportDir: string;
     drainTimeout: number;
     runtime: DemoRuntime;
+    liveViewPort: number;
   }>();
   if (flags.invalidRatio + flags.duplicateRatio > 1) {
     command.error(`error: --invalid-ratio + --duplicate-ratio must be at most 1, got ${flags.invalidRatio + flags.duplicateRatio}`, {
@@ -145,5 +150,6 @@ export function parseDemoArgs(argv: readonly string[], output?: { writeOut: (tex
     reportDir: path.resolve(flags.reportDir),
     drainTimeoutSeconds: flags.drainTimeout,
     runtime: flags.runtime,
+    liveViewPort: flags.liveViewPort,
   };
 }

@@ -1,5 +1,6 @@
 import type { SendSummary } from '@tenant-analytics/job-producer';
 import type { LocalEndpoints, PortName } from '@tenant-analytics/local-stack';
+import type { LiveModel } from '@tenant-analytics/live-view';
 import type { RunnerMetrics, RunStats } from '@tenant-analytics/pipeline-harness';
 import type { DemoOptions } from './demo-options';
 
@@ -77,4 +78,8 @@ export interface DemoResult {
   readonly outputs: DemoOutputs;
   /** True with --keep-running: the AWS CLI commands work right now. */
   readonly stackRunning: boolean;
+  /** What the live view showed at the end of the run: the processor's metric history, output per shard, dead-letter examples, churn risk. */
+  readonly live: LiveModel;
+  /** End-to-end latency distribution: `[ms, share of events at or below]`. */
+  readonly latencyCdf: readonly (readonly [number, number])[];
 }

@@ -14,12 +14,15 @@ import {
   type RunnerMetrics,
   type RunningPipeline,
 } from '@tenant-analytics/pipeline-harness';
+import { LiveCollector, processorMetricsBaseUrl, startLiveViewServer, type LiveViewServer } from '@tenant-analytics/live-view';
 import type { Logger } from 'pino';
 import { accountFor, type DemoOutputs, type DemoResult } from './demo-result';
 import type { DemoOptions } from './demo-options';
 import { chooseDemoPorts, FREE_DEMO_PORTS } from './demo-ports';
 import { formatCount, formatMs, formatRatio } from './format';
 import { renderHtmlReport } from './html-report';
+import { latencyCdf } from './latency-distribution';
+import { latestReport } from './previous-report';
 import { renderSummary } from './summary';
 
 /** Where the demo writes and how it is interrupted. */
@@ -98,7 +101,12 @@ function progressPrinter(io: DemoIo, total: number): (progress: SendProgress) =>
 }
 
 /** Runs the steps between start and stop; returns the result and the runner's final metrics. */
-async function runSteps(pipeline: RunningPipeline, options: DemoOptions, io: DemoIo, context: { readonly startedAt: Date; readonly portFallbacks: DemoResult['portFallbacks'] }): Promise<DemoResult> {
+async function runSteps(
+  pipeline: RunningPipeline,
+  options: DemoOptions,
+  io: DemoIo,
+  context: { readonly startedAt: Date; readonly portFallbacks: DemoResult['portFallbacks']; readonly live: LiveCollector },
+): Promise<DemoResult> {
   const { probe, endpoints } = pipeline;
   const step = async <T>(title: string, work: () => Promise<T>, done: (value: T) => string = () => ''): Promise<T> => {
     const startMs = Date.now();
@@ -160,6 +168,7 @@ async function runSteps(pipeline: RunningPipeline, options: DemoOptions, io: Dem
       if (!exit.clean) throw new DemoFailedError(`The processor did not exit cleanly (code ${exit.code ?? 'none'}, signal ${exit.signal ?? 'none'}). Last output:\n${exit.outputTail}`);
       processorMetrics = exit.metrics;
     }
+    await context.live.refresh();
     const outputs: DemoOutputs = {
       enrichedUri: `s3://${endpoints.bucket}/${LOCAL_SINK_PREFIXES.enriched}/`,
       deadLettersUri: `s3://${endpoints.bucket}/${LOCAL_SINK_PREFIXES.deadLetters}/`,
@@ -188,6 +197,8 @@ async function runSteps(pipeline: RunningPipeline, options: DemoOptions, io: Dem
       processorMetrics,
       outputs,
       stackRunning: options.keepRunning,
+      live: context.live.model(),
+      latencyCdf: latencyCdf(tail.observations()),
     };
   } finally {
     await tail.stop();
@@ -206,6 +217,8 @@ function waitForSignal(signal: AbortSignal): Promise<void> {
 export async function runDemo(options: DemoOptions, io: DemoIo): Promise<DemoOutcome> {
   const startedAt = new Date();
   let pipeline: RunningPipeline | undefined;
+  let live: LiveCollector | undefined;
+  let liveView: LiveViewServer | undefined;
   let outcome: DemoOutcome = { exitCode: EXIT_FAILED };
   try {
     const { ports, taken } = options.freePorts ? FREE_DEMO_PORTS : await chooseDemoPorts();
@@ -220,7 +233,8 @@ export async function runDemo(options: DemoOptions, io: DemoIo): Promise<DemoOut
         kinesisBackend: options.kinesisBackend,
         ports,
         ...(endpointsFile === undefined ? {} : { endpointsFile }),
-        ...(options.runtime === 'local' ? {} : { runnerArgs: ['--runtime', options.runtime] }),
+        // The local runner serves its metrics (a free port, read back from its log) for the live view and the report.
+        runnerArgs: options.runtime === 'local' ? ['--metrics-port', '0'] : ['--runtime', options.runtime],
         logger: pinoLogger(io.logger),
       }),
       io.signal,
@@ -228,10 +242,18 @@ export async function runDemo(options: DemoOptions, io: DemoIo): Promise<DemoOut
     const processes = pipeline.stack.processes.map(({ component, port }) => `${component} :${port}`).join(', ');
     io.out(`  done in ${secondsSince(startMs)}: ${processes}, processor pid ${pipeline.runnerPid ?? pipeline.runner.child.pid}\n`);
 
-    const result = await runSteps(pipeline, options, io, { startedAt, portFallbacks: taken });
+    const metricsUrl = processorMetricsBaseUrl(pipeline.runner.output());
+    live = await LiveCollector.start({ probe: pipeline.probe, ...(metricsUrl === undefined ? {} : { processorMetricsUrl: metricsUrl }), logger: pinoLogger(io.logger) });
+    liveView = await startLiveViewServer(live, { port: options.liveViewPort, title: `Tenant analytics: npm start ${startedAt.toISOString()}` });
+    io.out(
+      `> Live view: ${liveView.url} (127.0.0.1 only, no authentication)${metricsUrl === undefined ? ' — the lambda runtime serves no processor metrics' : `; processor metrics: ${metricsUrl}/metrics`}\n`,
+    );
+
+    const previousReport = latestReport(options.reportDir);
+    const result = await runSteps(pipeline, options, io, { startedAt, portFallbacks: taken, live });
     mkdirSync(options.reportDir, { recursive: true });
     const reportPath = path.join(options.reportDir, reportFileName(startedAt));
-    writeFileSync(reportPath, renderHtmlReport(result));
+    writeFileSync(reportPath, renderHtmlReport(result, previousReport));
     io.out(renderSummary(result, reportPath));
     outcome = { exitCode: result.accounting.balanced ? 0 : EXIT_FAILED, reportPath };
     if (!result.accounting.balanced) io.out(`\nFAILED: not every accepted event is accounted for (${result.accounting.problems.join('; ')}).\n`);
@@ -250,6 +272,8 @@ export async function runDemo(options: DemoOptions, io: DemoIo): Promise<DemoOut
       io.out(`\nFAILED: ${error instanceof Error ? error.message : String(error)}\n`);
     }
   } finally {
+    await liveView?.close();
+    await live?.stop();
     if (pipeline !== undefined) {
       const { runner } = await pipeline.stop();
       if (!runner.clean) {

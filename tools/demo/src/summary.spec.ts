@@ -23,17 +23,21 @@ describe('renderSummary', () => {
     expect(text).toContain('HTML report         /repo/.local/reports/run-x.html');
   });
 
-  it('lists the top churn-risk companies by probability', () => {
+  it('lists the top churn-risk companies by monthly fee at risk, stating the threshold', () => {
     // Prepare
     const result = demoResultFactory();
-    const [first] = result.stats.churnRisk.top;
+    const [first] = result.live.churnRisk.top;
 
     // Act
     const text = renderSummary(result, 'report.html');
 
     // Assess
-    expect(text).toContain(`Top ${result.stats.churnRisk.top.length} churn-risk companies`);
-    expect(text).toMatch(new RegExp(`\\n\\s+1\\s+${first?.companyID}\\s+${first?.industry}\\s+${first?.churnProbability.toFixed(6)}`));
+    expect(text).toContain(`Top ${result.live.churnRisk.top.length} churn-risk companies by monthly fee at risk (probability × monthly fee; flagged = probability ≥ 0.5`);
+    expect(text).toMatch(new RegExp(`\\n\\s+1\\s+${first?.companyID}\\s+${first?.industry}\\s+${first?.churnProbability.toFixed(3)}\\s+500\\s+500`));
+  });
+
+  it('starts with what happened', () => {
+    expect(renderSummary(demoResultFactory(), 'report.html')).toContain('What happened       The pipeline kept up: p50 latency 320 ms, no stall.');
   });
 
   it('says where the outputs are and prints the AWS CLI commands with their environment', () => {

@@ -1,5 +1,6 @@
 import { awsCliCommands, awsCliEnvironment } from './aws-cli-commands';
 import type { DemoResult } from './demo-result';
+import { runStory } from './run-story';
 import { describeScoring, endToEndRate, formatCount, formatMs, formatRatio, unlessExpected } from './format';
 
 /** Left-aligned columns of text; numbers right-aligned when `numeric[i]`. */
@@ -13,22 +14,22 @@ export function textTable(header: readonly string[], rows: readonly (readonly st
   return [line(header), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)];
 }
 
-/** The churn-risk rows as text cells, shared by the summary and the report. */
-export function churnRiskCells(result: Pick<DemoResult, 'stats'>): string[][] {
-  return result.stats.churnRisk.top.map((row, index) => [
+/** The churn-risk rows as text cells (the live view's table: ranked by monthly fee at risk). */
+export function churnRiskCells(result: Pick<DemoResult, 'live'>): string[][] {
+  return result.live.churnRisk.top.map((row, index) => [
     String(index + 1),
     row.companyID,
     row.industry,
-    row.churnProbability.toFixed(6),
+    row.churnProbability.toFixed(3),
+    formatCount(row.monthlyFee),
+    formatCount(Math.round(row.monthlyFeeAtRisk)),
     formatCount(row.job30),
     formatCount(row.job90),
-    formatCount(row.employees),
-    formatCount(row.monthlyFee),
   ]);
 }
 
 /** Header of {@link churnRiskCells}. */
-export const CHURN_RISK_HEADER = ['#', 'company', 'industry', 'probability', 'job30', 'job90', 'employees', 'monthly fee'] as const;
+export const CHURN_RISK_HEADER = ['#', 'company', 'industry', 'probability', 'monthly fee', 'fee at risk', 'job30', 'job90'] as const;
 const CHURN_RISK_NUMERIC = [true, false, false, true, true, true, true, true];
 
 /**
@@ -41,10 +42,12 @@ export function renderSummary(result: DemoResult, reportPath: string): string {
   const latency = stats.latencyMs;
   const basis = stats.latencyBasis === 'output-stream' ? 'from the scheduled send time to the first read on the enriched stream' : 'from the scheduled send time to processedAt';
   const reasons = Object.entries(stats.deadLettersByReason).map(([reason, count]) => `    ${reason.padEnd(16)}${formatCount(count).padStart(7)}`);
+  const story = runStory(result);
   const lines = [
     '',
     `Run summary: ${formatCount(options.events)} events over ${options.durationSeconds} s (${formatRatio(options.invalidRatio)} invalid, ${formatRatio(options.duplicateRatio)} duplicates, ${formatRatio(options.outOfOrderRatio)} late), Kinesis emulator ${endpoints.kinesisBackend}${options.runtime === 'lambda' ? ', processor on the Lambda runtime (emulated event source mappings)' : ''}`,
     '='.repeat(100),
+    `What happened       ${story.headline}`,
     `Events in           ${formatCount(accounting.accepted).padStart(7)}  accepted on ${endpoints.streams.jobs}; sent at ${formatCount(send.achievedRatePerSecond)}/s (target ${formatCount(send.targetRatePerSecond ?? 0)}/s, max schedule lag ${formatMs(send.maxScheduleLagMs)})`,
     `Enriched            ${formatCount(accounting.enriched).padStart(7)}${unlessExpected(accounting.enriched, accounting.expected.enriched)}  (${formatCount(send.outOfOrder)} with a late event time)`,
     `Dead-lettered       ${formatCount(accounting.deadLetters).padStart(7)}${unlessExpected(accounting.deadLetters, accounting.expected.deadLetters)}`,
@@ -53,7 +56,7 @@ export function renderSummary(result: DemoResult, reportPath: string): string {
     accounting.balanced
       ? `Accounted           ${formatCount(accounting.enriched)} + ${formatCount(accounting.deadLetters)} + ${formatCount(accounting.duplicatesSkipped)} = ${formatCount(accounting.accepted)}: every accepted event is accounted for (S3 and the enriched stream agree)`
       : `NOT ACCOUNTED       ${accounting.problems.join('; ')}`,
-    `Churn risk          ${formatCount(stats.churnRisk.flagged).padStart(7)}  of ${formatCount(stats.churnRisk.companies)} companies seen are flagged (latest record of each)`,
+    `Churn risk          ${formatCount(stats.churnRisk.flagged).padStart(7)}  of ${formatCount(stats.churnRisk.companies)} companies seen are flagged (latest record of each: churn probability ≥ ${result.live.churnRisk.threshold})`,
     `Throughput          ${formatCount(endToEndRate(result))} events/s end to end (first send to last output: ${formatMs(stats.throughput.spanMs)}); peak ${formatCount(stats.throughput.peakPerSecond)} enriched/s; drained ${formatMs(result.drainMs)} after the last send`,
     latency === undefined
       ? 'Latency             no enriched event carried sentAt'
@@ -61,8 +64,13 @@ export function renderSummary(result: DemoResult, reportPath: string): string {
   ];
   const scoring = describeScoring(result.processorMetrics);
   if (scoring !== undefined) lines.push(`Processor           ${scoring}`);
-  if (stats.churnRisk.top.length > 0) {
-    lines.push('', `Top ${stats.churnRisk.top.length} churn-risk companies (by probability, latest record)`, ...textTable(CHURN_RISK_HEADER, churnRiskCells(result), CHURN_RISK_NUMERIC).map((line) => `  ${line}`));
+  const { churnRisk } = result.live;
+  if (churnRisk.top.length > 0) {
+    lines.push(
+      '',
+      `Top ${churnRisk.top.length} churn-risk companies by monthly fee at risk (probability × monthly fee; flagged = probability ≥ ${churnRisk.threshold}, latest record)`,
+      ...textTable(CHURN_RISK_HEADER, churnRiskCells(result), CHURN_RISK_NUMERIC).map((line) => `  ${line}`),
+    );
   }
   lines.push(
     '',

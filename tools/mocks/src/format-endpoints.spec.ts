@@ -29,4 +29,12 @@ describe('formatEndpoints', () => {
     expect(text).toContain('Churn API       http://127.0.0.1:4011  SageMaker endpoint churn-endpoint');
     expect(text).toContain('Endpoints file: not written');
   });
+
+  it('adds the live view line before the stop hint', () => {
+    // Act
+    const lines = formatEndpoints(defaultLocalEndpoints(), false, 'Live view: http://127.0.0.1:4600/').split('\n');
+
+    // Assess
+    expect(lines.slice(-2)).toEqual(['Live view: http://127.0.0.1:4600/', 'Press Ctrl-C to stop.']);
+  });
 });

@@ -4,7 +4,7 @@ import type { LocalEndpoints } from '@tenant-analytics/local-stack';
  * What `serve mocks` prints once the stack is up: each endpoint, where the endpoints file is, and
  * AWS CLI commands that work as typed (credentials and region inline).
  */
-export function formatEndpoints(endpoints: LocalEndpoints, endpointsFile: string | false): string {
+export function formatEndpoints(endpoints: LocalEndpoints, endpointsFile: string | false, liveView?: string): string {
   const { credentials, region } = endpoints;
   const aws = `AWS_ACCESS_KEY_ID=${credentials.accessKeyId} AWS_SECRET_ACCESS_KEY=${credentials.secretAccessKey} aws --region ${region}`;
   const lines = [
@@ -24,7 +24,8 @@ export function formatEndpoints(endpoints: LocalEndpoints, endpointsFile: string
     `  ${aws} --endpoint-url ${endpoints.kinesis} kinesis list-streams`,
     `  ${aws} --endpoint-url ${endpoints.s3} s3 ls s3://${endpoints.bucket}`,
     `  ${aws} --endpoint-url ${endpoints.dynamodb} dynamodb list-tables`,
-    'Press Ctrl-C to stop.',
   );
+  if (liveView !== undefined) lines.push(liveView);
+  lines.push('Press Ctrl-C to stop.');
   return lines.join('\n');
 }

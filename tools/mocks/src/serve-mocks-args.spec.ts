@@ -74,4 +74,14 @@ describe('parseServeMocksArgs', () => {
     expect(act).toThrow(CommanderError);
     expect(act).toThrow(expect.objectContaining({ code }));
   });
+
+  it('serves the live view on 4600, reading the processor\'s metrics at 127.0.0.1:9464, unless told otherwise', () => {
+    expect(parseServeMocksArgs([]).liveView).toEqual({ port: 4600, processorMetricsUrl: 'http://127.0.0.1:9464' });
+    expect(parseServeMocksArgs(['--live-view-port', '0', '--processor-metrics-url', 'http://127.0.0.1:9500']).liveView).toEqual({ port: 0, processorMetricsUrl: 'http://127.0.0.1:9500' });
+    expect(parseServeMocksArgs(['--no-live-view']).liveView).toBeUndefined();
+  });
+
+  it('rejects a processor metrics URL that is not on loopback', () => {
+    expect(() => parseServeMocksArgs(['--processor-metrics-url', 'http://10.0.0.1:9464'])).toThrow(CommanderError);
+  });
 });

@@ -2,9 +2,23 @@ import { DEFAULT_ENDPOINTS_FILE, DEFAULT_PORTS, DYNAMODB_STORAGES, REPO_ROOT, KI
 import { Command, InvalidArgumentError, Option } from 'commander';
 import path from 'node:path';
 
-/** What `serve mocks` runs: the local stack's options and the log level. */
+/** The live view `serve mocks` serves beside the stack (off with `--no-live-view`). */
+export interface LiveViewArgs {
+  /** Port on 127.0.0.1; 0 = a free port. */
+  readonly port: number;
+  /** Base URL of the processor's metrics endpoint (`npx nx serve processor -- --metrics-port …`). */
+  readonly processorMetricsUrl: string;
+}
+
+/** Default port of the live view of `serve mocks`. */
+export const DEFAULT_LIVE_VIEW_PORT = 4600;
+/** Where the live view of `serve mocks` looks for the processor's metrics: `npx nx serve processor -- --metrics-port 9464`. */
+export const DEFAULT_PROCESSOR_METRICS_URL = 'http://127.0.0.1:9464';
+
+/** What `serve mocks` runs: the local stack's options, the live view and the log level. */
 export interface ServeMocksArgs {
   readonly stack: Omit<LocalStackOptions, 'logger' | 'endpointsFile'> & { readonly endpointsFile: string };
+  readonly liveView: LiveViewArgs | undefined;
   readonly logLevel: string;
 }
 
@@ -14,6 +28,11 @@ export const PORT_BASE_OFFSETS: Readonly<Record<PortName, number>> = { kinesis: 
 const integer = (value: string): number => {
   if (!/^\d+$/.test(value)) throw new InvalidArgumentError('expected a non-negative integer');
   return Number(value);
+};
+
+const loopbackUrl = (value: string): string => {
+  if (!/^http:\/\/(127\.0\.0\.1|localhost):\d{1,5}$/.test(value)) throw new InvalidArgumentError('expected http://127.0.0.1:<port> (the processor serves its metrics on loopback only)');
+  return value;
 };
 
 interface RawFlags {
@@ -33,6 +52,9 @@ interface RawFlags {
   dataDir?: string;
   endpointsFile: string;
   logLevel: string;
+  liveView: boolean;
+  liveViewPort: number;
+  processorMetricsUrl: string;
 }
 
 /** The `serve mocks` command line (commander), throwing instead of exiting so that tests can drive it. */
@@ -62,6 +84,9 @@ export function serveMocksCommand(): Command {
     .option('--shards-enriched <count>', 'shards of the enriched stream (default 1)', integer)
     .option('--data-dir <path>', 'keep emulator data here across runs, relative to the repository (default: a temp dir, removed on stop)')
     .option('--endpoints-file <path>', 'where to write the endpoints, relative to the repository', DEFAULT_ENDPOINTS_FILE)
+    .option('--no-live-view', 'do not serve the live view')
+    .option('--live-view-port <port>', 'port of the live view on 127.0.0.1 (0 = a free port)', integer, DEFAULT_LIVE_VIEW_PORT)
+    .option('--processor-metrics-url <url>', "the processor's metrics endpoint the live view reads (start it with `npx nx serve processor -- --metrics-port 9464`)", loopbackUrl, DEFAULT_PROCESSOR_METRICS_URL)
     .addOption(new Option('--log-level <level>', 'log level').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('warn'))
     .exitOverride();
 }
@@ -98,6 +123,7 @@ export function parseServeMocksArgs(argv: readonly string[]): ServeMocksArgs {
       services: { tenantManager: flags.services, churnApi: flags.services },
       endpointsFile: fromRepo(flags.endpointsFile) ?? DEFAULT_ENDPOINTS_FILE,
     },
+    liveView: flags.liveView ? { port: flags.liveViewPort, processorMetricsUrl: flags.processorMetricsUrl } : undefined,
     logLevel: flags.logLevel,
   };
 }

@@ -1,3 +1,4 @@
+import type { LiveModel, ProcessorSample } from '@tenant-analytics/live-view';
 import type { SendSummary } from '@tenant-analytics/job-producer';
 import { defaultLocalEndpoints } from '@tenant-analytics/local-stack';
 import { collectRunStats, type EnrichedObservation } from '@tenant-analytics/pipeline-harness';
@@ -75,6 +76,12 @@ export function demoResultFactory(overrides: Partial<DemoResult> = {}): DemoResu
     interrupted: false,
   };
   return {
+    live: liveModelFactory(),
+    latencyCdf: [
+      [120, 0.5],
+      [300, 0.99],
+      [350, 1],
+    ],
     options: { ...DEFAULT_DEMO_OPTIONS, events: 40, durationSeconds: 4 },
     startedAt: new Date(T0 - 5_000).toISOString(),
     finishedAt: new Date(T0 + 9_000).toISOString(),
@@ -97,6 +104,57 @@ export function demoResultFactory(overrides: Partial<DemoResult> = {}): DemoResu
       sampleCompanyID: 'comp_3',
     },
     stackRunning: false,
+    ...overrides,
+  };
+}
+
+/** A processor sample at `atMs` with the given cumulative counters (everything else zero). */
+export function processorSampleFactory(atMs: number, overrides: Partial<ProcessorSample> = {}): ProcessorSample {
+  return {
+    atMs,
+    recordsIn: {},
+    recordsRead: {},
+    enriched: {},
+    deadLetters: {},
+    lagMs: {},
+    stages: {},
+    dependencies: {},
+    lastCheckpointSeconds: {},
+    batchesCompleted: 0,
+    batchesCompletedByLane: {},
+    duplicatesSkipped: 0,
+    commitConflicts: 0,
+    pendingRecovered: 0,
+    scoringCalls: 0,
+    tenantLookups: 0,
+    tenantCacheHits: 0,
+    cpuSeconds: 0,
+    residentBytes: 100e6,
+    heapUsedBytes: 50e6,
+    ...overrides,
+  };
+}
+
+/** A live model of two samples 1 s apart: 40 records in, most batch time in compute, churn called 4 times. */
+export function liveModelFactory(overrides: Partial<LiveModel> = {}): LiveModel {
+  return {
+    generatedAtMs: T0 + 9_000,
+    processorMetricsUrl: 'http://127.0.0.1:9464/metrics',
+    processorError: undefined,
+    samples: [
+      processorSampleFactory(T0),
+      processorSampleFactory(T0 + 1_000, {
+        recordsIn: { bigdatajobs: 40 },
+        enriched: { bigdatajobs: 36 },
+        deadLetters: { 'bad-format': 2, 'unknown-company': 1 },
+        stages: { read: { sumMs: 10, count: 2 }, compute: { sumMs: 300, count: 2 }, commit: { sumMs: 60, count: 2 } },
+        dependencies: { churn: { calls: 4, errors: 0, throttled: 0, latencySumMs: 80, latencyCount: 4, retries: 0, breakerOpen: 0 } },
+        cpuSeconds: 0.5,
+      }),
+    ],
+    output: [{ atMs: T0 + 1_000, byShard: { 'bigdatajobs/shardId-000000000000': 36 }, maxAgeMsByShard: { 'bigdatajobs/shardId-000000000000': 350 } }],
+    deadLetters: [{ reason: 'bad-format', stage: 'validate', count: 2, message: 'nbJobs must be an integer', sampleRecord: '{"companyID":"comp_1","nbJobs":"x"}', sampleKey: 'dead-letters/x.json' }],
+    churnRisk: { threshold: 0.5, companies: 30, flagged: 2, top: [{ companyID: 'comp_2', industry: 'retail', churnProbability: 1, monthlyFee: 500, monthlyFeeAtRisk: 500, job30: 3, job90: 10 }] },
     ...overrides,
   };
 }
