@@ -165,11 +165,15 @@ export class ChaosPipeline {
   }
 
   /**
-   * Waits until every record is processed, reads S3, the dead letters, the output stream and the
-   * counters of every company concerned, and accounts for every record; then stops the pipeline.
+   * Waits until every record is processed, stops the runner (a drain, which compacts its lanes),
+   * reads S3, the dead letters, the output stream and the counters of every company concerned, and
+   * accounts for every record; then stops the pipeline.
    */
   async finish(options: FinishOptions = {}): Promise<PipelineOutcome> {
     if (options.drain !== false) await waitUntilDrained(this.probe, { timeoutMs: options.drainTimeoutMs ?? 180_000, streams: [this.endpoints.streams.jobs] });
+    // The runner stops first (SIGTERM drain): it compacts its lanes when it stops, so the company
+    // items then hold every count (with state compaction they lag the lanes by up to an interval).
+    await this.pipeline.stopRunner();
     const records = options.records ?? this.records;
     const enriched = await reading('the S3 sink', () => this.probe.enrichedInS3());
     const deadLetters = await reading('the dead letters', () => this.probe.deadLetters());
