@@ -1,6 +1,7 @@
 import type { Logger } from '@tenant-analytics/domain';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import path from 'node:path';
 import type { ContainerRuntimeClient, StartedTestContainer, WaitStrategy } from 'testcontainers';
 import { ignoreMissing, loadTestcontainers, stackLabels, sweepOrphans } from './container-engine';
@@ -47,7 +48,7 @@ export async function openContainerRuntime(client: ContainerRuntimeClient, image
   try {
     await client.container.dockerode.createNetwork({ Name: networkName, Driver: 'bridge', Labels: labels, CheckDuplicate: true });
   } catch (error) {
-    reaper?.kill('SIGTERM');
+    await endReaper(reaper);
     throw new ContainerBackendError(`Cannot create the stack's network ${networkName}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
   return {
@@ -58,7 +59,7 @@ export async function openContainerRuntime(client: ContainerRuntimeClient, image
         .getNetwork(networkName)
         .remove()
         .catch((error: unknown) => ignoreMissing(error));
-      reaper?.kill('SIGTERM');
+      await endReaper(reaper);
     },
   };
 }
@@ -112,6 +113,14 @@ class StartedWaitStrategy implements WaitStrategy {
   }
 }
 
+/** SIGTERM to the reaper (its work is done) and its exit. */
+async function endReaper(reaper: ChildProcess | undefined): Promise<void> {
+  if (reaper === undefined || reaper.exitCode !== null || reaper.signalCode !== null) return;
+  const exited = once(reaper, 'exit');
+  reaper.kill('SIGTERM');
+  await exited;
+}
+
 interface StartSettings extends ContainerPlacement {
   readonly networkName: string;
   readonly labels: Record<string, string>;
@@ -126,30 +135,34 @@ function isPortTaken(error: unknown): boolean {
 
 async function startContainer(client: ContainerRuntimeClient, spec: ComponentSpec, settings: StartSettings, logger: Logger): Promise<ManagedProcess> {
   const { GenericContainer } = await loadTestcontainers();
-  /** Publishes ports on the host's loopback only, and runs docker's init as PID 1 (signals reach node). */
-  class LoopbackContainer extends GenericContainer {
-    publishOnLoopback(port: number): this {
+  /**
+   * Publishes its port on the host's loopback only, joins the stack's network (only that one, with
+   * its alias, from creation on: attaching afterwards would add a second interface and cost a
+   * second network setup), and runs docker's init as PID 1 so that SIGTERM reaches node.
+   */
+  class StackContainer extends GenericContainer {
+    placeInStack(port: number, networkName: string, alias: string): this {
       this.withExposedPorts({ container: port, host: port });
       this.hostConfig.PortBindings = { [`${port}/tcp`]: [{ HostIp: LOOPBACK, HostPort: String(port) }] };
       this.hostConfig.Init = true;
+      this.withNetworkMode(networkName);
+      this.createOpts.NetworkingConfig = { EndpointsConfig: { [networkName]: { Aliases: [alias] } } };
       return this;
     }
   }
   const { ref } = imageRef(spec.image);
   const log = logger.child({ component: spec.name });
   const user = typeof process.getuid === 'function' && typeof process.getgid === 'function' ? `${process.getuid()}:${process.getgid()}` : undefined;
-  const container = new LoopbackContainer(ref)
+  const container = new StackContainer(ref)
     .withName(`tenant-analytics-${settings.sessionId}-${settings.alias}`)
     .withEntrypoint([spec.command])
     .withCommand([...spec.args])
     .withWorkingDir(spec.cwd)
     .withEnvironment({ ...spec.env })
     .withLabels(settings.labels)
-    .withNetworkMode(settings.networkName)
-    .withNetworkAliases(settings.alias)
     .withBindMounts(spec.mounts.map((dir) => ({ source: dir, target: dir, mode: 'rw' as const })))
     .withWaitStrategy(new StartedWaitStrategy())
-    .publishOnLoopback(settings.port);
+    .placeInStack(settings.port, settings.networkName, settings.alias);
   if (user !== undefined) container.withUser(user);
   let started: StartedTestContainer;
   try {

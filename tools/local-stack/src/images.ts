@@ -18,7 +18,13 @@ const execFileAsync = promisify(execFile);
 /** Repository of every image (`tenant-analytics/<component>:<content hash>`); never pushed anywhere. */
 export const IMAGE_REPOSITORY_PREFIX = 'tenant-analytics';
 /** Bump when the image layout changes, so that older images are rebuilt. */
-const IMAGE_FORMAT = 1;
+const IMAGE_FORMAT = 2;
+/**
+ * The layer every image shares: the host's node binary and the libraries it links. Imported once
+ * per node version (`docker import`); each component image is a local build `FROM` it that adds
+ * only `/app` (no registry is involved: the base exists locally, so nothing is pulled).
+ */
+const RUNTIME_IMAGE = 'node-runtime';
 
 /** The npm package each emulator image holds (with its dependency closure). */
 const EMULATOR_PACKAGES: Readonly<Partial<Record<ComponentImage, string>>> = {
@@ -119,7 +125,7 @@ function sourceFiles(dir: string): string[] {
  * from. Cheap enough to compute at every start, so that a stale image is rebuilt, never run.
  */
 export function imageTag(image: ComponentImage): string {
-  const runtime = [`format ${IMAGE_FORMAT}`, process.version, process.arch];
+  const runtime = [`format ${IMAGE_FORMAT}`, runtimeRef()];
   const emulator = EMULATOR_PACKAGES[image];
   if (emulator !== undefined) {
     return hashOf([...runtime, ...packageClosure(emulator).map((dir) => `${dir}@${readManifest(path.join(REPO_ROOT, dir)).version ?? '?'}`)]);
@@ -133,6 +139,11 @@ export function imageTag(image: ComponentImage): string {
     ...(image === 'churn-mock' ? [path.join(REPO_ROOT, CHURN_MODEL)] : []),
   ];
   return hashOf([...runtime, ...files.flatMap((file) => [path.relative(REPO_ROOT, file), readFileSync(file)])]);
+}
+
+/** The shared base image of this node binary. */
+function runtimeRef(): string {
+  return `${IMAGE_REPOSITORY_PREFIX}/${RUNTIME_IMAGE}:${hashOf([`format ${IMAGE_FORMAT}`, process.version, process.arch, realpathSync(process.execPath)])}`;
 }
 
 /** The reference the stack runs for an image now. */
@@ -169,15 +180,21 @@ function copyInto(root: string, file: string, target: string = file): void {
   chmodSync(destination, statSync(realpathSync(file)).mode & 0o777);
 }
 
+/** Lays out the base image's file system in `root`: node, the libraries it links (`ldd`), `/tmp`. */
+async function stageRuntime(root: string): Promise<void> {
+  mkdirSync(path.join(root, 'tmp'), { recursive: true });
+  chmodSync(path.join(root, 'tmp'), 0o1777);
+  copyInto(root, process.execPath, IMAGE_NODE);
+  for (const library of await linkedLibraries(process.execPath)) copyInto(root, library);
+}
+
 /**
- * Lays out an image's file system in `root`: the host's node binary, the libraries it and the
- * image's native addons link (found with `ldd`), `/tmp`, and below `/app` what the component runs.
+ * Lays out what a component image adds to the base in `root`: below `/app` what the component
+ * runs, and any library its native addons link that node does not (found with `ldd`).
  */
 async function stageImage(image: ComponentImage, root: string): Promise<void> {
   const app = path.join(root, IMAGE_APP_DIR);
   mkdirSync(app, { recursive: true });
-  mkdirSync(path.join(root, 'tmp'), { recursive: true, mode: 0o1777 });
-  chmodSync(path.join(root, 'tmp'), 0o1777);
   const emulator = EMULATOR_PACKAGES[image];
   const service = SERVICE_OF_IMAGE[image];
   if (emulator !== undefined) {
@@ -189,10 +206,10 @@ async function stageImage(image: ComponentImage, root: string): Promise<void> {
     writeFileSync(target, bundle);
     if (service === 'churnApi') copyInto(root, path.join(REPO_ROOT, CHURN_MODEL), path.posix.join(IMAGE_APP_DIR, 'model', 'churn-model.json'));
   }
-  copyInto(root, process.execPath, IMAGE_NODE);
-  const libraries = new Set<string>(await linkedLibraries(process.execPath));
-  for (const addon of nativeAddons(app)) for (const library of await linkedLibraries(addon)) libraries.add(library);
-  for (const library of libraries) copyInto(root, library);
+  const inRuntime = new Set(await linkedLibraries(process.execPath));
+  for (const addon of nativeAddons(app)) {
+    for (const library of await linkedLibraries(addon)) if (!inRuntime.has(library)) copyInto(root, library);
+  }
 }
 
 /** One CommonJS file of a service and every library it imports (esbuild, from source). */
@@ -215,23 +232,69 @@ async function bundleService(service: ServiceName): Promise<Uint8Array> {
   return output.contents;
 }
 
-/** `docker import` of a staged root (a tar stream through the engine's API; nothing is pulled). */
-async function importImage(client: ContainerRuntimeClient, root: string, ref: string): Promise<void> {
+/** A tar stream of a folder (GNU tar), owned by root inside. */
+function tarOf(root: string): { readonly stream: NodeJS.ReadableStream; readonly done: Promise<void> } {
   const tar = spawn('tar', ['--create', '--file=-', `--directory=${root}`, '--owner=0', '--group=0', '--numeric-owner', '.'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let tarErrors = '';
-  tar.stderr.on('data', (chunk: Buffer) => (tarErrors += chunk.toString('utf8')));
-  const tarExit = new Promise<number | null>((resolve) => tar.once('close', resolve));
-  const [repo, tag] = ref.split(':');
-  const response = await client.container.dockerode.importImage(tar.stdout, { repo, tag });
-  const output = await new Promise<string>((resolve, reject) => {
-    let text = '';
-    response.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
-    response.once('end', () => resolve(text));
+  let errors = '';
+  tar.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString('utf8')));
+  const done = new Promise<void>((resolve, reject) => {
+    tar.once('error', reject);
+    tar.once('close', (code) => (code === 0 ? resolve() : reject(new Error(`tar exited with ${code}: ${errors.trim()}`))));
+  });
+  return { stream: tar.stdout, done };
+}
+
+/** The engine's JSON progress stream, with the first error it reports thrown. */
+async function drainProgress(response: NodeJS.ReadableStream, what: string, ref: string): Promise<void> {
+  const text = await new Promise<string>((resolve, reject) => {
+    let body = '';
+    response.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+    response.once('end', () => resolve(body));
     response.once('error', reject);
   });
-  const code = await tarExit;
-  if (code !== 0) throw new ContainerBackendError(`tar failed (exit ${code}) while importing ${ref}: ${tarErrors.trim()}`, { context: { image: ref } });
-  if (/"error"/.test(output)) throw new ContainerBackendError(`docker import of ${ref} failed: ${output.trim()}`, { context: { image: ref } });
+  const failure = /"error"\s*:\s*"((?:[^"\\]|\\.)*)"/.exec(text);
+  if (failure !== null) throw new ContainerBackendError(`${what} of ${ref} failed: ${failure[1] ?? text.trim()}`, { context: { image: ref } });
+}
+
+/** `docker import` of a staged root through the engine's API. */
+async function importImage(client: ContainerRuntimeClient, root: string, ref: string): Promise<void> {
+  const tar = tarOf(root);
+  const [repo, tag] = ref.split(':');
+  try {
+    await drainProgress(await client.container.dockerode.importImage(tar.stream, { repo, tag }), 'docker import', ref);
+    await tar.done;
+  } catch (error) {
+    if (error instanceof ContainerBackendError) throw error;
+    throw new ContainerBackendError(`docker import of ${ref} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error, context: { image: ref } });
+  }
+}
+
+/** A local build `FROM` the base that copies a staged root over it (`docker build`, no pull). */
+async function buildOnRuntime(client: ContainerRuntimeClient, root: string, ref: string): Promise<void> {
+  const context = path.dirname(root);
+  writeFileSync(path.join(context, 'Dockerfile'), `FROM ${runtimeRef()}\nCOPY ${path.basename(root)}/ /\n`);
+  const tar = tarOf(context);
+  try {
+    await drainProgress(await client.container.dockerode.buildImage(tar.stream, { t: ref, rm: true, forcerm: true }), 'docker build', ref);
+    await tar.done;
+  } catch (error) {
+    if (error instanceof ContainerBackendError) throw error;
+    throw new ContainerBackendError(`docker build of ${ref} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error, context: { image: ref } });
+  }
+}
+
+/** Imports the base image of this node binary unless the engine has it. */
+async function ensureRuntime(client: ContainerRuntimeClient, logger: Logger): Promise<void> {
+  const ref = runtimeRef();
+  if (await hasImage(client, ref)) return;
+  logger.info('importing the base image', { image: ref });
+  const root = mkdtempSync(path.join(os.tmpdir(), 'image-runtime-'));
+  try {
+    await stageRuntime(root);
+    await importImage(client, root, ref);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
 }
 
 /** Whether the engine has this image. */
@@ -265,13 +328,15 @@ export async function ensureImages(client: ContainerRuntimeClient, images: reado
     const startedAt = performance.now();
     const built = options.force === true || !(await hasImage(client, ref));
     if (built) {
+      await ensureRuntime(client, options.logger);
       options.logger.info('building image', { image: ref });
-      const root = mkdtempSync(path.join(os.tmpdir(), `image-${image}-`));
+      const context = mkdtempSync(path.join(os.tmpdir(), `image-${image}-`));
       try {
+        const root = path.join(context, 'rootfs');
         await stageImage(image, root);
-        await importImage(client, root, ref);
+        await buildOnRuntime(client, root, ref);
       } finally {
-        rmSync(root, { recursive: true, force: true });
+        rmSync(context, { recursive: true, force: true });
       }
       await removeOlderTags(client, image, ref, options.logger);
     }

@@ -48,7 +48,7 @@ async function main(argv: readonly string[]): Promise<number> {
     console.error(`The local stack did not start: ${error instanceof Error ? error.message : String(error)}`);
     return 1;
   }
-  console.log(formatEndpoints(stack.endpoints, args.stack.endpointsFile));
+  console.log(formatEndpoints(stack.endpoints, args.stack.endpointsFile, stack.backend));
   const received = await signal;
   console.log(`${received}: stopping the local stack…`);
   await stack.stop();
