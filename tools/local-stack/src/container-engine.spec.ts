@@ -1,8 +1,10 @@
 import { SILENT_LOGGER } from '@tenant-analytics/domain';
+import fs from 'node:fs';
 import os from 'node:os';
 import {
   applyTestcontainersDefaults,
   describeMissingEngine,
+  engineCandidates,
   isOrphaned,
   probeContainerEngine,
   requireContainerEngine,
@@ -34,18 +36,32 @@ describe('applyTestcontainersDefaults', () => {
 });
 
 describe('probeContainerEngine and requireContainerEngine', () => {
+  const somewhere: NodeJS.ProcessEnv = { DOCKER_HOST: 'unix:///tmp/no-such-docker.sock' };
+
   it('rejects the container backend without an engine, naming what is missing and the way out', async () => {
     // Prepare
     mockGetContainerRuntimeClient.mockRejectedValue(new Error('Could not find a working container runtime strategy'));
 
     // Act
-    const probe = await probeContainerEngine();
-    const required = requireContainerEngine();
+    const probe = await probeContainerEngine(1_000, somewhere);
+    const required = requireContainerEngine(1_000, somewhere);
 
     // Assess
     expect(probe).toEqual({ ok: false, reason: expect.stringContaining('no Docker engine answers') });
     await expect(required).rejects.toThrow(ContainerEngineUnavailableError);
-    await expect(required).rejects.toThrow(/needs a Docker engine, and no Docker engine answers \(tried .*Could not find a working container runtime strategy\).*LOCAL_STACK_BACKEND=processes/);
+    await expect(required).rejects.toThrow(/needs a Docker engine, and no Docker engine answers \(tried DOCKER_HOST=unix:\/\/\/tmp\/no-such-docker.sock; testcontainers: Could not find a working container runtime strategy\).*LOCAL_STACK_BACKEND=processes/);
+  });
+
+  it('knows there is no engine without asking testcontainers when there is nowhere one could be', async () => {
+    // Prepare
+    jest.spyOn(fs, 'existsSync').mockReturnValue(false);
+
+    // Act
+    const probe = await probeContainerEngine(1_000, {});
+
+    // Assess
+    expect(probe).toEqual({ ok: false, reason: expect.stringContaining('no Docker engine found (DOCKER_HOST is unset') });
+    expect(mockGetContainerRuntimeClient).not.toHaveBeenCalled();
   });
 
   it('gives up on an engine that does not answer in time', async () => {
@@ -53,7 +69,7 @@ describe('probeContainerEngine and requireContainerEngine', () => {
     mockGetContainerRuntimeClient.mockReturnValue(new Promise(() => undefined));
 
     // Act
-    const probe = await probeContainerEngine(20);
+    const probe = await probeContainerEngine(20, somewhere);
 
     // Assess
     expect(probe).toEqual({ ok: false, reason: expect.stringContaining('no answer within 20 ms') });
@@ -65,7 +81,24 @@ describe('probeContainerEngine and requireContainerEngine', () => {
     mockGetContainerRuntimeClient.mockResolvedValue(client);
 
     // Act & assess
-    await expect(requireContainerEngine()).resolves.toBe(client);
+    await expect(requireContainerEngine(1_000, somewhere)).resolves.toBe(client);
+  });
+});
+
+describe('engineCandidates', () => {
+  it('lists DOCKER_HOST and the sockets and settings file that exist', () => {
+    // Prepare
+    const present = new Set(['/var/run/docker.sock', '/run/user/1000/xdg/docker.sock']);
+
+    // Act
+    const candidates = engineCandidates({ DOCKER_HOST: 'tcp://h:2375', XDG_RUNTIME_DIR: '/run/user/1000/xdg' }, (file) => present.has(file), 'linux');
+
+    // Assess
+    expect(candidates).toEqual(['DOCKER_HOST=tcp://h:2375', '/var/run/docker.sock', '/run/user/1000/xdg/docker.sock']);
+  });
+
+  it('finds nothing on a machine without Docker', () => {
+    expect(engineCandidates({}, () => false, 'linux')).toEqual([]);
   });
 });
 

@@ -1,6 +1,7 @@
 import type { Logger } from '@tenant-analytics/domain';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import type { ContainerRuntimeClient } from 'testcontainers';
 import { ContainerEngineUnavailableError } from './errors';
 
@@ -46,8 +47,37 @@ export function describeMissingEngine(cause: unknown, env: NodeJS.ProcessEnv = p
   return `no Docker engine answers (tried ${tried}; testcontainers: ${detail})`;
 }
 
-/** Asks testcontainers for an engine, within `timeoutMs`. */
-export async function probeContainerEngine(timeoutMs: number = ENGINE_PROBE_TIMEOUT_MS): Promise<EngineProbe> {
+/**
+ * Where testcontainers would look for an engine (its strategies: `DOCKER_HOST`,
+ * `~/.testcontainers.properties`, the root and rootless sockets, Windows' named pipe): the ones
+ * present. None present means no engine, known without loading testcontainers (a second or more on
+ * a busy machine, which `auto` would otherwise pay at every stack start on a machine without Docker).
+ */
+export function engineCandidates(env: NodeJS.ProcessEnv = process.env, exists: (file: string) => boolean = existsSync, platform: NodeJS.Platform = process.platform): string[] {
+  if (platform === 'win32') return ['npipe:////./pipe/docker_engine'];
+  const home = os.homedir();
+  const uid = typeof process.getuid === 'function' ? process.getuid() : undefined;
+  const settings = env['DOCKER_HOST'] === undefined ? [] : [`DOCKER_HOST=${env['DOCKER_HOST']}`];
+  const files = [
+    path.join(home, '.testcontainers.properties'),
+    '/var/run/docker.sock',
+    env['XDG_RUNTIME_DIR'] === undefined ? undefined : path.join(env['XDG_RUNTIME_DIR'], 'docker.sock'),
+    path.join(home, '.docker', 'run', 'docker.sock'),
+    path.join(home, '.docker', 'desktop', 'docker.sock'),
+    uid === undefined ? undefined : `/run/user/${uid}/docker.sock`,
+  ];
+  return [...settings, ...files.filter((file) => file !== undefined && exists(file))].filter((candidate): candidate is string => candidate !== undefined);
+}
+
+/**
+ * Asks testcontainers for an engine, within `timeoutMs`, unless there is nowhere an engine could be.
+ *
+ * @param env - where `DOCKER_HOST` is read from (the process environment; tests give their own)
+ */
+export async function probeContainerEngine(timeoutMs: number = ENGINE_PROBE_TIMEOUT_MS, env: NodeJS.ProcessEnv = process.env): Promise<EngineProbe> {
+  if (engineCandidates(env).length === 0) {
+    return { ok: false, reason: 'no Docker engine found (DOCKER_HOST is unset, and there is no /var/run/docker.sock, rootless docker.sock or ~/.testcontainers.properties)' };
+  }
   let timer: NodeJS.Timeout | undefined;
   try {
     const { getContainerRuntimeClient } = await loadTestcontainers();
@@ -57,7 +87,7 @@ export async function probeContainerEngine(timeoutMs: number = ENGINE_PROBE_TIME
     const client = await Promise.race([getContainerRuntimeClient(), timeout]);
     return { ok: true, client };
   } catch (error) {
-    return { ok: false, reason: describeMissingEngine(error) };
+    return { ok: false, reason: describeMissingEngine(error, env) };
   } finally {
     clearTimeout(timer);
   }
@@ -68,8 +98,8 @@ export async function probeContainerEngine(timeoutMs: number = ENGINE_PROBE_TIME
  *
  * @throws ContainerEngineUnavailableError when no engine answers
  */
-export async function requireContainerEngine(timeoutMs: number = ENGINE_PROBE_TIMEOUT_MS): Promise<ContainerRuntimeClient> {
-  const probe = await probeContainerEngine(timeoutMs);
+export async function requireContainerEngine(timeoutMs: number = ENGINE_PROBE_TIMEOUT_MS, env: NodeJS.ProcessEnv = process.env): Promise<ContainerRuntimeClient> {
+  const probe = await probeContainerEngine(timeoutMs, env);
   if (probe.ok) return probe.client;
   throw new ContainerEngineUnavailableError(
     `The container backend needs a Docker engine, and ${probe.reason}. Start one (e.g. \`dockerd\` as root after \`apt-get install docker.io\`, as .ci/run does), point DOCKER_HOST at one, or choose the process backend (LOCAL_STACK_BACKEND=processes, --backend processes).`,

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import path from 'node:path';
 import type { ContainerRuntimeClient, StartedTestContainer, WaitStrategy } from 'testcontainers';
-import { ignoreMissing, loadTestcontainers, stackLabels, sweepOrphans } from './container-engine';
+import { ignoreMissing, loadTestcontainers, STACK_LABEL, stackLabels, sweepOrphans } from './container-engine';
 import type { ComponentImage, ComponentSpec } from './emulators';
 import { ComponentStartError, ContainerBackendError } from './errors';
 import { ensureImages, imageRef } from './images';
@@ -55,6 +55,8 @@ export async function openContainerRuntime(client: ContainerRuntimeClient, image
     sessionId,
     start: (spec, placement, componentLogger) => startContainer(client, spec, { ...placement, networkName, labels, sessionId }, componentLogger),
     close: async () => {
+      // Containers that failed half-way (created, never started) still hold the network.
+      await removeSessionContainers(client, sessionId);
       await client.container.dockerode
         .getNetwork(networkName)
         .remove()
@@ -113,6 +115,20 @@ class StartedWaitStrategy implements WaitStrategy {
   }
 }
 
+/** Removes every container of a session, running or not. */
+async function removeSessionContainers(client: ContainerRuntimeClient, sessionId: string): Promise<void> {
+  const { dockerode } = client.container;
+  const containers = await dockerode.listContainers({ all: true, filters: JSON.stringify({ label: [`${STACK_LABEL}=${sessionId}`] }) });
+  await Promise.all(
+    containers.map(({ Id }) =>
+      dockerode
+        .getContainer(Id)
+        .remove({ force: true })
+        .catch((error: unknown) => ignoreMissing(error)),
+    ),
+  );
+}
+
 /** SIGTERM to the reaper (its work is done) and its exit. */
 async function endReaper(reaper: ChildProcess | undefined): Promise<void> {
   if (reaper === undefined || reaper.exitCode !== null || reaper.signalCode !== null) return;
@@ -153,8 +169,9 @@ async function startContainer(client: ContainerRuntimeClient, spec: ComponentSpe
   const { ref } = imageRef(spec.image);
   const log = logger.child({ component: spec.name });
   const user = typeof process.getuid === 'function' && typeof process.getgid === 'function' ? `${process.getuid()}:${process.getgid()}` : undefined;
+  const name = `tenant-analytics-${settings.sessionId}-${settings.alias}`;
   const container = new StackContainer(ref)
-    .withName(`tenant-analytics-${settings.sessionId}-${settings.alias}`)
+    .withName(name)
     .withEntrypoint([spec.command])
     .withCommand([...spec.args])
     .withWorkingDir(spec.cwd)
@@ -168,6 +185,11 @@ async function startContainer(client: ContainerRuntimeClient, spec: ComponentSpe
   try {
     started = await container.start();
   } catch (error) {
+    // Created but not started (a port taken meanwhile): remove it, so that a retry can reuse the name.
+    await client.container.dockerode
+      .getContainer(name)
+      .remove({ force: true })
+      .catch((cleanupError: unknown) => log.debug('could not remove the container that did not start; the stack removes it on stop', { err: cleanupError }));
     throw new ComponentStartError(`Cannot start the ${spec.name} container (image ${ref}) on port ${settings.port}: ${error instanceof Error ? error.message : String(error)}`, {
       cause: error,
       context: { component: spec.name, port: settings.port, image: ref },
