@@ -9,6 +9,10 @@
 #   (and ip6), the docker0 and br-* bridges, and net.ipv4.ip_forward.
 
 DOCKER_ENGINE_LOG="${DOCKER_ENGINE_LOG:-/tmp/ci-dockerd.log}"
+# The local stack needs neither NAT nor forwarding (ports are published on 127.0.0.1 by docker's
+# userland proxy; containers of a stack share one bridge), so dockerd leaves the host's firewall and
+# ip_forward alone. Set DOCKERD_FLAGS= (empty) for dockerd's defaults; the undo below covers both.
+DOCKERD_FLAGS="${DOCKERD_FLAGS---iptables=false --ip-forward=false}"
 DOCKER_ENGINE_READY_TIMEOUT_S="${DOCKER_ENGINE_READY_TIMEOUT_S:-60}"
 # What docker_engine_start saw before it started dockerd, so that docker_engine_stop (maybe from
 # another shell) knows what to stop and what to undo.
@@ -55,8 +59,9 @@ docker_engine_start() {
   nft list tables >"$DOCKER_ENGINE_STATE_DIR/tables" 2>/dev/null || true
   docker_engine_links >"$DOCKER_ENGINE_STATE_DIR/links"
   cat /proc/sys/net/ipv4/ip_forward >"$DOCKER_ENGINE_STATE_DIR/ip_forward"
-  echo "docker-engine: starting dockerd (log: $DOCKER_ENGINE_LOG)"
-  dockerd >"$DOCKER_ENGINE_LOG" 2>&1 &
+  echo "docker-engine: starting dockerd ${DOCKERD_FLAGS} (log: $DOCKER_ENGINE_LOG)"
+  # shellcheck disable=SC2086 # DOCKERD_FLAGS is a list of flags
+  dockerd $DOCKERD_FLAGS >"$DOCKER_ENGINE_LOG" 2>&1 &
   local pid=$!
   echo "$pid" >"$DOCKER_ENGINE_STATE_DIR/pid"
   local started=$SECONDS

@@ -133,6 +133,9 @@ async function removeSessionContainers(client: ContainerRuntimeClient, sessionId
 async function endReaper(reaper: ChildProcess | undefined): Promise<void> {
   if (reaper === undefined || reaper.exitCode !== null || reaper.signalCode !== null) return;
   const exited = once(reaper, 'exit');
+  // Unreferenced while it watches; referenced now, or a caller with nothing else to do would exit
+  // before this promise settles.
+  reaper.ref();
   reaper.kill('SIGTERM');
   await exited;
 }
