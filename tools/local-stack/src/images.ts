@@ -8,6 +8,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import type { ContainerRuntimeClient } from 'testcontainers';
+import { z } from 'zod';
 import { COMPONENT_IMAGES, type ComponentImage } from './emulators';
 import { ContainerBackendError } from './errors';
 import { IMAGE_APP_DIR, IMAGE_NODE } from './runtime-layout';
@@ -79,15 +80,20 @@ export function packageClosure(name: string, root: string = REPO_ROOT): string[]
   return [...found].map((dir) => path.relative(root, dir)).sort();
 }
 
-interface Manifest {
-  readonly version?: string;
-  readonly dependencies?: Readonly<Record<string, string>>;
-  readonly optionalDependencies?: Readonly<Record<string, string>>;
-}
+/** The fields of a package.json that the closure and the tags use. */
+const manifestSchema = z.object({
+  version: z.string().optional(),
+  dependencies: z.record(z.string(), z.string()).optional(),
+  optionalDependencies: z.record(z.string(), z.string()).optional(),
+});
+type Manifest = z.infer<typeof manifestSchema>;
 
+/** @throws ContainerBackendError for a package.json that is not a package manifest */
 function readManifest(dir: string): Manifest {
-  const parsed: unknown = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8'));
-  return typeof parsed === 'object' && parsed !== null ? (parsed as Manifest) : {};
+  const file = path.join(dir, 'package.json');
+  const parsed = manifestSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+  if (!parsed.success) throw new ContainerBackendError(`${file} is not a package manifest: ${parsed.error.message}`, { context: { file } });
+  return parsed.data;
 }
 
 /** Node's lookup: `node_modules/<name>` in the folder and each parent. */
