@@ -27,7 +27,7 @@ describe('parseDemoArgs', () => {
       argv(
         '--events', '500', '--duration', '2.5', '--invalid-ratio', '0.1', '--duplicate-ratio', '0.05', '--out-of-order-ratio', '0',
         '--companies', '100', '--seed', '9', '--kinesis-backend', 'kinesis-local', '--keep-running', '--free-ports', '--report-dir', 'out', '--drain-timeout', '30',
-        '--runtime', 'lambda', '--live-view-port', '4700',
+        '--runtime', 'lambda', '--live-view-port', '4700', '--backend', 'containers',
       ),
     );
 
@@ -41,6 +41,7 @@ describe('parseDemoArgs', () => {
       companies: 100,
       seed: 9,
       kinesisBackend: 'kinesis-local',
+      backend: 'containers',
       keepRunning: true,
       freePorts: true,
       reportDir: path.resolve('out'),
@@ -58,6 +59,7 @@ describe('parseDemoArgs', () => {
     ['more companies than the tenant data set', ['--companies', '10001'], /--companies/],
     ['an unknown backend', ['--kinesis-backend', 'localstack'], /--kinesis-backend/],
     ['an unknown runtime', ['--runtime', 'ecs'], /--runtime/],
+    ['an unknown local stack backend', ['--backend', 'podman'], /--backend/],
   ])('rejects %s, naming the flag', (_, flags, name) => {
     // Act
     const error = parseError(...flags);

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_DATASET } from '@tenant-analytics/domain';
-import { KINESIS_BACKENDS, REPO_ROOT, type KinesisBackend } from '@tenant-analytics/local-stack';
+import { KINESIS_BACKENDS, LOCAL_STACK_BACKENDS, REPO_ROOT, type KinesisBackend, type LocalStackBackend } from '@tenant-analytics/local-stack';
 
 /** What `npm start` runs; every flag has a default (see {@link parseDemoArgs}). */
 export interface DemoOptions {
@@ -17,6 +17,8 @@ export interface DemoOptions {
   /** Seed of the event generator (same seed, same events). */
   readonly seed: number;
   readonly kinesisBackend: KinesisBackend;
+  /** Where the emulators and services run; undefined: `LOCAL_STACK_BACKEND`, else `auto` (containers when a Docker engine answers). */
+  readonly backend: LocalStackBackend | undefined;
   /** Leave the stack and the processor running after the summary, until Ctrl-C. */
   readonly keepRunning: boolean;
   /** Free ports for everything instead of the fixed 4567/4568/4569/4010/4011. */
@@ -45,6 +47,7 @@ export const DEFAULT_DEMO_OPTIONS: DemoOptions = {
   companies: DEFAULT_DATASET.size,
   seed: 7,
   kinesisBackend: 'kinesalite',
+  backend: undefined,
   keepRunning: false,
   freePorts: false,
   reportDir: path.join(REPO_ROOT, '.local', 'reports'),
@@ -92,6 +95,11 @@ export function demoCommand(): Command {
     .addOption(
       new Option('--kinesis-backend <backend>', 'Kinesis emulator (kinesalite is fast; kinesis-local is the faithful kinesis-mock)').choices(KINESIS_BACKENDS).default(d.kinesisBackend),
     )
+    .addOption(
+      new Option('--backend <backend>', 'where the emulators and services run: processes, containers (needs a Docker engine), auto (containers when an engine answers); default: LOCAL_STACK_BACKEND, else auto').choices(
+        LOCAL_STACK_BACKENDS,
+      ),
+    )
     .option('--keep-running', 'leave the stack and the processor running after the summary (Ctrl-C stops them)', d.keepRunning)
     .option('--free-ports', 'use free ports instead of the fixed ones (to run beside another local stack)', d.freePorts)
     .option('--report-dir <dir>', 'where to write the HTML report', d.reportDir)
@@ -123,6 +131,7 @@ export function parseDemoArgs(argv: readonly string[], output?: { writeOut: (tex
     companies: number;
     seed: number;
     kinesisBackend: KinesisBackend;
+    backend?: LocalStackBackend;
     keepRunning: boolean;
     freePorts: boolean;
     reportDir: string;
@@ -145,6 +154,7 @@ export function parseDemoArgs(argv: readonly string[], output?: { writeOut: (tex
     companies: flags.companies,
     seed: flags.seed,
     kinesisBackend: flags.kinesisBackend,
+    backend: flags.backend,
     keepRunning: flags.keepRunning,
     freePorts: flags.freePorts,
     reportDir: path.resolve(flags.reportDir),

@@ -230,6 +230,7 @@ export async function runDemo(options: DemoOptions, io: DemoIo): Promise<DemoOut
     io.out(`> Starting the local stack (${options.kinesisBackend}, s3rver, dynalite), the tenant manager and churn API mocks, and ${processorKind}\n`);
     pipeline = await abortable(
       startPipeline({
+        ...(options.backend === undefined ? {} : { backend: options.backend }),
         kinesisBackend: options.kinesisBackend,
         ports,
         ...(endpointsFile === undefined ? {} : { endpointsFile }),
@@ -240,7 +241,7 @@ export async function runDemo(options: DemoOptions, io: DemoIo): Promise<DemoOut
       io.signal,
     );
     const processes = pipeline.stack.processes.map(({ component, port }) => `${component} :${port}`).join(', ');
-    io.out(`  done in ${secondsSince(startMs)}: ${processes}, processor pid ${pipeline.runnerPid ?? pipeline.runner.child.pid}\n`);
+    io.out(`  done in ${secondsSince(startMs)} (${pipeline.stack.backend === 'containers' ? 'containers' : 'child processes'}): ${processes}, processor pid ${pipeline.runnerPid ?? pipeline.runner.child.pid}\n`);
 
     const metricsUrl = processorMetricsBaseUrl(pipeline.runner.output());
     live = await LiveCollector.start({ probe: pipeline.probe, ...(metricsUrl === undefined ? {} : { processorMetricsUrl: metricsUrl }), logger: pinoLogger(io.logger) });

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { dynaliteSpec, kinesaliteSpec, kinesisLocalSpec, kinesisSpec, LOOPBACK_PRELOAD, packageDir, s3rverSpec } from './emulators';
+import { IMAGE_LAYOUT } from './runtime-layout';
 
 describe('emulator specs', () => {
   const params = { port: 41_234, dataDir: '/tmp/data', region: 'eu-west-1' };
@@ -44,6 +45,22 @@ describe('emulator specs', () => {
     // Assess
     expect(s3).toContain('--address 127.0.0.1 --port 41234 --directory /tmp/data --configure-bucket my-bucket');
     expect(dynamodb).toContain('--host 127.0.0.1 --port 41234 --createTableMs 0');
+  });
+
+  it('runs the same command lines in their images: files below /app, listening on every address of the container, data dirs mounted', () => {
+    // Act
+    const kinesis = kinesisLocalSpec(params, IMAGE_LAYOUT);
+    const kinesalite = kinesaliteSpec(params, IMAGE_LAYOUT);
+    const s3 = s3rverSpec({ ...params, bucket: 'my-bucket' }, IMAGE_LAYOUT);
+    const dynamodb = dynaliteSpec({ port: params.port, storage: 'memory' }, IMAGE_LAYOUT);
+
+    // Assess
+    expect(kinesis).toMatchObject({ image: 'kinesis-local', command: '/usr/local/bin/node', args: ['main.js'], cwd: '/app/node_modules/kinesis-local', mounts: ['/tmp/data'] });
+    expect(kinesalite.args.slice(0, 3)).toEqual(['/app/node_modules/kinesalite/cli.js', '--port', '41234']);
+    expect(s3).toMatchObject({ image: 's3rver', mounts: ['/tmp/data'] });
+    expect(s3.args.join(' ')).toContain('/app/node_modules/s3rver/bin/s3rver.js --address 0.0.0.0 --port 41234 --directory /tmp/data');
+    expect(dynamodb).toMatchObject({ image: 'dynalite', mounts: [] });
+    expect(dynamodb.args.join(' ')).toContain('--host 0.0.0.0 --port 41234');
   });
 
   it('keeps dynalite in memory unless disk storage is asked for', () => {

@@ -2,17 +2,25 @@ import path from 'node:path';
 import type { KinesisBackend } from '@tenant-analytics/local-endpoints';
 import type { DynamoDbStorage } from './local-stack-options';
 import type { ProcessSpec } from './managed-process';
-import { LOOPBACK } from './ports';
+import { HOST_LAYOUT, type RuntimeLayout } from './runtime-layout';
 
-/** Preload that keeps emulators without a host flag on 127.0.0.1. */
-export const LOOPBACK_PRELOAD = path.join(__dirname, 'loopback-only.cjs');
+export { LOOPBACK_PRELOAD, packageDir } from './runtime-layout';
 
 /** Generous account limits, so that shard counts are bounded only by our own validation. */
 const ACCOUNT_SHARD_LIMIT = 500;
 
-/** The folder of an installed npm package (these packages have no `exports` map). */
-export function packageDir(name: string): string {
-  return path.dirname(require.resolve(`${name}/package.json`));
+/** The locally built images (`npm run images`), one per emulator and service. */
+export const COMPONENT_IMAGES = ['kinesis-local', 'kinesalite', 's3rver', 'dynalite', 'tenant-manager-mock', 'churn-mock'] as const;
+export type ComponentImage = (typeof COMPONENT_IMAGES)[number];
+
+/**
+ * How to run one component, as a child process or as a container: the command line (built for a
+ * {@link RuntimeLayout}), the image that holds its files, and the host folders it writes, which a
+ * container gets mounted at the same path.
+ */
+export interface ComponentSpec extends ProcessSpec {
+  readonly image: ComponentImage;
+  readonly mounts: readonly string[];
 }
 
 /** Where an emulator listens and keeps its data. */
@@ -29,12 +37,14 @@ export interface EmulatorParams {
  * `INITIALIZE_STREAMS`, the same path for both backends; creation is instant. State is persisted to
  * `dataDir` every second, so a restart keeps streams and records.
  */
-export function kinesisLocalSpec(params: EmulatorParams & { readonly region: string }): ProcessSpec {
+export function kinesisLocalSpec(params: EmulatorParams & { readonly region: string }, layout: RuntimeLayout = HOST_LAYOUT): ComponentSpec {
   return {
     name: 'kinesis (kinesis-local)',
-    command: process.execPath,
-    args: ['--require', LOOPBACK_PRELOAD, 'main.js'],
-    cwd: packageDir('kinesis-local'),
+    image: 'kinesis-local',
+    mounts: [params.dataDir],
+    command: layout.node,
+    args: [...layout.loopbackPreload, 'main.js'],
+    cwd: layout.packageDir('kinesis-local'),
     env: {
       KINESIS_MOCK_PLAIN_PORT: String(params.port),
       KINESIS_MOCK_TLS_PORT: '0',
@@ -51,15 +61,16 @@ export function kinesisLocalSpec(params: EmulatorParams & { readonly region: str
 }
 
 /** kinesalite, backed by LevelDB in `dataDir` (prebuilt binding, no install script needed). */
-export function kinesaliteSpec(params: EmulatorParams): ProcessSpec {
-  const dir = packageDir('kinesalite');
+export function kinesaliteSpec(params: EmulatorParams, layout: RuntimeLayout = HOST_LAYOUT): ComponentSpec {
+  const dir = layout.packageDir('kinesalite');
   return {
     name: 'kinesis (kinesalite)',
-    command: process.execPath,
+    image: 'kinesalite',
+    mounts: [params.dataDir],
+    command: layout.node,
     args: [
-      '--require',
-      LOOPBACK_PRELOAD,
-      path.join(dir, 'cli.js'),
+      ...layout.loopbackPreload,
+      path.posix.join(dir, 'cli.js'),
       '--port',
       String(params.port),
       '--path',
@@ -79,20 +90,22 @@ export function kinesaliteSpec(params: EmulatorParams): ProcessSpec {
 }
 
 /** The Kinesis emulator of the chosen backend. */
-export function kinesisSpec(backend: KinesisBackend, params: EmulatorParams & { readonly region: string }): ProcessSpec {
-  return backend === 'kinesalite' ? kinesaliteSpec(params) : kinesisLocalSpec(params);
+export function kinesisSpec(backend: KinesisBackend, params: EmulatorParams & { readonly region: string }, layout: RuntimeLayout = HOST_LAYOUT): ComponentSpec {
+  return backend === 'kinesalite' ? kinesaliteSpec(params, layout) : kinesisLocalSpec(params, layout);
 }
 
 /** s3rver with files in `dataDir`; it creates the bucket at start-up. */
-export function s3rverSpec(params: EmulatorParams & { readonly bucket: string }): ProcessSpec {
-  const dir = packageDir('s3rver');
+export function s3rverSpec(params: EmulatorParams & { readonly bucket: string }, layout: RuntimeLayout = HOST_LAYOUT): ComponentSpec {
+  const dir = layout.packageDir('s3rver');
   return {
     name: 's3 (s3rver)',
-    command: process.execPath,
+    image: 's3rver',
+    mounts: [params.dataDir],
+    command: layout.node,
     args: [
-      path.join(dir, 'bin', 's3rver.js'),
+      path.posix.join(dir, 'bin', 's3rver.js'),
       '--address',
-      LOOPBACK,
+      layout.listenHost,
       '--port',
       String(params.port),
       '--directory',
@@ -117,15 +130,17 @@ export type DynaliteParams = { readonly port: number } & (
  * restart keeps the state table. In memory by default: the on-disk store loses acknowledged
  * conditional writes of large items under concurrent load (see `DYNAMODB_STORAGES`).
  */
-export function dynaliteSpec(params: DynaliteParams): ProcessSpec {
-  const dir = packageDir('dynalite');
+export function dynaliteSpec(params: DynaliteParams, layout: RuntimeLayout = HOST_LAYOUT): ComponentSpec {
+  const dir = layout.packageDir('dynalite');
   return {
     name: 'dynamodb (dynalite)',
-    command: process.execPath,
+    image: 'dynalite',
+    mounts: params.storage === 'disk' ? [params.dataDir] : [],
+    command: layout.node,
     args: [
-      path.join(dir, 'cli.js'),
+      path.posix.join(dir, 'cli.js'),
       '--host',
-      LOOPBACK,
+      layout.listenHost,
       '--port',
       String(params.port),
       ...(params.storage === 'disk' ? ['--path', params.dataDir] : []),

@@ -27,3 +27,12 @@ export class LocalStackConfigError extends LocalStackError {}
  * with the child's last output lines. `retriable` is true when it lost a race for a free port.
  */
 export class ComponentStartError extends LocalStackError {}
+
+/** The container backend failed: an image could not be built, a container could not be created or removed. */
+export class ContainerBackendError extends LocalStackError {}
+
+/**
+ * The container backend was asked for (`LOCAL_STACK_BACKEND=containers`, `--backend containers`)
+ * and no Docker engine answers; the message names what is missing.
+ */
+export class ContainerEngineUnavailableError extends LocalStackError {}

@@ -1,7 +1,7 @@
 import { SILENT_LOGGER } from '@tenant-analytics/domain';
 import path from 'node:path';
 import { LocalStackConfigError } from './errors';
-import { DEFAULT_NAMES, DEFAULT_PORTS, DEFAULT_SHARDS, resolveLocalStackOptions } from './local-stack-options';
+import { backendFromEnvironment, DEFAULT_NAMES, DEFAULT_PORTS, DEFAULT_SHARDS, resolveLocalStackOptions } from './local-stack-options';
 import { DEFAULT_ENDPOINTS_FILE } from '@tenant-analytics/local-endpoints';
 
 describe('resolveLocalStackOptions', () => {
@@ -76,5 +76,50 @@ describe('resolveLocalStackOptions', () => {
 
   it('rejects an unknown key instead of ignoring a typo', () => {
     expect(() => resolveLocalStackOptions({ ports: { kinesiss: 1 } } as never)).toThrow(/ports.*kinesiss/);
+  });
+});
+
+describe('backendFromEnvironment', () => {
+  it('defaults to auto when LOCAL_STACK_BACKEND is unset or empty', () => {
+    expect(backendFromEnvironment({})).toBe('auto');
+    expect(backendFromEnvironment({ LOCAL_STACK_BACKEND: '' })).toBe('auto');
+  });
+
+  it.each(['processes', 'containers', 'auto'] as const)('reads %s', (backend) => {
+    expect(backendFromEnvironment({ LOCAL_STACK_BACKEND: backend })).toBe(backend);
+  });
+
+  it('rejects another value, naming the variable and the choices', () => {
+    // Act
+    const act = (): unknown => backendFromEnvironment({ LOCAL_STACK_BACKEND: 'docker' });
+
+    // Assess
+    expect(act).toThrow(LocalStackConfigError);
+    expect(act).toThrow('LOCAL_STACK_BACKEND="docker": expected one of processes, containers, auto');
+  });
+});
+
+describe('resolveLocalStackOptions backend', () => {
+  const saved = process.env['LOCAL_STACK_BACKEND'];
+  afterEach(() => {
+    if (saved === undefined) delete process.env['LOCAL_STACK_BACKEND'];
+    else process.env['LOCAL_STACK_BACKEND'] = saved;
+  });
+
+  it('takes the option over LOCAL_STACK_BACKEND, and LOCAL_STACK_BACKEND over auto', () => {
+    // Prepare
+    process.env['LOCAL_STACK_BACKEND'] = 'containers';
+
+    // Act
+    const given = resolveLocalStackOptions({ backend: 'processes' }).backend;
+    const fromEnvironment = resolveLocalStackOptions().backend;
+
+    // Assess
+    expect(given).toBe('processes');
+    expect(fromEnvironment).toBe('containers');
+  });
+
+  it('rejects an unknown backend option, naming the key', () => {
+    expect(() => resolveLocalStackOptions({ backend: 'podman' as never })).toThrow(/backend: .*\(got "podman"\)/);
   });
 });

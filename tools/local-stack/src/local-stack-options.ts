@@ -14,6 +14,32 @@ import { LocalStackConfigError } from './errors';
 export const DYNAMODB_STORAGES = ['memory', 'disk'] as const;
 export type DynamoDbStorage = (typeof DYNAMODB_STORAGES)[number];
 
+/**
+ * Where the emulators and services run. `processes`: child processes of this Node (no Docker).
+ * `containers`: containers of locally built images (`npm run images`) through testcontainers;
+ * needs a Docker engine. `auto`: containers when an engine answers, processes otherwise.
+ */
+export const LOCAL_STACK_BACKENDS = ['processes', 'containers', 'auto'] as const;
+export type LocalStackBackend = (typeof LOCAL_STACK_BACKENDS)[number];
+/** What `auto` resolves to. */
+export type ResolvedBackend = Exclude<LocalStackBackend, 'auto'>;
+/** The environment variable that chooses the backend when the option is not given. */
+export const BACKEND_VARIABLE = 'LOCAL_STACK_BACKEND';
+
+/**
+ * The backend named by `LOCAL_STACK_BACKEND`, `auto` when it is unset or empty.
+ *
+ * @throws LocalStackConfigError naming the variable, its value and the choices
+ */
+export function backendFromEnvironment(env: NodeJS.ProcessEnv = process.env): LocalStackBackend {
+  const value = env[BACKEND_VARIABLE];
+  if (value === undefined || value === '') return 'auto';
+  if ((LOCAL_STACK_BACKENDS as readonly string[]).includes(value)) return value as LocalStackBackend;
+  throw new LocalStackConfigError(`${BACKEND_VARIABLE}=${JSON.stringify(value)}: expected one of ${LOCAL_STACK_BACKENDS.join(', ')}`, {
+    context: { keys: BACKEND_VARIABLE },
+  });
+}
+
 /** The seed's region; the emulators keep streams per region, so clients must use the same one. */
 export const DEFAULT_REGION = 'us-west-2';
 
@@ -50,6 +76,11 @@ export type ServiceOption = boolean | { readonly args?: readonly string[] };
 
 /** Options of {@link startLocalStack}; every field is optional. */
 export interface LocalStackOptions {
+  /**
+   * Child processes, containers, or containers when a Docker engine answers.
+   * @default - `LOCAL_STACK_BACKEND`, else 'auto'
+   */
+  readonly backend?: LocalStackBackend;
   /** @default 'kinesis-local' */
   readonly kinesisBackend?: KinesisBackend;
   /** @default 'us-west-2' */
@@ -80,6 +111,7 @@ export interface LocalStackOptions {
 
 /** {@link LocalStackOptions} with every default applied. */
 export interface ResolvedLocalStackOptions {
+  readonly backend: LocalStackBackend;
   readonly kinesisBackend: KinesisBackend;
   readonly region: string;
   readonly dynamodbStorage: DynamoDbStorage;
@@ -106,6 +138,7 @@ const serviceSchema = z
   .transform((value) => (value === false ? false : value === true ? [] : (value.args ?? [])));
 
 const optionsSchema = z.strictObject({
+  backend: z.enum(LOCAL_STACK_BACKENDS).optional(),
   kinesisBackend: z.enum(KINESIS_BACKENDS).default('kinesis-local'),
   region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected an AWS region such as us-west-2').default(DEFAULT_REGION),
   dynamodbStorage: z.enum(DYNAMODB_STORAGES).default('memory'),
@@ -163,5 +196,5 @@ export function resolveLocalStackOptions(options: LocalStackOptions = {}): Resol
       context: { keys: parsed.error.issues.map((issue) => issue.path.join('.')).join(',') },
     });
   }
-  return { ...parsed.data, dataDir: parsed.data.dataDir, logger: logger ?? SILENT_LOGGER };
+  return { ...parsed.data, backend: parsed.data.backend ?? backendFromEnvironment(), dataDir: parsed.data.dataDir, logger: logger ?? SILENT_LOGGER };
 }

@@ -9,19 +9,23 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { clientConfig, type ClientEndpoints } from './client-config';
-import { dynaliteSpec, kinesisSpec, s3rverSpec, type DynaliteParams } from './emulators';
+import { probeContainerEngine, requireContainerEngine } from './container-engine';
+import { openContainerRuntime, type ContainerRuntime } from './container-runtime';
+import { dynaliteSpec, kinesisSpec, s3rverSpec, type ComponentImage, type ComponentSpec, type DynaliteParams } from './emulators';
 import { ComponentStartError, LocalStackError } from './errors';
 import { stopOnParentExit } from './exit-hooks';
 import {
   CHURN_ENDPOINT_NAME,
   resolveLocalStackOptions,
   type LocalStackOptions,
+  type ResolvedBackend,
   type ResolvedLocalStackOptions,
 } from './local-stack-options';
-import { spawnManaged, type ManagedProcess, type ProcessSpec } from './managed-process';
+import { spawnManaged, type ManagedProcess } from './managed-process';
 import { pollUntil } from './poll';
 import { LOOPBACK, withPort } from './ports';
 import { ensureStateTable, ensureStreams } from './provision';
+import { HOST_LAYOUT, IMAGE_LAYOUT, type RuntimeLayout } from './runtime-layout';
 import { SERVICES, serviceSpec, type ServiceName } from './services';
 
 /** A child the stack runs, with how long it took from spawn to its first answer. */
@@ -30,18 +34,22 @@ export interface LocalStackProcess {
   readonly component: Component;
   /** Executable name, e.g. `kinesis (kinesis-local)`. */
   readonly name: string;
+  /** The child's PID; for a container, the host PID of its init process. */
   readonly pid: number;
   readonly port: number;
+  /** From spawn (or container creation) to its first answer. */
   readonly startupMs: number;
 }
 
 /** A running local stack. */
 export interface LocalStack {
+  /** Where the emulators and services run: `auto` resolved at start. */
+  readonly backend: ResolvedBackend;
   /** What it serves; also written to the endpoints file. */
   readonly endpoints: LocalEndpoints;
   /** The children it runs right now. */
   readonly processes: readonly LocalStackProcess[];
-  /** Stops every child (SIGTERM, then SIGKILL), removes the endpoints file and a temp data dir. Idempotent. */
+  /** Stops every child (SIGTERM, then SIGKILL) or container, removes the endpoints file and a temp data dir. Idempotent. */
   stop(): Promise<void>;
   /**
    * Stops the Kinesis emulator and starts it again on the same port, for reliability tests.
@@ -65,6 +73,9 @@ class RunningLocalStack implements LocalStack {
   private readonly ready = new Map<Component, LocalStackProcess & { readonly child: ManagedProcess }>();
   private readonly untrack: () => void;
   private started: LocalEndpoints | undefined;
+  /** Set once the engine answered and the images are built (container backend only). */
+  private containers: ContainerRuntime | undefined;
+  private resolvedBackend: ResolvedBackend | undefined;
   private stopping: Promise<void> | undefined;
   private endpointsFileWritten = false;
 
@@ -81,18 +92,28 @@ class RunningLocalStack implements LocalStack {
     return this.started;
   }
 
+  get backend(): ResolvedBackend {
+    if (this.resolvedBackend === undefined) throw new LocalStackError('The local stack has not started');
+    return this.resolvedBackend;
+  }
+
+  private get layout(): RuntimeLayout {
+    return this.containers === undefined ? HOST_LAYOUT : IMAGE_LAYOUT;
+  }
+
   get processes(): readonly LocalStackProcess[] {
     return [...this.ready.values()].map(({ component, name, pid, port, startupMs }) => ({ component, name, pid, port, startupMs }));
   }
 
   async start(): Promise<void> {
     const { ports, names, region } = this.options;
+    await this.openBackend();
     const [kinesis, s3, dynamodb] = await settleAll([
       this.startKinesis(ports.kinesis),
-      this.startChild('s3', ports.s3, (port) => s3rverSpec({ port, dataDir: this.subDir('s3rver'), bucket: names.bucket }), (url) =>
+      this.startChild('s3', ports.s3, (port) => s3rverSpec({ port, dataDir: this.subDir('s3rver'), bucket: names.bucket }, this.layout), (url) =>
         this.probeS3(url),
       ),
-      this.startChild('dynamodb', ports.dynamodb, (port) => dynaliteSpec(this.dynaliteParams(port)), (url) => this.probeDynamoDb(url)),
+      this.startChild('dynamodb', ports.dynamodb, (port) => dynaliteSpec(this.dynaliteParams(port), this.layout), (url) => this.probeDynamoDb(url)),
     ]);
     const endpoints: LocalEndpoints = {
       region,
@@ -118,12 +139,50 @@ class RunningLocalStack implements LocalStack {
       this.endpointsFileWritten = true;
     }
     this.started = endpoints;
-    this.logger.info('local stack ready', { endpoints: { ...endpoints, credentials: { accessKeyId: endpoints.credentials.accessKeyId, secretAccessKey: REDACTED } }, processes: this.processes });
+    this.logger.info('local stack ready', { backend: this.backend, endpoints: { ...endpoints, credentials: { accessKeyId: endpoints.credentials.accessKeyId, secretAccessKey: REDACTED } }, processes: this.processes });
   }
 
   stop(): Promise<void> {
     this.stopping ??= this.stopAll();
     return this.stopping;
+  }
+
+  /**
+   * Resolves `auto` (containers when an engine answers) and, for containers, sweeps what dead
+   * supervisors left, builds missing images and creates the stack's network.
+   *
+   * @throws ContainerEngineUnavailableError for `containers` without an engine
+   */
+  private async openBackend(): Promise<void> {
+    const requested = this.options.backend;
+    if (requested === 'processes') {
+      this.resolvedBackend = 'processes';
+      return;
+    }
+    let client;
+    if (requested === 'containers') {
+      client = await requireContainerEngine();
+    } else {
+      const probe = await probeContainerEngine();
+      if (!probe.ok) {
+        this.logger.info('backend auto: child processes', { reason: probe.reason });
+        this.resolvedBackend = 'processes';
+        return;
+      }
+      client = probe.client;
+    }
+    this.assertRunning();
+    this.containers = await openContainerRuntime(client, this.imagesNeeded(), this.logger);
+    this.resolvedBackend = 'containers';
+    this.logger.info('backend: containers', { session: this.containers.sessionId });
+  }
+
+  private imagesNeeded(): ComponentImage[] {
+    const { kinesisBackend, services } = this.options;
+    const images: ComponentImage[] = [kinesisBackend, 's3rver', 'dynalite'];
+    if (services.tenantManager !== false) images.push('tenant-manager-mock');
+    if (services.churnApi !== false) images.push('churn-mock');
+    return images;
   }
 
   stopNow(): void {
@@ -148,6 +207,7 @@ class RunningLocalStack implements LocalStack {
     await Promise.all([...this.owned].filter(isService).map((child) => this.stopChild(child)));
     await Promise.all([...this.owned].map((child) => this.stopChild(child)));
     this.ready.clear();
+    await this.containers?.close();
     this.removeFiles();
     this.untrack();
     this.logger.info('local stack stopped');
@@ -183,7 +243,7 @@ class RunningLocalStack implements LocalStack {
     return this.startChild(
       'kinesis',
       requestedPort,
-      (port) => kinesisSpec(backend, { port, region: this.options.region, dataDir: this.subDir(backend) }),
+      (port) => kinesisSpec(backend, { port, region: this.options.region, dataDir: this.subDir(backend) }, this.layout),
       (url) => this.probeKinesis(url),
     );
   }
@@ -191,14 +251,11 @@ class RunningLocalStack implements LocalStack {
   private async startService(service: ServiceName, endpoints: LocalEndpoints): Promise<string | undefined> {
     const extraArgs = this.options.services[service];
     if (extraArgs === false) return undefined;
-    const specAt = (port: number): ProcessSpec =>
-      serviceSpec(service, {
-        port,
-        region: endpoints.region,
-        kinesisEndpoint: endpoints.kinesis,
-        companiesStream: endpoints.streams.companies,
-        extraArgs,
-      });
+    // A container reaches Kinesis by its name on the stack's network, on the same port.
+    const kinesisPort = this.ready.get('kinesis')?.port;
+    const kinesisEndpoint = this.containers !== undefined && kinesisPort !== undefined ? `http://kinesis:${kinesisPort}` : endpoints.kinesis;
+    const specAt = (port: number): ComponentSpec =>
+      serviceSpec(service, { port, region: endpoints.region, kinesisEndpoint, companiesStream: endpoints.streams.companies, extraArgs }, this.layout);
     return this.startChild(service, this.options.ports[service], specAt, async (url) => {
       const response = await fetch(`${url}${SERVICES[service].readyPath}`, { signal: AbortSignal.timeout(2_000) });
       await response.arrayBuffer();
@@ -210,13 +267,13 @@ class RunningLocalStack implements LocalStack {
    * Spawns one child on a port and polls `probe` until it answers. A child that exits first fails
    * the start with its last output; if that was EADDRINUSE on a port we picked, another port is tried.
    */
-  private startChild(component: Component, requestedPort: number, specAt: (port: number) => ProcessSpec, probe: (url: string) => Promise<boolean>): Promise<string> {
+  private startChild(component: Component, requestedPort: number, specAt: (port: number) => ComponentSpec, probe: (url: string) => Promise<boolean>): Promise<string> {
     return withPort(requestedPort, component, async (port) => {
       this.assertRunning();
       const spec = specAt(port);
       const url = `http://${LOOPBACK}:${port}`;
       const startedAt = performance.now();
-      const child = spawnManaged(spec, this.logger);
+      const child = this.containers === undefined ? spawnManaged(spec, this.logger) : await this.containers.start(spec, { port, alias: component }, this.logger);
       this.owned.add(child);
       const timeoutMs = this.options.startTimeoutMs;
       const outcome = await pollUntil(() => probe(url), { timeoutMs, intervalMs: PROBE_INTERVAL_MS, interrupt: child.exit });

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ComponentStartError } from './errors';
 import { REPO_ROOT } from '@tenant-analytics/local-endpoints';
+import { IMAGE_LAYOUT } from './runtime-layout';
 import { serviceSpec, type ServiceParams } from './services';
 
 describe('serviceSpec', () => {
@@ -37,6 +38,17 @@ describe('serviceSpec', () => {
     expect(args[1]).toBe(path.join(REPO_ROOT, 'apps/churn-mock/src/main.ts'));
     expect(args.slice(2).join(' ')).toBe(
       '--host 127.0.0.1 --port 4011 --region us-west-2 --access-key-id S3RVER --secret-access-key S3RVER --endpoint-name churn-endpoint',
+    );
+  });
+
+  it('runs the bundle in its image, listening on every address of the container', () => {
+    // Act
+    const spec = serviceSpec('churnApi', { ...params, port: 4011, extraArgs: [] }, IMAGE_LAYOUT);
+
+    // Assess
+    expect(spec).toMatchObject({ image: 'churn-mock', command: '/usr/local/bin/node', cwd: '/app', mounts: [] });
+    expect(spec.args.join(' ')).toBe(
+      '/app/churn-mock/main.cjs --host 0.0.0.0 --port 4011 --region us-west-2 --access-key-id S3RVER --secret-access-key S3RVER --endpoint-name churn-endpoint',
     );
   });
 

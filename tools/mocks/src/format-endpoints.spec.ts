@@ -11,10 +11,15 @@ describe('formatEndpoints', () => {
     // Assess
     expect(text).toContain('Kinesis         http://127.0.0.1:4567  streams bigdatajobs, companies, enrichedcompanies');
     expect(text).toContain('Endpoints file: /repo/.local/endpoints.json');
+    expect(text).toContain('Local stack ready (child processes; Kinesis: kinesis-local, region us-west-2)');
     expect(text).toContain(
       'AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER aws --region us-west-2 --endpoint-url http://127.0.0.1:4567 kinesis list-streams',
     );
     expect(text).not.toContain('Tenant manager');
+  });
+
+  it('names the container backend when the stack runs in containers', () => {
+    expect(formatEndpoints(endpoints, false, 'containers')).toContain('Local stack ready (containers; Kinesis: kinesis-local');
   });
 
   it('lists the mock services when they run', () => {
@@ -32,7 +37,7 @@ describe('formatEndpoints', () => {
 
   it('adds the live view line before the stop hint', () => {
     // Act
-    const lines = formatEndpoints(defaultLocalEndpoints(), false, 'Live view: http://127.0.0.1:4600/').split('\n');
+    const lines = formatEndpoints(defaultLocalEndpoints(), false, 'processes', 'Live view: http://127.0.0.1:4600/').split('\n');
 
     // Assess
     expect(lines.slice(-2)).toEqual(['Live view: http://127.0.0.1:4600/', 'Press Ctrl-C to stop.']);

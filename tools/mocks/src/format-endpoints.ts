@@ -1,14 +1,14 @@
-import type { LocalEndpoints } from '@tenant-analytics/local-stack';
+import type { LocalEndpoints, ResolvedBackend } from '@tenant-analytics/local-stack';
 
 /**
  * What `serve mocks` prints once the stack is up: each endpoint, where the endpoints file is, and
  * AWS CLI commands that work as typed (credentials and region inline).
  */
-export function formatEndpoints(endpoints: LocalEndpoints, endpointsFile: string | false, liveView?: string): string {
+export function formatEndpoints(endpoints: LocalEndpoints, endpointsFile: string | false, backend: ResolvedBackend = 'processes', liveView?: string): string {
   const { credentials, region } = endpoints;
   const aws = `AWS_ACCESS_KEY_ID=${credentials.accessKeyId} AWS_SECRET_ACCESS_KEY=${credentials.secretAccessKey} aws --region ${region}`;
   const lines = [
-    `Local stack ready (Kinesis: ${endpoints.kinesisBackend}, region ${region})`,
+    `Local stack ready (${backend === 'containers' ? 'containers' : 'child processes'}; Kinesis: ${endpoints.kinesisBackend}, region ${region})`,
     `  Kinesis         ${endpoints.kinesis}  streams ${endpoints.streams.jobs}, ${endpoints.streams.companies}, ${endpoints.streams.enriched}`,
     `  S3              ${endpoints.s3}  bucket ${endpoints.bucket}`,
     `  DynamoDB        ${endpoints.dynamodb}  table ${endpoints.stateTable}`,

@@ -74,7 +74,7 @@ async function main(argv: readonly string[]): Promise<number> {
     liveView === undefined || args.liveView === undefined
       ? undefined
       : `Live view: ${liveView.server.url} (127.0.0.1 only, no authentication). It reads the processor's metrics at ${args.liveView.processorMetricsUrl}/metrics: start the processor with \`npx nx serve processor -- --metrics-port ${new URL(args.liveView.processorMetricsUrl).port}\`.`;
-  console.log(formatEndpoints(stack.endpoints, args.stack.endpointsFile, liveViewLine));
+  console.log(formatEndpoints(stack.endpoints, args.stack.endpointsFile, stack.backend, liveViewLine));
   const received = await signal;
   console.log(`${received}: stopping the local stack…`);
   await liveView?.stop();

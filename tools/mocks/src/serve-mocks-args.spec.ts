@@ -24,6 +24,16 @@ describe('parseServeMocksArgs', () => {
     expect(resolved.dynamodbStorage).toBe('memory');
   });
 
+  it('leaves the backend to LOCAL_STACK_BACKEND (else auto) unless --backend names one', () => {
+    // Act
+    const unset = parseServeMocksArgs([]).stack.backend;
+    const given = parseServeMocksArgs(['--backend', 'containers']).stack.backend;
+
+    // Assess
+    expect(unset).toBeUndefined();
+    expect(given).toBe('containers');
+  });
+
   it('turns the services off with --no-services', () => {
     expect(parseServeMocksArgs(['--no-services']).stack.services).toEqual({ tenantManager: false, churnApi: false });
   });
@@ -63,6 +73,7 @@ describe('parseServeMocksArgs', () => {
 
   it.each([
     ['an unknown backend', ['--kinesis-backend', 'localstack'], 'commander.invalidArgument'],
+    ['an unknown local stack backend', ['--backend', 'podman'], 'commander.invalidArgument'],
     ['an unknown DynamoDB storage', ['--dynamodb-storage', 'leveldb'], 'commander.invalidArgument'],
     ['a port that is not an integer', ['--kinesis-port', 'abc'], 'commander.invalidArgument'],
     ['an unknown flag', ['--kinesis'], 'commander.unknownOption'],

@@ -1,4 +1,16 @@
-import { DEFAULT_ENDPOINTS_FILE, DEFAULT_PORTS, DYNAMODB_STORAGES, REPO_ROOT, KINESIS_BACKENDS, type DynamoDbStorage, type KinesisBackend, type LocalStackOptions, type PortName } from '@tenant-analytics/local-stack';
+import {
+  DEFAULT_ENDPOINTS_FILE,
+  DEFAULT_PORTS,
+  DYNAMODB_STORAGES,
+  REPO_ROOT,
+  KINESIS_BACKENDS,
+  LOCAL_STACK_BACKENDS,
+  type DynamoDbStorage,
+  type KinesisBackend,
+  type LocalStackBackend,
+  type LocalStackOptions,
+  type PortName,
+} from '@tenant-analytics/local-stack';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import path from 'node:path';
 
@@ -36,6 +48,7 @@ const loopbackUrl = (value: string): string => {
 };
 
 interface RawFlags {
+  backend?: LocalStackBackend;
   kinesisBackend: KinesisBackend;
   dynamodbStorage?: DynamoDbStorage;
   region?: string;
@@ -61,6 +74,12 @@ interface RawFlags {
 export function serveMocksCommand(): Command {
   return new Command('serve-mocks')
     .description('Run the local stack (Kinesis, S3, DynamoDB emulators and the mock services) until Ctrl-C.')
+    .addOption(
+      new Option(
+        '--backend <backend>',
+        'where the emulators and services run: processes (child processes), containers (a Docker engine; images from npm run images, built when missing), auto (containers when an engine answers, else processes); default: LOCAL_STACK_BACKEND, else auto',
+      ).choices(LOCAL_STACK_BACKENDS),
+    )
     .addOption(new Option('--kinesis-backend <backend>', 'Kinesis emulator: kinesalite keeps up with a real producer; kinesis-local is faithful (stream ARNs, EFO) but slows as a stream fills').choices(KINESIS_BACKENDS).default('kinesalite'))
     .addOption(
       new Option('--dynamodb-storage <storage>', 'where dynalite keeps the state table (default memory; disk keeps it in --data-dir but loses large writes under load)').choices(
@@ -108,6 +127,7 @@ export function parseServeMocksArgs(argv: readonly string[]): ServeMocksArgs {
   const fromBase = (name: PortName): number | undefined => (base === undefined ? undefined : base === 0 ? 0 : base + PORT_BASE_OFFSETS[name]);
   return {
     stack: {
+      backend: flags.backend,
       kinesisBackend: flags.kinesisBackend,
       dynamodbStorage: flags.dynamodbStorage,
       region: flags.region,

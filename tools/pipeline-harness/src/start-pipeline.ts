@@ -7,6 +7,7 @@ import {
   type KinesisBackend,
   type LocalEndpoints,
   type LocalStack,
+  type LocalStackBackend,
   type LocalStackOptions,
   type PortName,
   type ServiceOption,
@@ -20,6 +21,8 @@ const FREE_PORTS: Readonly<Record<PortName, number>> = { kinesis: 0, s3: 0, dyna
 
 /** Options of {@link startPipeline}; every field is optional. */
 export interface StartPipelineOptions {
+  /** Where the stack's emulators and services run. @default - `LOCAL_STACK_BACKEND`, else 'auto' */
+  readonly backend?: LocalStackBackend;
   /** @default 'kinesis-local' */
   readonly kinesisBackend?: KinesisBackend;
   /** 0 = a free port. @default - every port 0 */
@@ -245,6 +248,7 @@ export async function startPipeline(options: StartPipelineOptions = {}): Promise
   let stack: LocalStack;
   try {
     stack = await startLocalStack({
+      ...(options.backend === undefined ? {} : { backend: options.backend }),
       ...(options.kinesisBackend === undefined ? {} : { kinesisBackend: options.kinesisBackend }),
       ports: { ...FREE_PORTS, ...options.ports },
       services: { tenantManager: true, churnApi: true, ...options.services },

@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { clientConfig, readEndpointsFile, startLocalStack, type KinesisBackend, type LocalEndpoints, type LocalStack } from '../../src';
+import { stackContainers } from './stack-containers';
 
 const isRunning = (pid: number): boolean => {
   try {
@@ -23,6 +24,12 @@ const childPids = (): number[] =>
     .map((line) => line.trim().split(/\s+/))
     .filter(([, ppid, command]) => Number(ppid) === process.pid && command !== 'ps')
     .map(([pid]) => Number(pid));
+
+/**
+ * What this process runs for its stacks: child processes (the emulators with the process backend,
+ * one container reaper per stack with the container backend) and containers.
+ */
+const leftovers = async (): Promise<{ children: number; containers: number }> => ({ children: childPids().length, containers: (await stackContainers(process.pid)).length });
 
 /** Every port free, no endpoints file unless asked: never collides with a running `serve mocks`. */
 const start = (kinesisBackend: KinesisBackend, endpointsFile: string | false = false): Promise<LocalStack> =>
@@ -194,8 +201,12 @@ describe('startLocalStack', () => {
 
     // Assess
     await expect(attempt).rejects.toThrow(`Port ${takenPort} on 127.0.0.1 is in use`);
-    expect(childPids().sort()).toEqual(holder.processes.map(({ pid }) => pid).sort());
+    if (holder.backend === 'processes') {
+      expect(childPids().sort()).toEqual(holder.processes.map(({ pid }) => pid).sort());
+    } else {
+      expect(await leftovers()).toEqual({ children: 1, containers: holder.processes.length });
+    }
     await holder.stop();
-    expect(childPids()).toEqual([]);
+    expect(await leftovers()).toEqual({ children: 0, containers: 0 });
   });
 });
