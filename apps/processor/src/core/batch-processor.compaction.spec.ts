@@ -197,6 +197,28 @@ describe('BatchProcessor with state compaction', () => {
     expect(shared.laneStore.lanes.get(LANE)?.deferred).toBeUndefined();
   });
 
+  it('runs its own calls on one lane one after the other (a batch and a compaction started together both succeed)', async () => {
+    // Prepare
+    const input = batches();
+    const reference = await referenceRun(input.slice(0, 3), {});
+    const shared = stores();
+    const { processor } = processorOn(shared, new ManualClock(new Date('2026-11-25T10:00:05Z')));
+    await processor.process('bigdatajobs', SHARD, input[0] ?? []);
+
+    // Act: not awaited one by one, as a runner's idle compaction could meet a caller's batch
+    const results = await Promise.allSettled([
+      processor.process('bigdatajobs', SHARD, input[1] ?? []),
+      processor.compactIfDue('bigdatajobs', SHARD, { force: true }),
+      processor.process('bigdatajobs', SHARD, input[2] ?? []),
+      processor.compactIfDue('bigdatajobs', SHARD, { force: true }),
+    ]);
+
+    // Assess
+    expect(results.map((result) => result.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled']);
+    expect(content(shared.stateStore)).toEqual(content(reference.stateStore));
+    expect(shared.laneStore.lanes.get(LANE)?.deferred).toBeUndefined();
+  });
+
   it('re-applies its deferred commits onto a snapshot another lane wrote meanwhile (version conflict at compaction)', async () => {
     // Prepare
     const shared = stores();

@@ -159,6 +159,8 @@ export class BatchProcessor {
   private readonly writeConcurrency: number;
   private readonly maxCommitConflicts: number;
   private readonly laneCaches = new Map<string, LaneCache>();
+  /** The last call of this processor on each lane (see `exclusive`). */
+  private readonly laneQueue = new Map<string, Promise<void>>();
 
   constructor(
     private readonly settings: BatchProcessorSettings,
@@ -174,6 +176,10 @@ export class BatchProcessor {
    */
   async process(stream: string, shardId: string, records: readonly InputRecord[], options: ProcessOptions = {}): Promise<BatchResult> {
     const laneId = laneIdOf(stream, shardId);
+    return this.exclusive(laneId, () => this.processLane(laneId, stream, shardId, records, options));
+  }
+
+  private async processLane(laneId: string, stream: string, shardId: string, records: readonly InputRecord[], options: ProcessOptions): Promise<BatchResult> {
     const logger = this.deps.logger.child({ laneId });
     const lane = await this.deps.laneStore.get(laneId);
     const cache = this.laneCache(laneId, lane.version);
@@ -283,7 +289,11 @@ export class BatchProcessor {
     return this.compactLane(laneIdOf(stream, shardId), options.force === true);
   }
 
-  private async compactLane(laneId: string, force: boolean): Promise<boolean> {
+  private compactLane(laneId: string, force: boolean): Promise<boolean> {
+    return this.exclusive(laneId, () => this.compactLaneNow(laneId, force));
+  }
+
+  private async compactLaneNow(laneId: string, force: boolean): Promise<boolean> {
     // Unforced, only a lane this processor knows to hold deferred batches (no read for a quiet
     // lane); forced, any lane (a processor that never saw it reads the lane first).
     const known = this.laneCaches.get(laneId)?.deferred;
@@ -307,6 +317,25 @@ export class BatchProcessor {
       if (await this.compactLane(laneId, true)) compacted += 1;
     }
     return compacted;
+  }
+
+  /**
+   * Runs `work` after every earlier call of this processor on the lane has settled: a lane's cache
+   * is one processor's, so its own calls on a lane (a runner's batch and an idle compaction, or a
+   * caller that does not wait) never interleave. Other processors are kept apart by the fence.
+   */
+  private exclusive<T>(laneId: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.laneQueue.get(laneId) ?? Promise.resolve();
+    const run = previous.then(work);
+    const settled = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.laneQueue.set(laneId, settled);
+    void settled.then(() => {
+      if (this.laneQueue.get(laneId) === settled) this.laneQueue.delete(laneId);
+    });
+    return run;
   }
 
   /** Whether the batch being finished joins the lane's deferred batches instead of compacting. */
