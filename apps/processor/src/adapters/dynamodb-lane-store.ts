@@ -162,19 +162,22 @@ export class DynamoDbLaneStore implements LaneStore {
       ':now': { S: new Date().toISOString() },
       ':next': { N: String(expectedVersion + 1) },
     };
-    // Without `defer`, the lane's deferred batches were compacted by the caller: the list goes.
-    let deferral = 'REMOVE deferredRefs, deferredSince, ';
+    const sets = ['checkpoint = :checkpoint', 'updatedAt = :now', 'version = :next'];
+    const removes = ['pendingId', 'pendingToken', 'pendingRef', 'pendingChunks', 'pendingFirst', 'pendingLast'];
     if (options.defer === true) {
       // The batch's body stays where it is (its chunks): the lane only lists it.
       const known = this.pendingRefs.get(laneId);
       if (known?.pendingId !== pendingId) {
         throw new ProcessorError(`cannot defer pending batch ${pendingId} of lane ${laneId}: this store neither wrote nor read it`, { retriable: false, context: { laneId } });
       }
-      deferral = ', deferredRefs = list_append(if_not_exists(deferredRefs, :empty), :ref), deferredSince = if_not_exists(deferredSince, :since) REMOVE ';
+      sets.push('deferredRefs = list_append(if_not_exists(deferredRefs, :empty), :ref)', 'deferredSince = if_not_exists(deferredSince, :since)');
       Object.assign(values, { ':empty': { L: [] }, ':ref': { L: [{ S: known.ref }] }, ':since': { S: known.createdAt } });
+    } else {
+      // Without `defer`, the lane's deferred batches were compacted by the caller: the list goes.
+      removes.unshift('deferredRefs', 'deferredSince');
     }
     await this.updateLane(laneId, {
-      UpdateExpression: `SET checkpoint = :checkpoint, updatedAt = :now, version = :next${deferral.startsWith(',') ? '' : ' '}${deferral}pendingId, pendingToken, pendingRef, pendingChunks, pendingFirst, pendingLast`,
+      UpdateExpression: `SET ${sets.join(', ')} REMOVE ${removes.join(', ')}`,
       ConditionExpression: `${fence.condition} AND pendingId = :id`,
       ExpressionAttributeValues: values,
     });
