@@ -66,10 +66,8 @@ function churnTarget(config: PipelineConfig): ChurnApiTarget {
     : { mode: 'sagemaker', endpoint: churn.endpoint, endpointName: churn.sageMaker.endpointName, contentType: churn.sageMaker.contentType, maxBatchSize: churn.batchSize };
 }
 
-/** Wires the pipeline core to its adapters: the one place both runtimes share. */
-export function createBatchProcessor(config: PipelineConfig, clients: AwsClients, services: RuntimeServices): BatchProcessor {
-  const { logger, metrics } = services;
-  meterConsumedCapacity(clients.dynamodb, metrics);
+/** The churn scoring service of a runtime (signed client, retries, breaker), as the pipeline uses it. */
+export function createChurnScoring(config: PipelineConfig, services: Pick<RuntimeServices, 'logger' | 'metrics' | 'credentials'>): ChurnScoringService {
   const churnFetch = createSignedFetch({
     service: config.churn.signing.service,
     region: config.region,
@@ -78,6 +76,25 @@ export function createBatchProcessor(config: PipelineConfig, clients: AwsClients
     ...(config.churn.apiKey === undefined ? {} : { apiKey: config.churn.apiKey }),
     ...(services.credentials === undefined ? {} : { credentials: services.credentials }),
   });
+  return new ChurnScoringService(
+    new ChurnApiScorer(churnTarget(config), churnFetch),
+    {
+      ...config.churn.retry,
+      totalTimeoutMs: config.churn.totalTimeoutMs,
+      breakerConsecutiveFailures: config.churn.breaker.consecutiveFailures,
+      breakerHalfOpenAfterMs: config.churn.breaker.halfOpenAfterMs,
+      batchSize: config.churn.batchSize,
+      capacity: config.churn.asyncCapacity,
+    },
+    services.metrics,
+    services.logger.child({ component: 'churn-scoring' }),
+  );
+}
+
+/** Wires the pipeline core to its adapters: the one place both runtimes share. */
+export function createBatchProcessor(config: PipelineConfig, clients: AwsClients, services: RuntimeServices): BatchProcessor {
+  const { logger, metrics } = services;
+  meterConsumedCapacity(clients.dynamodb, metrics);
   // Lookups have no budget key of their own: allow every attempt its timeout plus the longest backoff.
   const clock: Clock = services.clock ?? { now: () => new Date() };
   const { tenantManager } = config;
@@ -102,19 +119,7 @@ export function createBatchProcessor(config: PipelineConfig, clients: AwsClients
     logger.child({ component: 'tenant-profiles' }),
     clock,
   );
-  const scoring = new ChurnScoringService(
-    new ChurnApiScorer(churnTarget(config), churnFetch),
-    {
-      ...config.churn.retry,
-      totalTimeoutMs: config.churn.totalTimeoutMs,
-      breakerConsecutiveFailures: config.churn.breaker.consecutiveFailures,
-      breakerHalfOpenAfterMs: config.churn.breaker.halfOpenAfterMs,
-      batchSize: config.churn.batchSize,
-      capacity: config.churn.asyncCapacity,
-    },
-    metrics,
-    logger.child({ component: 'churn-scoring' }),
-  );
+  const scoring = createChurnScoring(config, services);
   return new BatchProcessor(
     {
       streams: { jobs: config.streams.jobs.name, companies: config.streams.companies.name },

@@ -1,5 +1,6 @@
+import { existsSync } from 'node:fs';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
-import type { Logger } from '@tenant-analytics/domain';
+import { loadPipelineConfig, type Logger, type PipelineConfig } from '@tenant-analytics/domain';
 import { LOCAL_CREDENTIALS, LOCAL_SINK_PREFIXES, readEndpointsFile, type LocalEndpoints } from '@tenant-analytics/local-endpoints';
 
 /**
@@ -109,4 +110,14 @@ export function localRunnerCredentials(options: LocalRunnerCredentialsOptions): 
     return current;
   };
   return { aws: { ...LOCAL_CREDENTIALS }, churn };
+}
+
+/** Loads config: a property-group file if given, else derived from the local stack's endpoints file. */
+export function loadRunnerConfig(options: { config?: string; endpointsFile: string }): { config: PipelineConfig; endpoints?: LocalEndpoints } {
+  if (options.config !== undefined) return { config: loadPipelineConfig({ file: options.config, env: process.env }) };
+  if (!existsSync(options.endpointsFile)) {
+    throw new Error(`no --config given and no local stack endpoints at ${options.endpointsFile}: start the stack with 'npx nx serve mocks' or pass --config <property-groups.json>`);
+  }
+  const endpoints = readEndpointsFile(options.endpointsFile);
+  return { config: loadPipelineConfig({ json: localPropertyGroups(endpoints), env: process.env }), endpoints };
 }

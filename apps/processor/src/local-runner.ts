@@ -1,14 +1,13 @@
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
-import { loadPipelineConfig, redactConfig, type PipelineConfig, type StreamSourceConfig } from '@tenant-analytics/domain';
-import { DEFAULT_ENDPOINTS_FILE, readEndpointsFile, REPO_ROOT, type LocalEndpoints } from '@tenant-analytics/local-endpoints';
+import { redactConfig, type StreamSourceConfig } from '@tenant-analytics/domain';
+import { DEFAULT_ENDPOINTS_FILE, REPO_ROOT } from '@tenant-analytics/local-endpoints';
 import { InMemoryMetrics } from './adapters/in-memory-metrics';
 import { KinesisShardReader, type StartPosition } from './adapters/kinesis-shard-reader';
 import { createLogger } from './adapters/pino-logger';
 import { createAwsClients, createBatchProcessor } from './composition';
 import { runLambdaRuntime } from './esm/lambda-runtime';
-import { localPropertyGroups, localRunnerCredentials } from './local-config';
+import { loadRunnerConfig, localRunnerCredentials } from './local-config';
 import { createRunnerObservability, parseMetricsPort } from './observability/runner-observability';
 import { crashHook } from './runner/crash-hook';
 import { ShardLanesRunner } from './runner/shard-lanes-runner';
@@ -19,16 +18,6 @@ const METRICS_LOG_INTERVAL_MS = 15_000;
 function startPosition(source: StreamSourceConfig): StartPosition {
   if (source.initialPosition === 'AT_TIMESTAMP') return { type: 'AT_TIMESTAMP', timestamp: new Date(source.initialTimestamp ?? 0) };
   return { type: source.initialPosition };
-}
-
-/** Loads config: a property-group file if given, else derived from the local stack's endpoints file. */
-function loadConfig(options: { config?: string; endpointsFile: string }): { config: PipelineConfig; endpoints?: LocalEndpoints } {
-  if (options.config !== undefined) return { config: loadPipelineConfig({ file: options.config, env: process.env }) };
-  if (!existsSync(options.endpointsFile)) {
-    throw new Error(`no --config given and no local stack endpoints at ${options.endpointsFile}: start the stack with 'npx nx serve mocks' or pass --config <property-groups.json>`);
-  }
-  const endpoints = readEndpointsFile(options.endpointsFile);
-  return { config: loadPipelineConfig({ json: localPropertyGroups(endpoints), env: process.env }), endpoints };
 }
 
 /**
@@ -48,7 +37,7 @@ async function main(argv: readonly string[]): Promise<void> {
   if (options.runtime === 'lambda') return runLambdaRuntime(options);
   if (options.runtime !== 'local') throw new Error(`--runtime must be local or lambda; got ${options.runtime}`);
 
-  const { config, endpoints } = loadConfig(options);
+  const { config, endpoints } = loadRunnerConfig(options);
   const logger = createLogger(config.log.level);
   const metrics = new InMemoryMetrics();
   // On a local stack: fixed local keys for the emulators, the endpoints file's (rotatable) keys for churn signing.

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { enrichedCompanySchema } from './enriched-company';
 
 /** The pipeline stage at which a record failed for good. */
 export const DEAD_LETTER_STAGES = ['decode', 'validate', 'lookup', 'score', 'sink'] as const;
@@ -45,5 +46,11 @@ export const deadLetterSchema = z.object({
   attempts: z.number().int().nonnegative(),
   firstFailureAt: z.iso.datetime({ offset: true }),
   record: rawRecordSchema,
+  /**
+   * `score-failed` only: the enriched record the event would have made, counts as of the event,
+   * without its verdict. The event is already counted in state, so a replay scores this record
+   * (`npx nx run processor:replay`) instead of sending the event through the stream again.
+   */
+  unscored: enrichedCompanySchema.optional(),
 });
 export type DeadLetter = z.infer<typeof deadLetterSchema>;

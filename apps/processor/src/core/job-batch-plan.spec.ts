@@ -84,6 +84,10 @@ describe('scoredOutputs', () => {
 
     expect(outputs.enriched.map((record) => [record.eventID, record.riskOfChurn, record.churnProbability])).toEqual([['a', true, 0.9]]);
     expect(outputs.deadLetters.map((letter) => [letter.reason, letter.stage])).toEqual([['score-failed', 'score']]);
+    // The counted event's record to score on replay: counts as of the event, no verdict.
+    // It is the record emit-unscored would have written.
+    expect(outputs.deadLetters[0]?.unscored).toEqual(scoredOutputs(plan().candidates, scores, 'emit-unscored', NOW).enriched[1]);
+    expect(outputs.deadLetters[0]?.unscored).toMatchObject({ eventID: 'b', riskOfChurn: null, churnProbability: null, job30: comp1.job30 + 2 });
     expect(outputs.lastScores.get('comp_1')).toEqual({ churn: true, probability: 0.9, at: NOW.toISOString() });
   });
 

@@ -127,7 +127,9 @@ export function scoredOutputs(
     if (score === undefined || (!score.ok && onScoringFailure === 'dead-letter')) {
       const message = score !== undefined && !score.ok ? score.message : 'no score returned';
       const attempts = score !== undefined && !score.ok ? score.attempts : 0;
-      deadLetters.push(toDeadLetter(candidate.record, 'score', 'score-failed', message, attempts, now));
+      // The event is counted: its dead letter keeps the record to score on replay, not one to count again.
+      const unscored = enrichedRecord(candidate, null, null, processedAt);
+      deadLetters.push({ ...toDeadLetter(candidate.record, 'score', 'score-failed', message, attempts, now), unscored });
       return;
     }
     const verdict = score.ok ? score.verdict : undefined;

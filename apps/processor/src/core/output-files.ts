@@ -63,3 +63,20 @@ export function deadLetterFiles(batch: PendingBatch, prefix: string): OutputFile
     contentType: 'application/json',
   }));
 }
+
+/**
+ * The object of one record enriched by the replay tool (a `score-failed` dead letter scored after
+ * the fact): `<prefix>/dt=YYYY-MM-DD/hour=HH/replay-<stream>-<shardId>-<sequenceNumber>.jsonl.gz`,
+ * beside the pipeline's objects of that hour. Keyed by the record's source position, so replaying
+ * the dead letter again overwrites it: one copy of the record in S3 whatever happens.
+ */
+export function replayedEnrichedFile(record: EnrichedCompany, prefix: string): OutputFile {
+  const { dt, hour } = partitionOf(record.eventTime);
+  const { stream, shardId, sequenceNumber } = record.source;
+  return {
+    key: joinKey(prefix, `dt=${dt}`, `hour=${hour}`, `replay-${stream}-${shardId}-${sequenceNumber}.jsonl.gz`),
+    body: gzipSync(`${JSON.stringify(record)}\n`),
+    contentType: 'application/x-ndjson',
+    contentEncoding: 'gzip',
+  };
+}

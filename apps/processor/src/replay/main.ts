@@ -1,0 +1,15 @@
+import { describeSummary, exitCodeOf, parseReplayArgs, runReplay } from './replay-cli';
+
+/** `npx nx run processor:replay -- --from-dead-letters s3://…` (README "Replay"). */
+(async () => {
+  const options = parseReplayArgs(process.argv);
+  const summary = await runReplay(options);
+  process.stderr.write(`${describeSummary(summary, options.dryRun)}\n`);
+  process.stdout.write(`${JSON.stringify(summary)}\n`);
+  process.exit(exitCodeOf(summary));
+})().catch((error: unknown) => {
+  const code = (error as { code?: string }).code;
+  if (code === 'commander.helpDisplayed' || code === 'commander.version') process.exit(0);
+  process.stderr.write(`replay failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(code?.startsWith('commander.') === true ? 2 : 1);
+});

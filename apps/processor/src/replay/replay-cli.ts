@@ -1,0 +1,84 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { DEFAULT_ENDPOINTS_FILE } from '@tenant-analytics/local-endpoints';
+import { InMemoryMetrics } from '../adapters/in-memory-metrics';
+import { KinesisEnrichedStream } from '../adapters/kinesis-enriched-stream';
+import { createLogger } from '../adapters/pino-logger';
+import { createAwsClients, createChurnScoring } from '../composition';
+import type { Logger } from '../core/ports';
+import { loadRunnerConfig, localRunnerCredentials } from '../local-config';
+import { KinesisRecordResender, S3DeadLetterArchive } from './aws-replay-adapters';
+import { DeadLetterReplay, type ReplaySummary } from './dead-letter-replay';
+
+/** The command line of `npx nx run processor:replay`. */
+export interface ReplayOptions {
+  /** `s3://bucket/prefix` of the dead letters to replay (a `dt=` partition narrows it). */
+  readonly fromDeadLetters: { readonly bucket: string; readonly prefix: string };
+  readonly config?: string;
+  readonly endpointsFile: string;
+  readonly dryRun: boolean;
+}
+
+function s3Uri(value: string): { bucket: string; prefix: string } {
+  const match = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/.exec(value);
+  if (match === null) throw new InvalidArgumentError(`expected s3://bucket/prefix, got ${JSON.stringify(value)}`);
+  return { bucket: match[1] as string, prefix: (match[2] ?? '').replace(/^\/+|\/+$/g, '') };
+}
+
+/** Parses the command line (commander exits with a usage error on a bad one). */
+export function parseReplayArgs(argv: readonly string[]): ReplayOptions {
+  const options = new Command('replay')
+    .description(
+      'Replays dead letters exactly once: score-failed ones are scored and written (their events are already counted); ' +
+        'unknown-company and lookup-failed ones go back to their stream; invalid records are listed, not replayed. ' +
+        'A replayed letter gets a marker (replay-markers/<key>, same bucket), so the command can be run again after any failure.',
+    )
+    .requiredOption('--from-dead-letters <s3-uri>', 'dead letters to replay, e.g. s3://bucket/dead-letters or …/dead-letters/dt=2026-12-02', s3Uri)
+    .option('-c, --config <file>', 'property-group JSON file (the seed shape), as the processor takes it; environment variables override single keys')
+    .option('-e, --endpoints-file <file>', 'without --config: derive the config from this local stack endpoints file', DEFAULT_ENDPOINTS_FILE)
+    .option('--dry-run', 'read and classify the dead letters, change nothing', false)
+    .exitOverride()
+    .parse(argv)
+    .opts<{ fromDeadLetters: { bucket: string; prefix: string }; config?: string; endpointsFile: string; dryRun: boolean }>();
+  return { ...options, dryRun: options.dryRun === true };
+}
+
+/** Runs a replay with the processor's config, clients and churn service. */
+export async function runReplay(options: ReplayOptions, logger?: Logger): Promise<ReplaySummary> {
+  const { config, endpoints } = loadRunnerConfig(options);
+  const log = logger ?? createLogger(config.log.level);
+  const metrics = new InMemoryMetrics();
+  const credentials = endpoints === undefined ? undefined : localRunnerCredentials({ endpointsFile: options.endpointsFile, initial: endpoints.credentials, logger: log });
+  const clients = createAwsClients(config, credentials?.aws);
+  try {
+    const replay = new DeadLetterReplay({
+      archive: new S3DeadLetterArchive(clients.s3),
+      scoring: createChurnScoring(config, { logger: log, metrics, ...(credentials === undefined ? {} : { credentials: credentials.churn }) }),
+      resender: new KinesisRecordResender(clients.kinesis),
+      ...(config.streams.enriched.enabled ? { enrichedStream: new KinesisEnrichedStream(clients.kinesis, config.streams.enriched.name, metrics) } : {}),
+      clock: { now: () => new Date() },
+      logger: log,
+    });
+    return await replay.replay(options.fromDeadLetters, { sink: { bucket: config.sink.path.bucket, prefix: config.sink.path.prefix } }, { dryRun: options.dryRun });
+  } finally {
+    clients.kinesis.destroy();
+    clients.s3.destroy();
+    clients.dynamodb.destroy();
+  }
+}
+
+/** The summary for a person; the JSON goes to stdout as well. */
+export function describeSummary(summary: ReplaySummary, dryRun: boolean): string {
+  const lines = [
+    `${summary.deadLetters} dead letter(s); ${summary.alreadyReplayed} replayed earlier; ` +
+      (dryRun ? 'dry run: nothing changed' : `${summary.rescored} scored and written, ${summary.resent} sent back to their stream`),
+  ];
+  for (const [reason, { count, why, keys }] of Object.entries(summary.notReplayable)) lines.push(`not replayable: ${count} × ${reason}: ${why} (e.g. ${keys.join(', ')})`);
+  if (summary.failed.count > 0) lines.push(`failed, run again later: ${summary.failed.count} (${summary.failed.firstError ?? ''}; e.g. ${summary.failed.keys.join(', ')})`);
+  if (summary.unreadable.count > 0) lines.push(`not a dead letter of this pipeline: ${summary.unreadable.count} (e.g. ${summary.unreadable.keys.join(', ')})`);
+  return lines.join('\n');
+}
+
+/** 0 when everything replayable was replayed; 1 when something failed or could not be read. */
+export function exitCodeOf(summary: ReplaySummary): number {
+  return summary.failed.count > 0 || summary.unreadable.count > 0 ? 1 : 0;
+}
