@@ -337,6 +337,21 @@ describe('BatchProcessor', () => {
       expect(s3Records(objects, 'bucket/churn/data/')[0]?.job30).toBe(12);
     });
 
+    it('enriches a company unknown to the tenant manager once its snapshot arrived, on the same processor', async () => {
+      // Prepare: the tenant manager never learns comp_1; its first event is dead-lettered unknown-company
+      const { processor, objects } = buildTestProcessor({ companies, directory: new InMemoryTenantDirectory(new Map()) });
+      const jobs = kinesisRecordFactory('bigdatajobs');
+      await processor.process('bigdatajobs', 'shardId-000000000000', [jobs(jobEvent({ nbJobs: 1 }))]);
+      expect(deadLetters(objects)[0]?.letter.reason).toBe('unknown-company');
+
+      // Act: its snapshot reaches state through the companies lane, then the jobs lane gets its next event
+      await processor.process('companies', 'shardId-000000000000', [kinesisRecordFactory('companies')({ ...comp1, job30: 11, asOf: '2026-11-20T00:00:00Z' })]);
+      await processor.process('bigdatajobs', 'shardId-000000000000', [jobs(jobEvent({ nbJobs: 2 }))]);
+
+      // Assess: the jobs lane did not keep the company's empty state from the first batch
+      expect(s3Records(objects, 'bucket/churn/data/').map((record) => record.job30)).toEqual([13]);
+    });
+
     it('dead-letters an invalid snapshot', async () => {
       const { processor, objects } = buildTestProcessor({ companies });
 

@@ -481,6 +481,11 @@ export class BatchProcessor {
       now,
     });
     if (plan.duplicates > 0) this.deps.metrics.count(METRIC.duplicatesSkipped, plan.duplicates);
+    // A company without a profile whose lookup failed is not kept in the cache: its snapshot may
+    // reach the item (another lane's write) before its next event, which must then see it.
+    for (const companyID of eventsByCompany.keys()) {
+      if (!plan.companies.has(companyID) && states.get(companyID)?.profile === undefined) cache.states.delete(companyID);
+    }
 
     const scores = await this.deps.scoring.scoreAll(plan.candidates.map((candidate) => candidate.company));
     const unavailable = scoringUnavailable(scores);
