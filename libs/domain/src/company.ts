@@ -11,6 +11,12 @@ export type KnownIndustry = (typeof KNOWN_INDUSTRIES)[number];
 
 const COMPANY_ID_RULE = 'must be 1-64 characters of [A-Za-z0-9_.:-]';
 
+/**
+ * The whole {@link companyIdSchema} rule as one pattern, for checks that build no zod result (the
+ * job decoder's fast path). Keep the two in step: a property test compares them.
+ */
+export const COMPANY_ID_PATTERN = /^[A-Za-z0-9_.:-]{1,64}$/;
+
 /** `companyID` / `tenantID`: 1–64 characters of `[A-Za-z0-9_.:-]` (ARCHITECTURE.md §2). */
 export const companyIdSchema = z
   .string()

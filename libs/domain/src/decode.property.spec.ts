@@ -3,6 +3,7 @@ import { decodeCompanyEvent, decodeJobEvent, type DecodeContext, type DecodeResu
 import { DEAD_LETTER_REASONS } from './dead-letter';
 import { encodeJobEventCsv, encodeJobEventJson } from './encode';
 import { DEFAULT_JOB_EVENT_LIMITS, type JobEvent } from './job-event';
+import { formatInZone } from './testing/zoned-date-time';
 
 const now = new Date('2026-11-25T12:00:00.000Z');
 const ctx: DecodeContext = { arrivalTime: new Date('2026-11-25T11:59:58.250Z'), now };
@@ -20,18 +21,6 @@ function expectWellFormed<T>(result: DecodeResult<T>): void {
   expect(['decode', 'validate']).toContain(result.stage);
   expect(result.message.length).toBeGreaterThan(0);
   expect(result.message.length).toBeLessThan(400);
-}
-
-const pad = (value: number, width = 2): string => String(Math.abs(value)).padStart(width, '0');
-
-/** An instant written as ISO-8601 in a given zone offset, with 0, 3, 6 or 9 fraction digits. */
-function formatInZone(instant: Date, offsetMinutes: number, fractionDigits: 0 | 3 | 6 | 9): string {
-  const local = new Date(instant.getTime() + offsetMinutes * 60_000);
-  const fraction = fractionDigits === 0 ? '' : `.${pad(local.getUTCMilliseconds(), 3).padEnd(fractionDigits, '0')}`;
-  const zone = offsetMinutes === 0 ? 'Z' : `${offsetMinutes < 0 ? '-' : '+'}${pad(Math.trunc(offsetMinutes / 60))}:${pad(offsetMinutes % 60)}`;
-  const date = `${local.getUTCFullYear()}-${pad(local.getUTCMonth() + 1)}-${pad(local.getUTCDate())}`;
-  const time = `${pad(local.getUTCHours())}:${pad(local.getUTCMinutes())}:${pad(local.getUTCSeconds())}`;
-  return `${date}T${time}${fraction}${zone}`;
 }
 
 /** A creation date inside the accepted window, in any zone and precision that keeps the instant. */

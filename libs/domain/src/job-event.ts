@@ -4,6 +4,12 @@ import { zonedDateTimeSchema } from './date-time';
 
 const USER_ID_RULE = 'must be 1-128 characters of [A-Za-z0-9_.:@-]';
 
+/**
+ * The whole {@link userIdSchema} rule as one pattern, for checks that build no zod result (the job
+ * decoder's fast path). Keep the two in step: a property test compares them.
+ */
+export const USER_ID_PATTERN = /^[A-Za-z0-9_.:@-]{1,128}$/;
+
 /** `userID`: 1–128 characters of `[A-Za-z0-9_.:@-]` (ARCHITECTURE.md §2). */
 export const userIdSchema = z
   .string()
@@ -33,6 +39,9 @@ export const DEFAULT_JOB_EVENT_LIMITS: JobEventLimits = {
   maxRecordBytes: 64 * 1024,
 };
 
+/** Longest accepted `eventID`, in UTF-16 code units (JavaScript's `length`, as zod counts). */
+export const MAX_EVENT_ID_LENGTH = 128;
+
 /**
  * The shape of a job event (seed wire names). Range checks that depend on configuration and on the
  * clock (nbJobs bounds, creationDate window) are applied by the decoder, not here, so the schema
@@ -44,7 +53,7 @@ export const jobEventSchema = z.object({
   nbJobs: z.number().int({ error: 'must be an integer' }),
   creationDate: zonedDateTimeSchema.optional(),
   /** Producer-assigned identity, used for dedupe when present. */
-  eventID: z.string().min(1, 'must be 1-128 characters').max(128, 'must be 1-128 characters').optional(),
+  eventID: z.string().min(1, 'must be 1-128 characters').max(MAX_EVENT_ID_LENGTH, 'must be 1-128 characters').optional(),
   /** When the producer scheduled the send (ISO-8601); lets consumers measure end-to-end latency. */
   sentAt: zonedDateTimeSchema.optional(),
 });

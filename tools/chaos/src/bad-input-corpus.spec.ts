@@ -1,4 +1,4 @@
-import { decodeJobEvent } from '@tenant-analytics/domain';
+import { decodeJobEvent, decodeJobEventBySchema } from '@tenant-analytics/domain';
 import { badInputCorpus, corpusRecord, KINESIS_MAX_RECORD_BYTES } from './bad-input-corpus';
 
 const now = new Date('2026-11-20T12:00:00.000Z');
@@ -33,6 +33,21 @@ describe('badInputCorpus', () => {
     // Assess
     const expected = corpus.map((entry) => ({ kind: entry.kind, outcome: entry.expected === 'valid' || entry.expected === 'unknown-company' ? 'decodes' : entry.expected }));
     expect(decided).toEqual(expected);
+  });
+
+  it("decodes every entry as the decoder's schema path does (its fast path changes no outcome)", () => {
+    // Prepare: also a day later, when the entries dated a day ahead of the corpus's clock are on the window's edge
+    const clocks = [now, new Date(now.getTime() + 86_400_000)];
+
+    for (const clock of clocks) {
+      // Act
+      const outcomes = corpus.map((entry) => ({ kind: entry.kind, result: decodeJobEvent(entry.data, { arrivalTime: clock, now: clock }) }));
+      const reference = corpus.map((entry) => ({ kind: entry.kind, result: decodeJobEventBySchema(entry.data, { arrivalTime: clock, now: clock }) }));
+
+      // Assess: same verdict, value (key order too), reason, stage and message
+      expect(outcomes).toStrictEqual(reference);
+      expect(JSON.stringify(outcomes)).toBe(JSON.stringify(reference));
+    }
   });
 
   it('keeps every record within the Kinesis record limit, partition key included', () => {
