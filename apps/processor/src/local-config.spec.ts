@@ -97,6 +97,18 @@ describe('localRunnerCredentials', () => {
     for (const client of Object.values(clients)) client.destroy();
   });
 
+  it('leaves the SDK clients to the default chain when the file says default-chain, and still signs churn calls with its keys', async () => {
+    // Prepare
+    const credentials = localRunnerCredentials({ endpointsFile, initial: endpoints.credentials, awsCredentials: 'default-chain', logger: new MemoryLogger() });
+
+    // Act
+    const churn = await credentials.churn();
+
+    // Assess
+    expect(credentials.aws).toBeUndefined();
+    expect(churn).toEqual(endpoints.credentials);
+  });
+
   it('keeps the last churn key while the endpoints file is unreadable, warning once without the key', async () => {
     // Prepare
     const logger = new MemoryLogger();

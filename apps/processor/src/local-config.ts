@@ -1,6 +1,6 @@
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import type { Logger } from '@tenant-analytics/domain';
-import { LOCAL_CREDENTIALS, LOCAL_SINK_PREFIXES, readEndpointsFile, type LocalEndpoints } from '@tenant-analytics/local-endpoints';
+import { DEFAULT_CREDENTIAL_CHAIN, LOCAL_CREDENTIALS, LOCAL_SINK_PREFIXES, readEndpointsFile, type LocalEndpoints } from '@tenant-analytics/local-endpoints';
 
 /**
  * The processor's property groups for a running local stack (`.local/endpoints.json`): the same
@@ -54,8 +54,10 @@ export interface LocalRunnerCredentials {
   /**
    * For the AWS SDK clients (Kinesis, S3, DynamoDB on the emulators): the stack's fixed local
    * credentials. s3rver accepts only these, and SDK clients keep what they resolve first anyway.
+   * Undefined when the endpoints file says `awsCredentials: 'default-chain'` (endpoints given with
+   * `nx serve mocks --endpoints`): the SDK's default provider chain then.
    */
-  readonly aws: AwsCredentialIdentity;
+  readonly aws: AwsCredentialIdentity | undefined;
   /**
    * For SigV4 signing of churn calls: the endpoints file's `credentials`, re-read at most every
    * `refreshMs`, so that a key pair rotated there reaches the churn API without a restart (the role a
@@ -70,6 +72,8 @@ export interface LocalRunnerCredentialsOptions {
   readonly endpointsFile: string;
   /** The credentials read from it at start-up. */
   readonly initial: AwsCredentialIdentity;
+  /** The file's `awsCredentials`: `default-chain` leaves the SDK clients to the default provider chain. */
+  readonly awsCredentials?: LocalEndpoints['awsCredentials'];
   /** Told once when the file cannot be read (the last keys are kept meanwhile). */
   readonly logger: Logger;
   /** @default CHURN_CREDENTIALS_REFRESH_MS */
@@ -108,5 +112,5 @@ export function localRunnerCredentials(options: LocalRunnerCredentialsOptions): 
     }
     return current;
   };
-  return { aws: { ...LOCAL_CREDENTIALS }, churn };
+  return { aws: options.awsCredentials === DEFAULT_CREDENTIAL_CHAIN ? undefined : { ...LOCAL_CREDENTIALS }, churn };
 }

@@ -55,7 +55,12 @@ async function main(argv: readonly string[]): Promise<void> {
   const credentials =
     endpoints === undefined
       ? undefined
-      : localRunnerCredentials({ endpointsFile: options.endpointsFile, initial: endpoints.credentials, logger: logger.child({ component: 'credentials' }) });
+      : localRunnerCredentials({
+          endpointsFile: options.endpointsFile,
+          initial: endpoints.credentials,
+          awsCredentials: endpoints.awsCredentials,
+          logger: logger.child({ component: 'credentials' }),
+        });
   const clients = createAwsClients(config, credentials?.aws);
   const crashAfterStep = crashHook(process.env['PROCESSOR_TEST_CRASH_AFTER'], () => process.kill(process.pid, 'SIGKILL'));
   // --metrics-port: the metrics also go to a Prometheus registry, with batch stage times and dependency calls.
