@@ -1,6 +1,6 @@
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import type { Logger } from '@tenant-analytics/domain';
-import { DEFAULT_CREDENTIAL_CHAIN, LOCAL_CREDENTIALS, LOCAL_SINK_PREFIXES, readEndpointsFile, type LocalEndpoints } from '@tenant-analytics/local-endpoints';
+import { DEFAULT_CREDENTIAL_CHAIN, EXTERNAL_KINESIS, LOCAL_CREDENTIALS, LOCAL_SINK_PREFIXES, readEndpointsFile, type LocalEndpoints } from '@tenant-analytics/local-endpoints';
 
 /**
  * The processor's property groups for a running local stack (`.local/endpoints.json`): the same
@@ -52,10 +52,10 @@ export const CHURN_CREDENTIALS_REFRESH_MS = 1_000;
  */
 export interface LocalRunnerCredentials {
   /**
-   * For the AWS SDK clients (Kinesis, S3, DynamoDB on the emulators): the stack's fixed local
-   * credentials. s3rver accepts only these, and SDK clients keep what they resolve first anyway.
-   * Undefined when the endpoints file says `awsCredentials: 'default-chain'` (endpoints given with
-   * `nx serve mocks --endpoints`): the SDK's default provider chain then.
+   * For the AWS SDK clients (Kinesis, S3, DynamoDB): on the emulators, the stack's fixed local
+   * credentials (s3rver accepts only these, and SDK clients keep what they resolve first anyway);
+   * on endpoints given with `nx serve mocks --endpoints`, the file's keys at start-up, or undefined
+   * for the SDK's default provider chain ({@link sdkCredentialsFor}).
    */
   readonly aws: AwsCredentialIdentity | undefined;
   /**
@@ -66,14 +66,30 @@ export interface LocalRunnerCredentials {
   readonly churn: AwsCredentialIdentityProvider;
 }
 
+/**
+ * The SDK clients' credentials: `local`, the emulators' fixed keys; `file`, the endpoints file's
+ * keys at start-up; `default-chain`, the SDK's default provider chain.
+ */
+export type SdkCredentials = 'local' | 'file' | typeof DEFAULT_CREDENTIAL_CHAIN;
+
+/**
+ * What the SDK clients use on a stack's endpoints: the default chain when the file says so, the
+ * file's keys on endpoints the user gave (`--endpoints`: LocalStack, moto, AWS), else the fixed
+ * local keys of our emulators.
+ */
+export function sdkCredentialsFor(endpoints: Pick<LocalEndpoints, 'awsCredentials' | 'kinesisBackend'>): SdkCredentials {
+  if (endpoints.awsCredentials === DEFAULT_CREDENTIAL_CHAIN) return DEFAULT_CREDENTIAL_CHAIN;
+  return endpoints.kinesisBackend === EXTERNAL_KINESIS ? 'file' : 'local';
+}
+
 /** Where {@link localRunnerCredentials} reads the churn keys from. */
 export interface LocalRunnerCredentialsOptions {
   /** The local stack's endpoints file. */
   readonly endpointsFile: string;
   /** The credentials read from it at start-up. */
   readonly initial: AwsCredentialIdentity;
-  /** The file's `awsCredentials`: `default-chain` leaves the SDK clients to the default provider chain. */
-  readonly awsCredentials?: LocalEndpoints['awsCredentials'];
+  /** What the SDK clients use (see {@link sdkCredentialsFor}). @default 'local' */
+  readonly sdk?: SdkCredentials;
   /** Told once when the file cannot be read (the last keys are kept meanwhile). */
   readonly logger: Logger;
   /** @default CHURN_CREDENTIALS_REFRESH_MS */
@@ -112,5 +128,7 @@ export function localRunnerCredentials(options: LocalRunnerCredentialsOptions): 
     }
     return current;
   };
-  return { aws: options.awsCredentials === DEFAULT_CREDENTIAL_CHAIN ? undefined : { ...LOCAL_CREDENTIALS }, churn };
+  const sdk = options.sdk ?? 'local';
+  const aws = sdk === DEFAULT_CREDENTIAL_CHAIN ? undefined : sdk === 'file' ? { ...options.initial } : { ...LOCAL_CREDENTIALS };
+  return { aws, churn };
 }

@@ -8,7 +8,7 @@ import { KinesisShardReader, type StartPosition } from './adapters/kinesis-shard
 import { createLogger } from './adapters/pino-logger';
 import { createAwsClients, createBatchProcessor } from './composition';
 import { runLambdaRuntime } from './esm/lambda-runtime';
-import { localPropertyGroups, localRunnerCredentials } from './local-config';
+import { localPropertyGroups, localRunnerCredentials, sdkCredentialsFor } from './local-config';
 import { createRunnerObservability, parseMetricsPort } from './observability/runner-observability';
 import { crashHook } from './runner/crash-hook';
 import { ShardLanesRunner } from './runner/shard-lanes-runner';
@@ -58,7 +58,7 @@ async function main(argv: readonly string[]): Promise<void> {
       : localRunnerCredentials({
           endpointsFile: options.endpointsFile,
           initial: endpoints.credentials,
-          awsCredentials: endpoints.awsCredentials,
+          sdk: sdkCredentialsFor(endpoints),
           logger: logger.child({ component: 'credentials' }),
         });
   const clients = createAwsClients(config, credentials?.aws);
