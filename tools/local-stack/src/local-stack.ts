@@ -432,6 +432,8 @@ async function settleAll<T extends readonly unknown[] | []>(promises: T): Promis
  * Starts Kinesis (kinesis-local or kinesalite), S3 (s3rver) and DynamoDB (dynalite) as child
  * processes on 127.0.0.1, waits until each answers, creates the three streams (ACTIVE), the bucket
  * and the state table, optionally starts our two mock services, and writes the endpoints file.
+ * With `provided` endpoints (LocalStack, moto, AWS) it starts no emulator and creates the streams,
+ * bucket and table there when missing instead.
  * On any failure it stops what it started; it also stops on the parent's exit, SIGINT or SIGTERM.
  *
  * @throws LocalStackConfigError for a bad option (naming the key)
