@@ -38,6 +38,15 @@ describe('resolveConnection', () => {
     });
   });
 
+  it('leaves credentials to the default chain when the file says default-chain (endpoints given with --endpoints)', () => {
+    writeFileSync(file, JSON.stringify({ ...ENDPOINTS, kinesisBackend: 'external', awsCredentials: 'default-chain' }));
+
+    const connection = resolveConnection({}, file);
+
+    expect(connection).toMatchObject({ source: 'local-stack', endpoint: 'http://127.0.0.1:4567' });
+    expect(connection.credentials).toBeUndefined();
+  });
+
   it('lets --region override the file', () => {
     writeFileSync(file, JSON.stringify(ENDPOINTS));
 

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { EndpointsFileError as LocalEndpointsFileError, readEndpointsFile, type LocalEndpoints } from '@tenant-analytics/local-endpoints';
+import { awsCredentialsOf, EndpointsFileError as LocalEndpointsFileError, readEndpointsFile, type LocalEndpoints } from '@tenant-analytics/local-endpoints';
 import { z } from 'zod';
 import { EndpointsFileError, UsageError } from './errors';
 
@@ -88,11 +88,12 @@ export function resolveConnection(flags: ConnectionFlags, defaultFile: string = 
     return { source: 'aws', ...region, streams: DEFAULT_STREAMS };
   }
   const endpoints = readProducerEndpoints(file);
+  const credentials = awsCredentialsOf(endpoints);
   return {
     source: 'local-stack',
     endpoint: endpoints.kinesis,
     region: flags.region ?? endpoints.region,
-    credentials: endpoints.credentials,
+    ...(credentials === undefined ? {} : { credentials }),
     streams: { jobs: endpoints.streams.jobs, companies: endpoints.streams.companies },
     endpointsFile: file,
   };

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { loadPipelineConfig } from '@tenant-analytics/domain';
 import { defaultLocalEndpoints, LOCAL_CREDENTIALS, removeEndpointsFile, writeEndpointsFile } from '@tenant-analytics/local-stack';
 import { createAwsClients } from './composition';
-import { CHURN_CREDENTIALS_REFRESH_MS, localPropertyGroups, localRunnerCredentials } from './local-config';
+import { CHURN_CREDENTIALS_REFRESH_MS, localPropertyGroups, localRunnerCredentials, sdkCredentialsFor } from './local-config';
 import { MemoryLogger } from './testing/in-memory-adapters';
 
 /** A running local stack with both mock services, on non-default ports and names. */
@@ -97,6 +97,29 @@ describe('localRunnerCredentials', () => {
     for (const client of Object.values(clients)) client.destroy();
   });
 
+  it('leaves the SDK clients to the default chain when the file says default-chain, and still signs churn calls with its keys', async () => {
+    // Prepare
+    const credentials = localRunnerCredentials({ endpointsFile, initial: endpoints.credentials, sdk: 'default-chain', logger: new MemoryLogger() });
+
+    // Act
+    const churn = await credentials.churn();
+
+    // Assess
+    expect(credentials.aws).toBeUndefined();
+    expect(churn).toEqual(endpoints.credentials);
+  });
+
+  it('gives the SDK clients the file\'s keys at start-up on endpoints the user provided', () => {
+    // Prepare
+    const provided = { accessKeyId: 'testing', secretAccessKey: 'testing-secret' };
+
+    // Act
+    const credentials = localRunnerCredentials({ endpointsFile, initial: provided, sdk: 'file', logger: new MemoryLogger() });
+
+    // Assess
+    expect(credentials.aws).toEqual(provided);
+  });
+
   it('keeps the last churn key while the endpoints file is unreadable, warning once without the key', async () => {
     // Prepare
     const logger = new MemoryLogger();
@@ -117,5 +140,15 @@ describe('localRunnerCredentials', () => {
     expect(whileGone).toEqual([rotated, rotated, rotated]);
     expect(logger.lines.map(({ level, message }) => `${level}: ${message}`)).toEqual(['warn: endpoints file unreadable: churn calls keep the last credentials read']);
     expect(JSON.stringify(logger.lines)).not.toContain(rotated.secretAccessKey);
+  });
+});
+
+describe('sdkCredentialsFor', () => {
+  it.each([
+    ['local', {}],
+    ['file', { kinesisBackend: 'external' }],
+    ['default-chain', { kinesisBackend: 'external', awsCredentials: 'default-chain' }],
+  ] as const)('gives %s for %j', (expected, change) => {
+    expect(sdkCredentialsFor({ ...endpoints, ...change })).toBe(expected);
   });
 });

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { loadPipelineConfig, type Logger, type PipelineConfig } from '@tenant-analytics/domain';
-import { LOCAL_CREDENTIALS, LOCAL_SINK_PREFIXES, readEndpointsFile, type LocalEndpoints } from '@tenant-analytics/local-endpoints';
+import { DEFAULT_CREDENTIAL_CHAIN, EXTERNAL_KINESIS, LOCAL_CREDENTIALS, LOCAL_SINK_PREFIXES, readEndpointsFile, type LocalEndpoints } from '@tenant-analytics/local-endpoints';
 
 /**
  * The processor's property groups for a running local stack (`.local/endpoints.json`): the same
@@ -53,10 +53,12 @@ export const CHURN_CREDENTIALS_REFRESH_MS = 1_000;
  */
 export interface LocalRunnerCredentials {
   /**
-   * For the AWS SDK clients (Kinesis, S3, DynamoDB on the emulators): the stack's fixed local
-   * credentials. s3rver accepts only these, and SDK clients keep what they resolve first anyway.
+   * For the AWS SDK clients (Kinesis, S3, DynamoDB): on the emulators, the stack's fixed local
+   * credentials (s3rver accepts only these, and SDK clients keep what they resolve first anyway);
+   * on endpoints given with `nx serve mocks --endpoints`, the file's keys at start-up, or undefined
+   * for the SDK's default provider chain ({@link sdkCredentialsFor}).
    */
-  readonly aws: AwsCredentialIdentity;
+  readonly aws: AwsCredentialIdentity | undefined;
   /**
    * For SigV4 signing of churn calls: the endpoints file's `credentials`, re-read at most every
    * `refreshMs`, so that a key pair rotated there reaches the churn API without a restart (the role a
@@ -65,12 +67,30 @@ export interface LocalRunnerCredentials {
   readonly churn: AwsCredentialIdentityProvider;
 }
 
+/**
+ * The SDK clients' credentials: `local`, the emulators' fixed keys; `file`, the endpoints file's
+ * keys at start-up; `default-chain`, the SDK's default provider chain.
+ */
+export type SdkCredentials = 'local' | 'file' | typeof DEFAULT_CREDENTIAL_CHAIN;
+
+/**
+ * What the SDK clients use on a stack's endpoints: the default chain when the file says so, the
+ * file's keys on endpoints the user gave (`--endpoints`: LocalStack, moto, AWS), else the fixed
+ * local keys of our emulators.
+ */
+export function sdkCredentialsFor(endpoints: Pick<LocalEndpoints, 'awsCredentials' | 'kinesisBackend'>): SdkCredentials {
+  if (endpoints.awsCredentials === DEFAULT_CREDENTIAL_CHAIN) return DEFAULT_CREDENTIAL_CHAIN;
+  return endpoints.kinesisBackend === EXTERNAL_KINESIS ? 'file' : 'local';
+}
+
 /** Where {@link localRunnerCredentials} reads the churn keys from. */
 export interface LocalRunnerCredentialsOptions {
   /** The local stack's endpoints file. */
   readonly endpointsFile: string;
   /** The credentials read from it at start-up. */
   readonly initial: AwsCredentialIdentity;
+  /** What the SDK clients use (see {@link sdkCredentialsFor}). @default 'local' */
+  readonly sdk?: SdkCredentials;
   /** Told once when the file cannot be read (the last keys are kept meanwhile). */
   readonly logger: Logger;
   /** @default CHURN_CREDENTIALS_REFRESH_MS */
@@ -109,7 +129,9 @@ export function localRunnerCredentials(options: LocalRunnerCredentialsOptions): 
     }
     return current;
   };
-  return { aws: { ...LOCAL_CREDENTIALS }, churn };
+  const sdk = options.sdk ?? 'local';
+  const aws = sdk === DEFAULT_CREDENTIAL_CHAIN ? undefined : sdk === 'file' ? { ...options.initial } : { ...LOCAL_CREDENTIALS };
+  return { aws, churn };
 }
 
 /** Loads config: a property-group file if given, else derived from the local stack's endpoints file. */

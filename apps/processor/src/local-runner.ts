@@ -7,7 +7,7 @@ import { KinesisShardReader, type StartPosition } from './adapters/kinesis-shard
 import { createLogger } from './adapters/pino-logger';
 import { createAwsClients, createBatchProcessor } from './composition';
 import { runLambdaRuntime } from './esm/lambda-runtime';
-import { loadRunnerConfig, localRunnerCredentials } from './local-config';
+import { loadRunnerConfig, localRunnerCredentials, sdkCredentialsFor } from './local-config';
 import { createRunnerObservability, parseMetricsPort } from './observability/runner-observability';
 import { crashHook } from './runner/crash-hook';
 import { ShardLanesRunner } from './runner/shard-lanes-runner';
@@ -44,7 +44,12 @@ async function main(argv: readonly string[]): Promise<void> {
   const credentials =
     endpoints === undefined
       ? undefined
-      : localRunnerCredentials({ endpointsFile: options.endpointsFile, initial: endpoints.credentials, logger: logger.child({ component: 'credentials' }) });
+      : localRunnerCredentials({
+          endpointsFile: options.endpointsFile,
+          initial: endpoints.credentials,
+          sdk: sdkCredentialsFor(endpoints),
+          logger: logger.child({ component: 'credentials' }),
+        });
   const clients = createAwsClients(config, credentials?.aws);
   const crashAfterStep = crashHook(process.env['PROCESSOR_TEST_CRASH_AFTER'], () => process.kill(process.pid, 'SIGKILL'));
   // --metrics-port: the metrics also go to a Prometheus registry, with batch stage times and dependency calls.

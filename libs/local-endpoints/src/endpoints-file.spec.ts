@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { localEndpointsSchema, readEndpointsFile, removeEndpointsFile, writeEndpointsFile, type LocalEndpoints } from './endpoints-file';
+import { awsCredentialsOf, localEndpointsSchema, readEndpointsFile, removeEndpointsFile, writeEndpointsFile, type LocalEndpoints } from './endpoints-file';
 import { EndpointsFileError } from './errors';
 
 const endpointsFactory = (overrides: Partial<LocalEndpoints> = {}): LocalEndpoints => ({
@@ -81,5 +81,34 @@ describe('endpoints file', () => {
 
   it('accepts the endpoints without the optional services', () => {
     expect(localEndpointsSchema.safeParse(endpointsFactory()).success).toBe(true);
+  });
+
+  it('round-trips endpoints the user gave, served from the default credential chain', () => {
+    // Prepare
+    const endpoints = endpointsFactory({ kinesisBackend: 'external', awsCredentials: 'default-chain' });
+
+    // Act
+    writeEndpointsFile(file, endpoints);
+
+    // Assess
+    expect(readEndpointsFile(file)).toEqual(endpoints);
+  });
+
+  it('rejects an awsCredentials other than default-chain, naming the key', () => {
+    // Prepare
+    writeFileSync(path.join(dir, 'bad.json'), JSON.stringify({ ...endpointsFactory(), awsCredentials: 'profile' }));
+
+    // Act & assess
+    expect(() => readEndpointsFile(path.join(dir, 'bad.json'))).toThrow(/invalid: awsCredentials/);
+  });
+});
+
+describe('awsCredentialsOf', () => {
+  it('gives the file\'s keys by default', () => {
+    expect(awsCredentialsOf(endpointsFactory())).toEqual({ accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' });
+  });
+
+  it('gives nothing (the SDK default chain) for default-chain', () => {
+    expect(awsCredentialsOf(endpointsFactory({ awsCredentials: 'default-chain' }))).toBeUndefined();
   });
 });

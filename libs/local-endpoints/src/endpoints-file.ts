@@ -14,6 +14,18 @@ export type KinesisBackend = (typeof KINESIS_BACKENDS)[number];
 /** Local test credentials (not secrets): s3rver accepts only these; the other emulators accept any. */
 export const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
 
+/**
+ * The `kinesisBackend` of endpoints given by the user (`nx serve mocks --endpoints <file>`:
+ * LocalStack, moto, real AWS): no emulator of ours serves them.
+ */
+export const EXTERNAL_KINESIS = 'external';
+
+/**
+ * `awsCredentials` value meaning: AWS SDK clients on these endpoints take the SDK's default credential
+ * provider chain (environment, shared profile, SSO, container or instance role), not `credentials`.
+ */
+export const DEFAULT_CREDENTIAL_CHAIN = 'default-chain';
+
 const httpUrlSchema = z.url({ protocol: /^https?$/ });
 const nameSchema = z.string().min(1);
 
@@ -32,7 +44,13 @@ export const localEndpointsSchema = z.object({
   bucket: nameSchema,
   streams: z.object({ jobs: nameSchema, companies: nameSchema, enriched: nameSchema }),
   stateTable: nameSchema,
-  kinesisBackend: z.enum(KINESIS_BACKENDS),
+  /** Which emulator serves Kinesis, or `external` for endpoints the user gave (`--endpoints`). */
+  kinesisBackend: z.enum([...KINESIS_BACKENDS, EXTERNAL_KINESIS]),
+  /**
+   * Absent: AWS SDK clients use `credentials`. `default-chain`: they use the SDK's default provider
+   * chain, and `credentials` only signs churn API calls (the keys the churn mock checks).
+   */
+  awsCredentials: z.literal(DEFAULT_CREDENTIAL_CHAIN).optional(),
   /** Base URL of the tenant manager mock, when it runs. */
   tenantManager: httpUrlSchema.optional(),
   /** Base URL of the churn API mock, when it runs. */
@@ -76,6 +94,18 @@ export function readEndpointsFile(file: string = DEFAULT_ENDPOINTS_FILE): LocalE
     });
   }
   return parsed.data;
+}
+
+/**
+ * The credentials an AWS SDK client on these endpoints takes: the file's keys, or undefined for the
+ * SDK's default provider chain (`awsCredentials: 'default-chain'`).
+ *
+ * @example
+ * const credentials = awsCredentialsOf(endpoints);
+ * new KinesisClient({ endpoint: endpoints.kinesis, region: endpoints.region, ...(credentials === undefined ? {} : { credentials }) });
+ */
+export function awsCredentialsOf(endpoints: Pick<LocalEndpoints, 'credentials' | 'awsCredentials'>): LocalEndpoints['credentials'] | undefined {
+  return endpoints.awsCredentials === DEFAULT_CREDENTIAL_CHAIN ? undefined : { ...endpoints.credentials };
 }
 
 /** Writes the endpoints file atomically (readers never see half a file), creating its folder. */

@@ -35,4 +35,8 @@ describe('awsCliEnvironment', () => {
   it('exports the local credentials and region', () => {
     expect(awsCliEnvironment(demoResultFactory().endpoints)).toBe('export AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER AWS_DEFAULT_REGION=us-west-2');
   });
+
+  it('leaves the keys to the default chain when the endpoints say so', () => {
+    expect(awsCliEnvironment({ ...demoResultFactory().endpoints, awsCredentials: 'default-chain' })).toBe('export AWS_DEFAULT_REGION=us-west-2');
+  });
 });

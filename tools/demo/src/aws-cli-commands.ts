@@ -1,5 +1,5 @@
 import { companyStateKey } from '@tenant-analytics/domain';
-import type { LocalEndpoints } from '@tenant-analytics/local-stack';
+import { awsCredentialsOf, type LocalEndpoints } from '@tenant-analytics/local-stack';
 import type { DemoOutputs } from './demo-result';
 
 /** One AWS CLI command and what it shows. */
@@ -8,9 +8,13 @@ export interface CliCommand {
   readonly command: string;
 }
 
-/** The environment the AWS CLI needs for the local stack (local test credentials, not secrets). */
-export function awsCliEnvironment(endpoints: Pick<LocalEndpoints, 'credentials' | 'region'>): string {
-  return `export AWS_ACCESS_KEY_ID=${endpoints.credentials.accessKeyId} AWS_SECRET_ACCESS_KEY=${endpoints.credentials.secretAccessKey} AWS_DEFAULT_REGION=${endpoints.region}`;
+/**
+ * The environment the AWS CLI needs for the local stack (local test credentials, not secrets; only
+ * the region when the stack's AWS clients use the default credential chain).
+ */
+export function awsCliEnvironment(endpoints: Pick<LocalEndpoints, 'credentials' | 'awsCredentials' | 'region'>): string {
+  const keys = awsCredentialsOf(endpoints);
+  return `export ${keys === undefined ? '' : `AWS_ACCESS_KEY_ID=${keys.accessKeyId} AWS_SECRET_ACCESS_KEY=${keys.secretAccessKey} `}AWS_DEFAULT_REGION=${endpoints.region}`;
 }
 
 /**

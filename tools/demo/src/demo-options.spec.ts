@@ -48,7 +48,12 @@ describe('parseDemoArgs', () => {
       drainTimeoutSeconds: 30,
       runtime: 'lambda',
       liveViewPort: 4700,
+      endpoints: undefined,
     });
+  });
+
+  it('reads --endpoints as a path', () => {
+    expect(parseDemoArgs(argv('--endpoints', 'moto.json')).endpoints).toBe(path.resolve('moto.json'));
   });
 
   it.each([
@@ -71,6 +76,10 @@ describe('parseDemoArgs', () => {
 
   it('rejects invalid and duplicate ratios adding up to more than 1', () => {
     expect(parseError('--invalid-ratio', '0.6', '--duplicate-ratio', '0.5').message).toMatch(/--invalid-ratio \+ --duplicate-ratio must be at most 1/);
+  });
+
+  it('rejects --kinesis-backend with --endpoints (no emulator runs)', () => {
+    expect(parseError('--endpoints', 'moto.json', '--kinesis-backend', 'kinesis-local').message).toMatch(/--kinesis-backend cannot be combined with --endpoints/);
   });
 
   it('rejects an unknown flag', () => {

@@ -31,6 +31,8 @@ export interface DemoOptions {
   readonly runtime: DemoRuntime;
   /** Port of the live view on 127.0.0.1 (0 = a free port). */
   readonly liveViewPort: number;
+  /** `--endpoints <file>`: AWS-compatible endpoints (LocalStack, moto, AWS) instead of the emulators. */
+  readonly endpoints: string | undefined;
 }
 
 /** The processor runtimes the demo can run (`nx serve processor -- --runtime …`). */
@@ -54,6 +56,7 @@ export const DEFAULT_DEMO_OPTIONS: DemoOptions = {
   drainTimeoutSeconds: 180,
   runtime: 'local',
   liveViewPort: 0,
+  endpoints: undefined,
 };
 
 function integerIn(min: number, max: number): (value: string) => number {
@@ -109,6 +112,10 @@ export function demoCommand(): Command {
         .choices(DEMO_RUNTIMES)
         .default(d.runtime),
     )
+    .option(
+      '--endpoints <file>',
+      'run on the AWS-compatible endpoints in this JSON file (LocalStack, moto, AWS) instead of starting emulators; the streams, bucket and table are created there when missing and should start empty (see tools/local-stack/README.md#bring-your-own-endpoints)',
+    )
     .option('--live-view-port <port>', 'port of the live view on 127.0.0.1 (0 = a free port; the URL is printed)', integerIn(0, 65_535), d.liveViewPort)
     .showHelpAfterError();
 }
@@ -138,7 +145,11 @@ export function parseDemoArgs(argv: readonly string[], output?: { writeOut: (tex
     drainTimeout: number;
     runtime: DemoRuntime;
     liveViewPort: number;
+    endpoints?: string;
   }>();
+  if (flags.endpoints !== undefined && command.getOptionValueSource('kinesisBackend') === 'cli') {
+    command.error('error: --kinesis-backend cannot be combined with --endpoints: no emulator runs', { code: 'commander.conflictingOption', exitCode: 2 });
+  }
   if (flags.invalidRatio + flags.duplicateRatio > 1) {
     command.error(`error: --invalid-ratio + --duplicate-ratio must be at most 1, got ${flags.invalidRatio + flags.duplicateRatio}`, {
       code: 'commander.invalidArgument',
@@ -161,5 +172,6 @@ export function parseDemoArgs(argv: readonly string[], output?: { writeOut: (tex
     drainTimeoutSeconds: flags.drainTimeout,
     runtime: flags.runtime,
     liveViewPort: flags.liveViewPort,
+    endpoints: flags.endpoints === undefined ? undefined : path.resolve(flags.endpoints),
   };
 }

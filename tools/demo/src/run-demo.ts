@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { DomainError, sleep } from '@tenant-analytics/domain';
 import { companyIdsUpTo, seedCompanies, sendJobEvents, type SendProgress, type SendSummary } from '@tenant-analytics/job-producer';
-import { DEFAULT_ENDPOINTS_FILE, LOCAL_SINK_PREFIXES, pinoLogger } from '@tenant-analytics/local-stack';
+import { DEFAULT_ENDPOINTS_FILE, LOCAL_SINK_PREFIXES, pinoLogger, readProvidedEndpoints } from '@tenant-analytics/local-stack';
 import {
   EnrichedStreamTail,
   collectRunStats,
@@ -227,9 +227,15 @@ export async function runDemo(options: DemoOptions, io: DemoIo): Promise<DemoOut
     const endpointsFile = !options.freePorts && taken.length === 0 && !existsSync(DEFAULT_ENDPOINTS_FILE) ? DEFAULT_ENDPOINTS_FILE : undefined;
     const startMs = Date.now();
     const processorKind = options.runtime === 'lambda' ? 'the processor (src/handler.ts behind emulated Lambda event source mappings)' : 'the processor';
-    io.out(`> Starting the local stack (${options.kinesisBackend}, s3rver, dynalite), the tenant manager and churn API mocks, and ${processorKind}\n`);
+    const provided = options.endpoints === undefined ? undefined : readProvidedEndpoints(options.endpoints);
+    const stackKind =
+      provided === undefined
+        ? `the local stack (${options.kinesisBackend}, s3rver, dynalite)`
+        : `the streams, bucket and table on the endpoints of ${provided.file} (created when missing)`;
+    io.out(`> Starting ${stackKind}, the tenant manager and churn API mocks, and ${processorKind}\n`);
     pipeline = await abortable(
       startPipeline({
+        ...(provided === undefined ? {} : { provided }),
         ...(options.backend === undefined ? {} : { backend: options.backend }),
         kinesisBackend: options.kinesisBackend,
         ports,

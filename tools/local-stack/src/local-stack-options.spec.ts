@@ -3,6 +3,7 @@ import path from 'node:path';
 import { LocalStackConfigError } from './errors';
 import { backendFromEnvironment, DEFAULT_NAMES, DEFAULT_PORTS, DEFAULT_SHARDS, resolveLocalStackOptions } from './local-stack-options';
 import { DEFAULT_ENDPOINTS_FILE } from '@tenant-analytics/local-endpoints';
+import { parseProvidedEndpoints } from './provided-endpoints';
 
 describe('resolveLocalStackOptions', () => {
   it('applies the documented defaults', () => {
@@ -121,5 +122,27 @@ describe('resolveLocalStackOptions backend', () => {
 
   it('rejects an unknown backend option, naming the key', () => {
     expect(() => resolveLocalStackOptions({ backend: 'podman' as never })).toThrow(/backend: .*\(got "podman"\)/);
+  });
+
+  it('runs the services as child processes on provided endpoints, whatever LOCAL_STACK_BACKEND says (no emulator runs)', () => {
+    // Prepare
+    process.env['LOCAL_STACK_BACKEND'] = 'containers';
+    const provided = parseProvidedEndpoints({ region: 'us-east-1', endpoint: 'http://127.0.0.1:4566' }, 'moto.json');
+
+    // Act
+    const resolved = resolveLocalStackOptions({ provided });
+
+    // Assess
+    expect(resolved.backend).toBe('processes');
+    expect(resolved.provided).toBe(provided);
+  });
+
+  it('rejects the container backend asked for with provided endpoints, naming the key and the file', () => {
+    // Prepare
+    const provided = parseProvidedEndpoints({ region: 'us-east-1', endpoint: 'http://127.0.0.1:4566' }, 'moto.json');
+
+    // Act & assess
+    expect(() => resolveLocalStackOptions({ provided, backend: 'containers' })).toThrow(LocalStackConfigError);
+    expect(() => resolveLocalStackOptions({ provided, backend: 'containers' })).toThrow(/backend: "containers" cannot serve endpoints given in moto\.json/);
   });
 });

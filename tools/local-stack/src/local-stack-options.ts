@@ -3,6 +3,7 @@ import { SILENT_LOGGER, type Logger } from '@tenant-analytics/domain';
 import { z } from 'zod';
 import { DEFAULT_ENDPOINTS_FILE, KINESIS_BACKENDS, type KinesisBackend } from '@tenant-analytics/local-endpoints';
 import { LocalStackConfigError } from './errors';
+import type { ProvidedEndpoints } from './provided-endpoints';
 
 /**
  * Where dynalite keeps the state table. `memory` (the default) because dynalite 4 with an on-disk
@@ -107,6 +108,15 @@ export interface LocalStackOptions {
   readonly startTimeoutMs?: number;
   /** @default - a silent logger */
   readonly logger?: Logger;
+  /**
+   * AWS-compatible endpoints the user runs (LocalStack, moto, AWS; {@link readProvidedEndpoints}):
+   * no emulator is started; the streams, bucket and table are created there when missing, and
+   * `region`, `names`, `shards`, `kinesisBackend`, `dynamodbStorage`, `dataDir` and the emulator
+   * ports are taken from it or unused. The services it does not name run as child processes
+   * (`backend: 'containers'` is refused: a container could not reach endpoints on the host's loopback).
+   * @default - none: the stack runs its emulators
+   */
+  readonly provided?: ProvidedEndpoints;
 }
 
 /** {@link LocalStackOptions} with every default applied. */
@@ -124,6 +134,7 @@ export interface ResolvedLocalStackOptions {
   readonly endpointsFile: string | false;
   readonly startTimeoutMs: number;
   readonly logger: Logger;
+  readonly provided: ProvidedEndpoints | undefined;
 }
 
 const portSchema = z.number().int().min(0).max(65_535);
@@ -184,7 +195,7 @@ const optionsSchema = z.strictObject({
  * resolveLocalStackOptions({ ports: { kinesis: 0 } }).ports; // { kinesis: 0, s3: 4569, … }
  */
 export function resolveLocalStackOptions(options: LocalStackOptions = {}): ResolvedLocalStackOptions {
-  const { logger, ...rest } = options;
+  const { logger, provided, ...rest } = options;
   const parsed = optionsSchema.safeParse(rest, { reportInput: true });
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => {
@@ -196,5 +207,13 @@ export function resolveLocalStackOptions(options: LocalStackOptions = {}): Resol
       context: { keys: parsed.error.issues.map((issue) => issue.path.join('.')).join(',') },
     });
   }
-  return { ...parsed.data, backend: parsed.data.backend ?? backendFromEnvironment(), dataDir: parsed.data.dataDir, logger: logger ?? SILENT_LOGGER };
+  if (provided !== undefined && parsed.data.backend === 'containers') {
+    throw new LocalStackConfigError(
+      `Invalid local stack options: backend: "containers" cannot serve endpoints given in ${provided.file} (a container cannot reach endpoints on this host's loopback); use "processes" or "auto": the services then run as child processes`,
+      { context: { keys: 'backend' } },
+    );
+  }
+  // With provided endpoints no emulator runs: LOCAL_STACK_BACKEND (where emulators run) has nothing to choose.
+  const backend = provided !== undefined ? 'processes' : (parsed.data.backend ?? backendFromEnvironment());
+  return { ...parsed.data, backend, dataDir: parsed.data.dataDir, logger: logger ?? SILENT_LOGGER, provided };
 }

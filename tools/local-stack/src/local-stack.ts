@@ -1,5 +1,5 @@
 import { REDACTED, type Logger } from '@tenant-analytics/domain';
-import { LOCAL_CREDENTIALS, removeEndpointsFile, writeEndpointsFile, type LocalEndpoints } from '@tenant-analytics/local-endpoints';
+import { DEFAULT_CREDENTIAL_CHAIN, EXTERNAL_KINESIS, LOCAL_CREDENTIALS, removeEndpointsFile, writeEndpointsFile, type LocalEndpoints } from '@tenant-analytics/local-endpoints';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { KinesisClient, ListStreamsCommand } from '@aws-sdk/client-kinesis';
 import { ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
@@ -15,6 +15,7 @@ import { dynaliteSpec, kinesisSpec, s3rverSpec, type ComponentImage, type Compon
 import { ComponentStartError, LocalStackError } from './errors';
 import { stopOnParentExit } from './exit-hooks';
 import {
+  BACKEND_VARIABLE,
   CHURN_ENDPOINT_NAME,
   resolveLocalStackOptions,
   type LocalStackOptions,
@@ -24,9 +25,10 @@ import {
 import { spawnManaged, type ManagedProcess } from './managed-process';
 import { pollUntil } from './poll';
 import { LOOPBACK, withPort } from './ports';
-import { ensureStateTable, ensureStreams } from './provision';
+import { ensureBucket, ensureStateTable, ensureStreams, type StreamPlan } from './provision';
+import type { ProvidedEndpoints } from './provided-endpoints';
 import { HOST_LAYOUT, IMAGE_LAYOUT, type RuntimeLayout } from './runtime-layout';
-import { SERVICES, serviceSpec, type ServiceName } from './services';
+import { SERVICES, serviceSpec, type ServiceName, type ServiceParams } from './services';
 
 /** A child the stack runs, with how long it took from spawn to its first answer. */
 export interface LocalStackProcess {
@@ -106,6 +108,7 @@ class RunningLocalStack implements LocalStack {
   }
 
   async start(): Promise<void> {
+    if (this.options.provided !== undefined) return this.startOnProvided(this.options.provided);
     const { ports, names, region } = this.options;
     await this.openBackend();
     const [kinesis, s3, dynamodb] = await settleAll([
@@ -133,6 +136,65 @@ class RunningLocalStack implements LocalStack {
       endpoints.churnApi = churnApi;
       endpoints.churnEndpointName = CHURN_ENDPOINT_NAME;
     }
+    this.publish(endpoints);
+  }
+
+  /**
+   * `--endpoints <file>`: no emulator; creates what the pipeline needs on the given endpoints when
+   * missing (each step idempotent), starts the services the file does not name, as child processes.
+   */
+  private async startOnProvided(provided: ProvidedEndpoints): Promise<void> {
+    if (process.env[BACKEND_VARIABLE] === 'containers') {
+      this.logger.info(`${BACKEND_VARIABLE}=containers has no emulator to run with provided endpoints: the services run as child processes`, { file: provided.file });
+    }
+    this.resolvedBackend = 'processes';
+    const defaultChain = provided.credentials === DEFAULT_CREDENTIAL_CHAIN;
+    const endpoints: LocalEndpoints = {
+      region: provided.region,
+      // Churn signing keys (and the SDK's keys unless awsCredentials says default-chain).
+      credentials: defaultChain ? { ...LOCAL_CREDENTIALS } : { ...provided.credentials },
+      ...(defaultChain ? { awsCredentials: DEFAULT_CREDENTIAL_CHAIN } : {}),
+      kinesis: provided.kinesis,
+      s3: provided.s3,
+      dynamodb: provided.dynamodb,
+      bucket: provided.bucket,
+      streams: { ...provided.streams },
+      stateTable: provided.stateTable,
+      kinesisBackend: EXTERNAL_KINESIS,
+    };
+    const plan: StreamPlan[] = [
+      { name: provided.streams.jobs, shards: provided.shards.jobs },
+      { name: provided.streams.companies, shards: provided.shards.companies },
+      { name: provided.streams.enriched, shards: provided.shards.enriched },
+    ];
+    const { startTimeoutMs } = this.options;
+    try {
+      await settleAll([
+        withClient(new KinesisClient(clientConfig(endpoints, 'kinesis')), (kinesis) => ensureStreams(kinesis, plan, startTimeoutMs, this.logger)),
+        withClient(new S3Client(clientConfig(endpoints, 's3')), (s3) => ensureBucket(s3, provided.bucket, provided.region)),
+        withClient(new DynamoDBClient(clientConfig(endpoints, 'dynamodb')), (dynamodb) => ensureStateTable(dynamodb, provided.stateTable, startTimeoutMs)),
+      ]);
+    } catch (error) {
+      throw new ComponentStartError(
+        `Could not create the streams, bucket and table on the endpoints of ${provided.file} (Kinesis ${provided.kinesis}, S3 ${provided.s3}, DynamoDB ${provided.dynamodb}): ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
+        { cause: error, context: { file: provided.file } },
+      );
+    }
+    const services = { awsCredentials: provided.credentials, churnCredentials: endpoints.credentials };
+    const [tenantManager, churnApi] = await settleAll([
+      provided.tenantManager ?? this.startService('tenantManager', endpoints, services),
+      provided.churnApi ?? this.startService('churnApi', endpoints, services),
+    ]);
+    if (tenantManager !== undefined) endpoints.tenantManager = tenantManager;
+    if (churnApi !== undefined) {
+      endpoints.churnApi = churnApi;
+      endpoints.churnEndpointName = provided.churnApi === undefined ? CHURN_ENDPOINT_NAME : provided.churnEndpointName;
+    }
+    this.publish(endpoints);
+  }
+
+  /** Writes the endpoints file and remembers the endpoints: the stack is up. */
+  private publish(endpoints: LocalEndpoints): void {
     this.assertRunning();
     if (this.options.endpointsFile !== false) {
       writeEndpointsFile(this.options.endpointsFile, endpoints);
@@ -192,6 +254,7 @@ class RunningLocalStack implements LocalStack {
 
   async restartKinesis(): Promise<void> {
     this.assertRunning();
+    if (this.options.provided !== undefined) throw new LocalStackError(`No Kinesis emulator to restart: the stack serves the endpoints of ${this.options.provided.file}`);
     const current = this.ready.get('kinesis');
     if (current === undefined) throw new LocalStackError('The local stack has not started');
     this.ready.delete('kinesis');
@@ -248,14 +311,14 @@ class RunningLocalStack implements LocalStack {
     );
   }
 
-  private async startService(service: ServiceName, endpoints: LocalEndpoints): Promise<string | undefined> {
+  private async startService(service: ServiceName, endpoints: LocalEndpoints, credentials: Pick<ServiceParams, 'awsCredentials' | 'churnCredentials'> = {}): Promise<string | undefined> {
     const extraArgs = this.options.services[service];
     if (extraArgs === false) return undefined;
     // A container reaches Kinesis by its name on the stack's network, on the same port.
     const kinesisPort = this.ready.get('kinesis')?.port;
     const kinesisEndpoint = this.containers !== undefined && kinesisPort !== undefined ? `http://kinesis:${kinesisPort}` : endpoints.kinesis;
     const specAt = (port: number): ComponentSpec =>
-      serviceSpec(service, { port, region: endpoints.region, kinesisEndpoint, companiesStream: endpoints.streams.companies, extraArgs }, this.layout);
+      serviceSpec(service, { port, region: endpoints.region, kinesisEndpoint, companiesStream: endpoints.streams.companies, extraArgs, ...credentials }, this.layout);
     return this.startChild(service, this.options.ports[service], specAt, async (url) => {
       const response = await fetch(`${url}${SERVICES[service].readyPath}`, { signal: AbortSignal.timeout(2_000) });
       await response.arrayBuffer();
@@ -369,6 +432,8 @@ async function settleAll<T extends readonly unknown[] | []>(promises: T): Promis
  * Starts Kinesis (kinesis-local or kinesalite), S3 (s3rver) and DynamoDB (dynalite) as child
  * processes on 127.0.0.1, waits until each answers, creates the three streams (ACTIVE), the bucket
  * and the state table, optionally starts our two mock services, and writes the endpoints file.
+ * With `provided` endpoints (LocalStack, moto, AWS) it starts no emulator and creates the streams,
+ * bucket and table there when missing instead.
  * On any failure it stops what it started; it also stops on the parent's exit, SIGINT or SIGTERM.
  *
  * @throws LocalStackConfigError for a bad option (naming the key)

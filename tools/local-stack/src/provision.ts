@@ -1,5 +1,6 @@
 import { CreateTableCommand, DescribeTableCommand, ResourceInUseException as TableInUseException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateStreamCommand, DescribeStreamSummaryCommand, ResourceInUseException as StreamInUseException, type KinesisClient } from '@aws-sdk/client-kinesis';
+import { BucketAlreadyOwnedByYou, CreateBucketCommand, HeadBucketCommand, NotFound, type BucketLocationConstraint, type S3Client } from '@aws-sdk/client-s3';
 import type { Logger } from '@tenant-analytics/domain';
 import { ComponentStartError } from './errors';
 import { pollUntil } from './poll';
@@ -81,5 +82,31 @@ export async function ensureStateTable(dynamodb: DynamoDBClient, tableName: stri
       cause: outcome.lastError,
       context: { component: 'dynamodb', table: tableName },
     });
+  }
+}
+
+/**
+ * Creates the bucket unless this account already has it (s3rver creates its own with
+ * `--configure-bucket`; this is for endpoints the user gives). Outside us-east-1 the region goes in
+ * the location constraint, as AWS and moto require.
+ *
+ * @throws the SDK's error when the bucket cannot be created (e.g. `BucketAlreadyExists`: the name is another account's)
+ */
+export async function ensureBucket(s3: S3Client, bucket: string, region: string): Promise<void> {
+  try {
+    await s3.send(new HeadBucketCommand({ Bucket: bucket }));
+    return;
+  } catch (error) {
+    if (!(error instanceof NotFound) && (error as { name?: string }).name !== 'NotFound') throw error;
+  }
+  try {
+    await s3.send(
+      new CreateBucketCommand({
+        Bucket: bucket,
+        ...(region === 'us-east-1' ? {} : { CreateBucketConfiguration: { LocationConstraint: region as BucketLocationConstraint } }),
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof BucketAlreadyOwnedByYou)) throw error;
   }
 }

@@ -52,6 +52,27 @@ describe('serviceSpec', () => {
     );
   });
 
+  it('gives the services the keys of endpoints the user provided', () => {
+    // Prepare
+    const keys = { accessKeyId: 'test', secretAccessKey: 'test-secret' };
+
+    // Act
+    const tenantManager = serviceSpec('tenantManager', { ...params, awsCredentials: keys });
+    const churn = serviceSpec('churnApi', { ...params, churnCredentials: keys });
+
+    // Assess
+    expect(tenantManager.env).toEqual({ AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test-secret', AWS_REGION: 'us-west-2' });
+    expect(churn.args.join(' ')).toContain('--access-key-id test --secret-access-key test-secret');
+  });
+
+  it('leaves the tenant manager to the default credential chain when told so', () => {
+    // Act
+    const spec = serviceSpec('tenantManager', { ...params, awsCredentials: 'default-chain' });
+
+    // Assess
+    expect(spec.env).toEqual({ AWS_REGION: 'us-west-2' });
+  });
+
   it('rejects a service whose main.ts does not exist, naming the file', () => {
     // Prepare
     jest.spyOn(fs, 'existsSync').mockReturnValue(false);

@@ -42,4 +42,21 @@ describe('formatEndpoints', () => {
     // Assess
     expect(lines.slice(-2)).toEqual(['Live view: http://127.0.0.1:4600/', 'Press Ctrl-C to stop.']);
   });
+
+  it('names the endpoints file the AWS endpoints came from, and leaves the default chain out of the CLI commands', () => {
+    // Act
+    const text = formatEndpoints(
+      { ...endpoints, kinesis: 'http://127.0.0.1:4566', kinesisBackend: 'external', awsCredentials: 'default-chain' },
+      '/repo/.local/endpoints.json',
+      'processes',
+      undefined,
+      '/repo/localstack.json',
+    );
+
+    // Assess
+    expect(text).toContain('Local stack ready on the endpoints of /repo/localstack.json (no emulator started; services as child processes; region us-west-2)');
+    expect(text).toContain("Credentials: the AWS SDK's default chain");
+    expect(text).toContain('  aws --region us-west-2 --endpoint-url http://127.0.0.1:4566 kinesis list-streams');
+    expect(text).not.toContain('AWS_ACCESS_KEY_ID=');
+  });
 });

@@ -1,6 +1,6 @@
 // `npx nx serve mocks`: the local stack until SIGINT/SIGTERM, then a clean stop (exit code 0).
 import { LiveCollector, startLiveViewServer, type LiveViewServer } from '@tenant-analytics/live-view';
-import { pinoLogger, startLocalStack, type LocalStack } from '@tenant-analytics/local-stack';
+import { pinoLogger, readProvidedEndpoints, startLocalStack, type LocalStack } from '@tenant-analytics/local-stack';
 import { LocalPipelineProbe } from '@tenant-analytics/pipeline-harness';
 import { CommanderError } from 'commander';
 import { pino } from 'pino';
@@ -62,7 +62,8 @@ async function main(argv: readonly string[]): Promise<number> {
   void signal.then(() => (stopRequested = true));
   let stack: LocalStack;
   try {
-    stack = await startLocalStack({ ...args.stack, logger });
+    const provided = args.providedEndpointsFile === undefined ? undefined : readProvidedEndpoints(args.providedEndpointsFile);
+    stack = await startLocalStack({ ...args.stack, ...(provided === undefined ? {} : { provided }), logger });
   } catch (error) {
     if (stopRequested) return 0;
     logger.debug('the local stack did not start', { err: error });
@@ -74,7 +75,7 @@ async function main(argv: readonly string[]): Promise<number> {
     liveView === undefined || args.liveView === undefined
       ? undefined
       : `Live view: ${liveView.server.url} (127.0.0.1 only, no authentication). It reads the processor's metrics at ${args.liveView.processorMetricsUrl}/metrics: start the processor with \`npx nx serve processor -- --metrics-port ${new URL(args.liveView.processorMetricsUrl).port}\`.`;
-  console.log(formatEndpoints(stack.endpoints, args.stack.endpointsFile, stack.backend, liveViewLine));
+  console.log(formatEndpoints(stack.endpoints, args.stack.endpointsFile, stack.backend, liveViewLine, args.providedEndpointsFile));
   const received = await signal;
   console.log(`${received}: stopping the local stack…`);
   await liveView?.stop();

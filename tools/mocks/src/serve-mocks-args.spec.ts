@@ -34,6 +34,28 @@ describe('parseServeMocksArgs', () => {
     expect(given).toBe('containers');
   });
 
+  it('takes --endpoints relative to the repository, and no file by default', () => {
+    // Act
+    const given = parseServeMocksArgs(['--endpoints', 'moto.json', '--port-base', '0']).providedEndpointsFile;
+    const unset = parseServeMocksArgs([]).providedEndpointsFile;
+
+    // Assess
+    expect(given).toBe(path.join(REPO_ROOT, 'moto.json'));
+    expect(unset).toBeUndefined();
+  });
+
+  it.each([
+    ['--region', 'eu-west-1'],
+    ['--kinesis-backend', 'kinesis-local'],
+    ['--shards-jobs', '4'],
+    ['--data-dir', 'data'],
+    ['--s3-port', '6000'],
+  ])('rejects %s with --endpoints, naming it', (flag, value) => {
+    // Act & assess
+    expect(() => parseServeMocksArgs(['--endpoints', 'moto.json', flag, value])).toThrow(CommanderError);
+    expect(() => parseServeMocksArgs(['--endpoints', 'moto.json', flag, value])).toThrow(`${flag} cannot be combined with --endpoints`);
+  });
+
   it('turns the services off with --no-services', () => {
     expect(parseServeMocksArgs(['--no-services']).stack.services).toEqual({ tenantManager: false, churnApi: false });
   });

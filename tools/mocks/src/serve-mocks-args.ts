@@ -29,7 +29,9 @@ export const DEFAULT_PROCESSOR_METRICS_URL = 'http://127.0.0.1:9464';
 
 /** What `serve mocks` runs: the local stack's options, the live view and the log level. */
 export interface ServeMocksArgs {
-  readonly stack: Omit<LocalStackOptions, 'logger' | 'endpointsFile'> & { readonly endpointsFile: string };
+  readonly stack: Omit<LocalStackOptions, 'logger' | 'endpointsFile' | 'provided'> & { readonly endpointsFile: string };
+  /** `--endpoints <file>`: AWS-compatible endpoints to use instead of starting emulators (absolute path). */
+  readonly providedEndpointsFile: string | undefined;
   readonly liveView: LiveViewArgs | undefined;
   readonly logLevel: string;
 }
@@ -48,6 +50,7 @@ const loopbackUrl = (value: string): string => {
 };
 
 interface RawFlags {
+  endpoints?: string;
   backend?: LocalStackBackend;
   kinesisBackend: KinesisBackend;
   dynamodbStorage?: DynamoDbStorage;
@@ -74,6 +77,10 @@ interface RawFlags {
 export function serveMocksCommand(): Command {
   return new Command('serve-mocks')
     .description('Run the local stack (Kinesis, S3, DynamoDB emulators and the mock services) until Ctrl-C.')
+    .option(
+      '--endpoints <file>',
+      'use the AWS-compatible endpoints in this JSON file (LocalStack, moto, AWS) instead of starting emulators: creates the streams, bucket and table there when missing, starts the services the file does not name (see tools/local-stack/README.md#bring-your-own-endpoints); relative to the repository',
+    )
     .addOption(
       new Option(
         '--backend <backend>',
@@ -110,6 +117,20 @@ export function serveMocksCommand(): Command {
     .exitOverride();
 }
 
+/** Flags about emulators (or what the endpoints file names) that `--endpoints` refuses. */
+const EMULATOR_ONLY_FLAGS = [
+  { key: 'kinesisBackend', flag: '--kinesis-backend' },
+  { key: 'dynamodbStorage', flag: '--dynamodb-storage' },
+  { key: 'region', flag: '--region' },
+  { key: 'kinesisPort', flag: '--kinesis-port' },
+  { key: 'dynamodbPort', flag: '--dynamodb-port' },
+  { key: 's3Port', flag: '--s3-port' },
+  { key: 'shardsJobs', flag: '--shards-jobs' },
+  { key: 'shardsCompanies', flag: '--shards-companies' },
+  { key: 'shardsEnriched', flag: '--shards-enriched' },
+  { key: 'dataDir', flag: '--data-dir' },
+] as const;
+
 /** Nx runs the script in the project folder, so relative paths are taken from the repository root. */
 const fromRepo = (file: string | undefined): string | undefined => (file === undefined ? undefined : path.resolve(REPO_ROOT, file));
 
@@ -122,7 +143,18 @@ const fromRepo = (file: string | undefined): string | undefined => (file === und
  * @throws CommanderError on an unknown flag, a bad choice or a non-integer (after printing it), and for --help
  */
 export function parseServeMocksArgs(argv: readonly string[]): ServeMocksArgs {
-  const flags = serveMocksCommand().parse([...argv], { from: 'user' }).opts<RawFlags>();
+  const command = serveMocksCommand().parse([...argv], { from: 'user' });
+  const flags = command.opts<RawFlags>();
+  if (flags.endpoints !== undefined) {
+    // What the endpoints file decides, or what only emulators have: never silently ignored.
+    const conflicting = EMULATOR_ONLY_FLAGS.filter(({ key }) => command.getOptionValueSource(key) === 'cli').map(({ flag }) => flag);
+    if (conflicting.length > 0) {
+      command.error(`error: ${conflicting.join(', ')} cannot be combined with --endpoints: the endpoints file gives the region, names and shard counts, and no emulator runs`, {
+        code: 'commander.conflictingOption',
+        exitCode: 2,
+      });
+    }
+  }
   const base = flags.portBase;
   const fromBase = (name: PortName): number | undefined => (base === undefined ? undefined : base === 0 ? 0 : base + PORT_BASE_OFFSETS[name]);
   return {
@@ -143,6 +175,7 @@ export function parseServeMocksArgs(argv: readonly string[]): ServeMocksArgs {
       services: { tenantManager: flags.services, churnApi: flags.services },
       endpointsFile: fromRepo(flags.endpointsFile) ?? DEFAULT_ENDPOINTS_FILE,
     },
+    providedEndpointsFile: fromRepo(flags.endpoints),
     liveView: flags.liveView ? { port: flags.liveViewPort, processorMetricsUrl: flags.processorMetricsUrl } : undefined,
     logLevel: flags.logLevel,
   };

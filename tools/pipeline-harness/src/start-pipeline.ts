@@ -10,6 +10,7 @@ import {
   type LocalStackBackend,
   type LocalStackOptions,
   type PortName,
+  type ProvidedEndpoints,
   type ServiceOption,
 } from '@tenant-analytics/local-stack';
 import { LocalPipelineProbe, spawnLocalRunner } from './local-pipeline';
@@ -45,6 +46,8 @@ export interface StartPipelineOptions {
   readonly runnerStopTimeoutMs?: number;
   /** @default - silent */
   readonly logger?: Logger;
+  /** Endpoints the user runs (LocalStack, moto, AWS) instead of the emulators (`--endpoints <file>`). @default - the emulators */
+  readonly provided?: ProvidedEndpoints;
 }
 
 /** The processor's local runner as a child process (see {@link spawnLocalRunner}). */
@@ -254,6 +257,7 @@ export async function startPipeline(options: StartPipelineOptions = {}): Promise
       services: { tenantManager: true, churnApi: true, ...options.services },
       ...(options.shards === undefined ? {} : { shards: options.shards }),
       ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
+      ...(options.provided === undefined ? {} : { provided: options.provided }),
       endpointsFile,
       logger,
     });

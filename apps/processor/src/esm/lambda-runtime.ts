@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadPipelineConfig, type StreamSourceConfig } from '@tenant-analytics/domain';
-import { readEndpointsFile } from '@tenant-analytics/local-endpoints';
+import { awsCredentialsOf, readEndpointsFile } from '@tenant-analytics/local-endpoints';
 import type { StartPosition } from '../adapters/kinesis-shard-reader';
 import { createLogger } from '../adapters/pino-logger';
 import { createAwsClients } from '../composition';
@@ -56,8 +56,12 @@ export async function runLambdaRuntime(options: LambdaRuntimeOptions): Promise<v
     }
     const endpoints = readEndpointsFile(options.endpointsFile);
     propertyGroups = localPropertyGroups(endpoints);
-    process.env['AWS_ACCESS_KEY_ID'] = endpoints.credentials.accessKeyId;
-    process.env['AWS_SECRET_ACCESS_KEY'] = endpoints.credentials.secretAccessKey;
+    // With `awsCredentials: 'default-chain'` the function keeps the default chain, as on AWS (churn calls are signed with it too).
+    const credentials = awsCredentialsOf(endpoints);
+    if (credentials !== undefined) {
+      process.env['AWS_ACCESS_KEY_ID'] = credentials.accessKeyId;
+      process.env['AWS_SECRET_ACCESS_KEY'] = credentials.secretAccessKey;
+    }
   }
   const config = loadPipelineConfig({ json: propertyGroups, env: process.env });
   process.env['PROPERTY_GROUPS'] = propertyGroups;

@@ -5,7 +5,7 @@ import { KinesisEnrichedStream } from '../adapters/kinesis-enriched-stream';
 import { createLogger } from '../adapters/pino-logger';
 import { createAwsClients, createChurnScoring } from '../composition';
 import type { Logger } from '../core/ports';
-import { loadRunnerConfig, localRunnerCredentials } from '../local-config';
+import { loadRunnerConfig, localRunnerCredentials, sdkCredentialsFor } from '../local-config';
 import { KinesisRecordResender, S3DeadLetterArchive } from './aws-replay-adapters';
 import { DeadLetterReplay, type ReplaySummary } from './dead-letter-replay';
 
@@ -47,7 +47,7 @@ export async function runReplay(options: ReplayOptions, logger?: Logger): Promis
   const { config, endpoints } = loadRunnerConfig(options);
   const log = logger ?? createLogger(config.log.level);
   const metrics = new InMemoryMetrics();
-  const credentials = endpoints === undefined ? undefined : localRunnerCredentials({ endpointsFile: options.endpointsFile, initial: endpoints.credentials, logger: log });
+  const credentials = endpoints === undefined ? undefined : localRunnerCredentials({ endpointsFile: options.endpointsFile, initial: endpoints.credentials, sdk: sdkCredentialsFor(endpoints), logger: log });
   const clients = createAwsClients(config, credentials?.aws);
   try {
     const replay = new DeadLetterReplay({
