@@ -13,7 +13,7 @@ import {
 import { LaneConflictError, ProcessorError } from '../core/errors';
 import { pendingBatchSchema, type PendingBatch } from '../core/pending-batch';
 import type { DedupeSegment } from '../core/dedupe-window';
-import type { DeferredBatches, LaneState, LaneStore } from '../core/ports';
+import type { DeferredBatches, FailedBatch, FailureSettlement, LaneState, LaneStore, SkippedRange } from '../core/ports';
 import { decodeStoredJson, translateDynamoError } from './dynamodb-errors';
 
 /** Pending batches are stored compressed in chunks below DynamoDB's 400 KB item limit. */
@@ -102,12 +102,18 @@ export class DynamoDbLaneStore implements LaneStore {
     const epoch = item?.['epoch']?.S;
     const deferredRefs = item?.['deferredRefs']?.L?.map((entry) => entry.S ?? '') ?? [];
     const since = item?.['deferredSince']?.S;
+    const failedFirst = item?.['failedFirst']?.S;
+    const failedLast = item?.['failedLast']?.S;
+    const failedAfter = item?.['failedAfter']?.S;
+    const skipped = item?.['skippedRanges']?.L?.map((entry) => parseSkippedRange(entry.S ?? '')) ?? [];
     const lane: LaneState = {
       laneId,
       version,
       ...(checkpoint === undefined ? {} : { checkpoint }),
       ...(epoch === undefined ? {} : { epoch }),
       ...(deferredRefs.length === 0 || since === undefined ? {} : { deferred: { refs: deferredRefs, since } }),
+      ...(failedFirst === undefined || failedLast === undefined ? {} : { failed: { first: failedFirst, last: failedLast, ...(failedAfter === undefined ? {} : { after: failedAfter }) } }),
+      ...(skipped.length === 0 ? {} : { skipped }),
     };
     if (pendingId === undefined) return lane;
     const prefix = item?.['pendingRef']?.S ?? legacyChunkPrefix(pendingId, token);
@@ -153,7 +159,13 @@ export class DynamoDbLaneStore implements LaneStore {
     return version;
   }
 
-  async complete(laneId: string, pendingId: string, checkpoint: string, expectedVersion: number, options: { readonly defer?: boolean } = {}): Promise<number> {
+  async complete(
+    laneId: string,
+    pendingId: string,
+    checkpoint: string,
+    expectedVersion: number,
+    options: { readonly defer?: boolean; readonly settle?: FailureSettlement } = {},
+  ): Promise<number> {
     const fence = versionCondition(expectedVersion);
     const values: Record<string, AttributeValue> = {
       ...fence.values,
@@ -176,6 +188,13 @@ export class DynamoDbLaneStore implements LaneStore {
       // Without `defer`, the lane's deferred batches were compacted by the caller: the list goes.
       removes.unshift('deferredRefs', 'deferredSince');
     }
+    if (options.settle !== undefined) {
+      removes.push('failedFirst', 'failedLast', 'failedAfter');
+      if (options.settle.skipped !== undefined) {
+        sets.push('skippedRanges = list_append(if_not_exists(skippedRanges, :empty), :skipped)');
+        Object.assign(values, { ':empty': { L: [] }, ':skipped': { L: [{ S: skippedRangeText(options.settle.skipped) }] } });
+      }
+    }
     await this.updateLane(laneId, {
       UpdateExpression: `SET ${sets.join(', ')} REMOVE ${removes.join(', ')}`,
       ConditionExpression: `${fence.condition} AND pendingId = :id`,
@@ -193,6 +212,44 @@ export class DynamoDbLaneStore implements LaneStore {
       UpdateExpression: 'SET updatedAt = :now, version = :next REMOVE deferredRefs, deferredSince',
       ConditionExpression: `${fence.condition} AND attribute_not_exists(pendingId)`,
       ExpressionAttributeValues: { ...fence.values, ':now': { S: new Date().toISOString() }, ':next': { N: String(expectedVersion + 1) } },
+    });
+    return expectedVersion + 1;
+  }
+
+  async noteFailure(laneId: string, failed: FailedBatch, expectedVersion: number): Promise<number> {
+    const fence = versionCondition(expectedVersion);
+    const after = failed.after === undefined ? '' : ', failedAfter = :after';
+    await this.updateLane(laneId, {
+      UpdateExpression: `SET failedFirst = :first, failedLast = :last, updatedAt = :now, version = :next${after}${failed.after === undefined ? ' REMOVE failedAfter' : ''}`,
+      ConditionExpression: `${fence.condition} AND attribute_not_exists(pendingId)`,
+      ExpressionAttributeValues: {
+        ...fence.values,
+        ':first': { S: failed.first },
+        ':last': { S: failed.last },
+        ':now': { S: new Date().toISOString() },
+        ':next': { N: String(expectedVersion + 1) },
+        ...(failed.after === undefined ? {} : { ':after': { S: failed.after } }),
+      },
+    });
+    return expectedVersion + 1;
+  }
+
+  async resolveSkipped(laneId: string, range: SkippedRange, expectedVersion: number): Promise<number> {
+    // The fence makes the list the one the caller read; rewriting it whole keeps the update simple (it holds a few entries).
+    const lane = await this.get(laneId);
+    if (lane.version !== expectedVersion) throw new LaneConflictError(laneId);
+    const text = skippedRangeText(range);
+    const rest = (lane.skipped ?? []).map(skippedRangeText).filter((entry) => entry !== text);
+    const fence = versionCondition(expectedVersion);
+    await this.updateLane(laneId, {
+      UpdateExpression: rest.length === 0 ? 'SET updatedAt = :now, version = :next REMOVE skippedRanges' : 'SET skippedRanges = :rest, updatedAt = :now, version = :next',
+      ConditionExpression: fence.condition,
+      ExpressionAttributeValues: {
+        ...fence.values,
+        ':now': { S: new Date().toISOString() },
+        ':next': { N: String(expectedVersion + 1) },
+        ...(rest.length === 0 ? {} : { ':rest': { L: rest.map((entry) => ({ S: entry })) } }),
+      },
     });
     return expectedVersion + 1;
   }
@@ -307,4 +364,14 @@ export class DynamoDbLaneStore implements LaneStore {
     }
     return decodeStoredJson(pendingBatchSchema, decompressBody(Buffer.concat(parts)).toString('utf8'), `pending batch ${pendingId}`);
   }
+}
+
+/** A skipped range as stored in the lane item: `<after>|<before>` (`after` empty for the shard's start). */
+function skippedRangeText(range: SkippedRange): string {
+  return `${range.after ?? ''}|${range.before}`;
+}
+
+function parseSkippedRange(text: string): SkippedRange {
+  const [after = '', before = ''] = text.split('|');
+  return { ...(after === '' ? {} : { after }), before };
 }

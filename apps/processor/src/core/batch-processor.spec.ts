@@ -263,7 +263,10 @@ describe('BatchProcessor', () => {
 
       expect(objects.objects.size).toBe(0);
       expect(stateStore.items.size).toBe(0);
-      expect(laneStore.lanes.size).toBe(0);
+      // The lane only notes the failed batch (no checkpoint, no pending batch), for the replay tool.
+      expect([...laneStore.lanes.values()]).toEqual([
+        { laneId: 'bigdatajobs/shardId-000000000000', version: 1, failed: { first: batch[0]?.sequenceNumber, last: batch[9]?.sequenceNumber } },
+      ]);
     });
 
     it('defers the batch when some calls met an open breaker, instead of dead-lettering their records', async () => {

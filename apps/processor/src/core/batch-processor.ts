@@ -13,8 +13,11 @@ import {
   type Clock,
   type CompanyStateStore,
   type InputRecord,
+  type FailedBatch,
+  type FailureSettlement,
   type LaneState,
   type LaneStore,
+  type SkippedRange,
   type Logger,
   type Metrics,
   type ObjectSink,
@@ -131,6 +134,21 @@ interface DeferredView {
 
 const emptyDeferredView = (): DeferredView => ({ commits: new Map(), batchIds: new Set(), dirty: new Set(), unread: new Set(), count: 0 });
 
+/** Reads a shard's records between bounds (exclusive `after`/`before`, inclusive `through`), in sequence order. */
+export type ShardRangeReader = (range: { readonly after?: string; readonly through?: string; readonly before?: string }) => Promise<InputRecord[]>;
+
+/** What {@link BatchProcessor.replayDiscarded} did. */
+export interface DiscardedReplay {
+  readonly outcome: 'processed-by-lane' | 'replayed-skipped-range' | 'already-processed';
+  readonly records: number;
+  readonly enriched: number;
+  readonly deadLetters: number;
+  readonly skipped?: SkippedRange;
+}
+
+/** Records per batch when the replay tool processes a range. */
+const REPLAY_CHUNK_RECORDS = 1_000;
+
 /** Company states kept per lane at most; beyond it the cache starts over (bounded memory). */
 const MAX_CACHED_STATES_PER_LANE = 100_000;
 
@@ -187,9 +205,17 @@ export class BatchProcessor {
     let checkpoint = lane.checkpoint;
     let laneVersion = lane.version;
     let recoveredPending = false;
+    // A failed batch noted on the lane is settled by the next batch to complete (see LaneState.failed).
+    let failed = lane.failed;
+    const settle = (batch: PendingBatch): FailureSettlement | undefined => {
+      if (failed === undefined) return undefined;
+      const settlement = compareSequence(batch.firstSequenceNumber, failed.first) <= 0 ? {} : { skipped: { ...(failed.after === undefined ? {} : { after: failed.after }), before: batch.firstSequenceNumber } };
+      failed = undefined;
+      return settlement;
+    };
     if (lane.pending !== undefined) {
       logger.info('finishing pending batch from an earlier attempt', { pendingId: lane.pending.id });
-      laneVersion = await this.finish(laneId, lane.pending, laneVersion, cache);
+      laneVersion = await this.finish(laneId, lane.pending, laneVersion, cache, undefined, settle(lane.pending));
       this.deps.metrics.count(METRIC.pendingRecovered);
       checkpoint = lane.pending.lastSequenceNumber;
       recoveredPending = true;
@@ -208,7 +234,12 @@ export class BatchProcessor {
     // A lane item without an epoch (new, recreated by an operator, or of the layout before epochs)
     // starts one with this batch: its watermarks are then apart from any earlier life of the shard.
     const epoch = lane.epoch ?? newEpoch(this.deps.clock.now());
-    const { pending, states, planned } = await this.compute(stream, shardId, fresh, first.sequenceNumber, last.sequenceNumber, cache, parentLaneIds, epoch);
+    const { pending, states, planned } = await this.compute(stream, shardId, fresh, first.sequenceNumber, last.sequenceNumber, cache, parentLaneIds, epoch).catch(
+      async (error: unknown) => {
+        if (failed === undefined) await this.noteFailure(laneId, { ...(checkpoint === undefined ? {} : { after: checkpoint }), first: first.sequenceNumber, last: last.sequenceNumber }, laneVersion, logger);
+        throw error;
+      },
+    );
     // The fence: written only if no other processor moved the lane since it was read above. The
     // batch was computed from state read after that, which no other writer of this lane can have
     // changed without moving the lane, so a pending batch that lands is one computed from the truth.
@@ -217,7 +248,7 @@ export class BatchProcessor {
       throw error;
     });
     await this.deps.afterStep?.('pending-written', pending);
-    await this.finish(laneId, pending, laneVersion, cache, states === undefined || planned === undefined ? undefined : { states, planned });
+    await this.finish(laneId, pending, laneVersion, cache, states === undefined || planned === undefined ? undefined : { states, planned }, settle(pending));
     return {
       checkpoint: pending.lastSequenceNumber,
       enriched: pending.enriched.length,
@@ -244,6 +275,7 @@ export class BatchProcessor {
     laneVersion: number,
     cache: LaneCache,
     computed?: { readonly states: ReadonlyMap<string, CompanyState>; readonly planned: ReadonlyMap<string, CompanyState> },
+    settle?: FailureSettlement,
   ): Promise<number> {
     const view = cache.deferred ?? emptyDeferredView();
     cache.deferred = view;
@@ -262,7 +294,11 @@ export class BatchProcessor {
     // batch's outputs. Before completing: completing without `defer` clears the deferred list.
     const defer = this.shouldDefer(pending, view);
     if (!defer) await this.compact(cache, view);
-    const version = await this.deps.laneStore.complete(laneId, pending.id, pending.lastSequenceNumber, laneVersion, { defer });
+    const version = await this.deps.laneStore.complete(laneId, pending.id, pending.lastSequenceNumber, laneVersion, { defer, ...(settle === undefined ? {} : { settle }) });
+    if (settle?.skipped !== undefined) {
+      this.deps.logger.warn('a failed batch was given up on: its records are listed as skipped, for the replay tool', { laneId, skipped: settle.skipped });
+      this.deps.metrics.count(METRIC.skippedRanges, 1, { stream: pending.stream });
+    }
     // Everything cached was read or written while this processor held the lane: still true now.
     cache.version = version;
     if (defer) {
@@ -277,6 +313,72 @@ export class BatchProcessor {
       this.deps.metrics.count(METRIC.deadLetters, 1, { reason: deadLetter.reason });
     }
     return version;
+  }
+
+  /**
+   * Re-processes the records of `range` (from an on-failure record: the batch an event source
+   * mapping gave up on), exactly once:
+   *
+   * - If the lane has not passed the range yet, its records are processed by the lane itself, as
+   *   the mapping would have.
+   * - If the range lies in one of the lane's skipped ranges, every record of that skipped range is
+   *   processed in a lane of its own (`<shardId>~replay~<before>`, with the shard's dedupe window),
+   *   whose checkpoint makes a second run a no-op; then the range is removed from the lane.
+   * - Otherwise the lane processed those records (the batch was finished, or retried with success):
+   *   nothing is done.
+   */
+  async replayDiscarded(stream: string, shardId: string, range: { readonly first: string; readonly last: string }, read: ShardRangeReader): Promise<DiscardedReplay> {
+    const laneId = laneIdOf(stream, shardId);
+    // A pending batch left by an attempt is finished first: it may be the range itself.
+    await this.process(stream, shardId, []);
+    const lane = await this.deps.laneStore.get(laneId);
+    if (lane.checkpoint === undefined || compareSequence(lane.checkpoint, range.first) < 0) {
+      const records = await read({ ...(lane.checkpoint === undefined ? {} : { after: lane.checkpoint }), through: range.last });
+      const results = await this.processInChunks(stream, shardId, records, {});
+      return { outcome: 'processed-by-lane', records: records.length, ...results };
+    }
+    const skipped = lane.skipped?.find((entry) => (entry.after === undefined || compareSequence(entry.after, range.first) < 0) && compareSequence(range.first, entry.before) < 0);
+    if (skipped === undefined) return { outcome: 'already-processed', records: 0, enriched: 0, deadLetters: 0 };
+    const records = await read({ ...(skipped.after === undefined ? {} : { after: skipped.after }), before: skipped.before });
+    const results = await this.processInChunks(stream, `${shardId}~replay~${skipped.before}`, records, { parentShardIds: [shardId] });
+    // Fenced like every lane write; the lane may move meanwhile (the mapping goes on), so re-read and retry.
+    for (let attempt = 1; ; attempt += 1) {
+      const current = await this.deps.laneStore.get(laneId);
+      if (!(current.skipped ?? []).some((entry) => entry.after === skipped.after && entry.before === skipped.before)) break;
+      try {
+        await this.deps.laneStore.resolveSkipped(laneId, skipped, current.version);
+        break;
+      } catch (error) {
+        if (!(error instanceof LaneConflictError) || attempt >= this.maxCommitConflicts) throw error;
+      }
+    }
+    return { outcome: 'replayed-skipped-range', records: records.length, skipped, ...results };
+  }
+
+  private async processInChunks(stream: string, shardId: string, records: readonly InputRecord[], options: ProcessOptions): Promise<{ enriched: number; deadLetters: number }> {
+    let enriched = 0;
+    let deadLetters = 0;
+    for (let start = 0; start < records.length; start += REPLAY_CHUNK_RECORDS) {
+      const result = await this.process(stream, shardId, records.slice(start, start + REPLAY_CHUNK_RECORDS), options);
+      enriched += result.enriched;
+      deadLetters += result.deadLetters;
+    }
+    return { enriched, deadLetters };
+  }
+
+  /**
+   * Notes on the lane that a batch failed before any effect, so that the batch that completes next
+   * can tell whether it was given up on. Best effort: a note that cannot be written (the lane moved,
+   * the table is down) is logged, and the batch's own error is what the caller sees.
+   */
+  private async noteFailure(laneId: string, failed: FailedBatch, laneVersion: number, logger: Logger): Promise<void> {
+    try {
+      const version = await this.deps.laneStore.noteFailure(laneId, failed, laneVersion);
+      const cache = this.laneCaches.get(laneId);
+      if (cache !== undefined && cache.version === laneVersion) cache.version = version;
+    } catch (error) {
+      logger.warn('could not note the failed batch on the lane', { error: error instanceof Error ? error.message : String(error), first: failed.first });
+    }
   }
 
   /**

@@ -57,6 +57,39 @@ export interface LaneState {
    * batches' commits applied in order. Undefined when there are none.
    */
   readonly deferred?: DeferredBatches;
+  /**
+   * A batch of the lane that failed before any effect (its computation threw: a churn outage, a
+   * dependency down) and that no batch has covered since. If the next batch to complete starts
+   * after it, the runtime gave up on it (on Lambda: the event source mapping discarded it after
+   * `maxRecordAgeSeconds`), and its records become a {@link SkippedRange}.
+   */
+  readonly failed?: FailedBatch;
+  /** Records of the shard that the lane passed over without processing them, for the replay tool. */
+  readonly skipped?: readonly SkippedRange[];
+}
+
+/** A batch that failed before any effect, and the lane's checkpoint when it did. */
+export interface FailedBatch {
+  /** The lane's checkpoint when the batch failed: every record after it was unprocessed. Undefined = the shard's start. */
+  readonly after?: string;
+  readonly first: string;
+  readonly last: string;
+}
+
+/**
+ * The records of a shard after `after` and before `before` (both exclusive; `after` undefined = the
+ * shard's start): a batch that failed and was given up on, with any records around it that no
+ * batch processed, up to the first record of the batch that completed next.
+ */
+export interface SkippedRange {
+  readonly after?: string;
+  readonly before: string;
+}
+
+/** What completing a batch does with the lane's {@link LaneState.failed} batch. */
+export interface FailureSettlement {
+  /** Present when the failed batch was given up on: the range it leaves unprocessed. Absent: the completed batch covered it. */
+  readonly skipped?: SkippedRange;
 }
 
 /** The completed batches a lane has not yet compacted into company items, oldest first. */
@@ -81,9 +114,20 @@ export interface LaneStore {
    * Clears the pending batch `pendingId` and advances the checkpoint to `checkpoint`, atomically.
    * With `defer`, the batch joins the lane's deferred batches (its commits were not written to the
    * company items); without it, the lane's deferred batches are cleared: the caller compacted every
-   * one it read at `expectedVersion` (the fence makes that the lane's whole list).
+   * one it read at `expectedVersion` (the fence makes that the lane's whole list). With `settle`,
+   * the lane's failed batch is cleared, and its skipped range, if any, listed.
    */
-  complete(laneId: string, pendingId: string, checkpoint: string, expectedVersion: number, options?: { readonly defer?: boolean }): Promise<number>;
+  complete(
+    laneId: string,
+    pendingId: string,
+    checkpoint: string,
+    expectedVersion: number,
+    options?: { readonly defer?: boolean; readonly settle?: FailureSettlement },
+  ): Promise<number>;
+  /** Notes that a batch failed before any effect (the lane must have no pending batch). */
+  noteFailure(laneId: string, failed: FailedBatch, expectedVersion: number): Promise<number>;
+  /** Removes a skipped range once the replay tool has processed its records. */
+  resolveSkipped(laneId: string, range: SkippedRange, expectedVersion: number): Promise<number>;
   /** Clears the deferred batches of a lane that has no pending batch: the caller compacted them all. */
   compacted(laneId: string, expectedVersion: number): Promise<number>;
   /** The write-ahead bodies of a lane's deferred batches, in the order of `deferred.refs`. */
@@ -167,6 +211,7 @@ export const METRIC = {
   stateReadUnits: 'StateReadUnits',
   compactedCompanies: 'StateCompactedCompanies',
   pendingRecovered: 'PendingBatchesRecovered',
+  skippedRanges: 'SkippedRanges',
   millisBehindLatest: 'MillisBehindLatest',
   staleCheckpoints: 'StaleCheckpoints',
   batchDurationMs: 'BatchDurationMs',

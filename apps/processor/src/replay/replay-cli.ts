@@ -3,16 +3,20 @@ import { DEFAULT_ENDPOINTS_FILE } from '@tenant-analytics/local-endpoints';
 import { InMemoryMetrics } from '../adapters/in-memory-metrics';
 import { KinesisEnrichedStream } from '../adapters/kinesis-enriched-stream';
 import { createLogger } from '../adapters/pino-logger';
-import { createAwsClients, createChurnScoring } from '../composition';
+import { KinesisShardReader } from '../adapters/kinesis-shard-reader';
+import { createAwsClients, createBatchProcessor, createChurnScoring } from '../composition';
 import type { Logger } from '../core/ports';
 import { loadRunnerConfig, localRunnerCredentials, sdkCredentialsFor } from '../local-config';
 import { KinesisRecordResender, S3DeadLetterArchive } from './aws-replay-adapters';
 import { DeadLetterReplay, type ReplaySummary } from './dead-letter-replay';
+import { replayOnFailureRecords, type OnFailureReplaySummary } from './on-failure-replay';
 
 /** The command line of `npx nx run processor:replay`. */
 export interface ReplayOptions {
   /** `s3://bucket/prefix` of the dead letters to replay (a `dt=` partition narrows it). */
-  readonly fromDeadLetters: { readonly bucket: string; readonly prefix: string };
+  readonly fromDeadLetters?: { readonly bucket: string; readonly prefix: string };
+  /** A JSON Lines file of on-failure records (the local runtime's file, or messages saved from the SQS queue). */
+  readonly fromOnFailure?: string;
   readonly config?: string;
   readonly endpointsFile: string;
   readonly dryRun: boolean;
@@ -32,24 +36,48 @@ export function parseReplayArgs(argv: readonly string[]): ReplayOptions {
         'unknown-company and lookup-failed ones go back to their stream; invalid records are listed, not replayed. ' +
         'A replayed letter gets a marker (replay-markers/<key>, same bucket), so the command can be run again after any failure.',
     )
-    .requiredOption('--from-dead-letters <s3-uri>', 'dead letters to replay, e.g. s3://bucket/dead-letters or …/dead-letters/dt=2026-12-02', s3Uri)
+    .option('--from-dead-letters <s3-uri>', 'dead letters to replay, e.g. s3://bucket/dead-letters or …/dead-letters/dt=2026-12-02', s3Uri)
+    .option(
+      '--from-on-failure <file>',
+      'on-failure records (JSON Lines: the local Lambda runtime\'s .local/esm-on-failure.jsonl, or the SQS messages\' bodies, one per line): the batches an event source mapping gave up on, re-read from the stream and processed exactly once',
+    )
     .option('-c, --config <file>', 'property-group JSON file (the seed shape), as the processor takes it; environment variables override single keys')
     .option('-e, --endpoints-file <file>', 'without --config: derive the config from this local stack endpoints file', DEFAULT_ENDPOINTS_FILE)
     .option('--dry-run', 'read and classify the dead letters, change nothing', false)
     .exitOverride()
     .parse(argv)
-    .opts<{ fromDeadLetters: { bucket: string; prefix: string }; config?: string; endpointsFile: string; dryRun: boolean }>();
+    .opts<{ fromDeadLetters?: { bucket: string; prefix: string }; fromOnFailure?: string; config?: string; endpointsFile: string; dryRun: boolean }>();
+  if (options.fromDeadLetters === undefined && options.fromOnFailure === undefined) {
+    throw new InvalidArgumentError('give --from-dead-letters <s3-uri>, --from-on-failure <file>, or both');
+  }
   return { ...options, dryRun: options.dryRun === true };
 }
 
+/** What a replay run did, by input. */
+export interface ReplayRun {
+  readonly deadLetters?: ReplaySummary;
+  readonly onFailure?: OnFailureReplaySummary;
+}
+
 /** Runs a replay with the processor's config, clients and churn service. */
-export async function runReplay(options: ReplayOptions, logger?: Logger): Promise<ReplaySummary> {
+export async function runReplay(options: ReplayOptions, logger?: Logger): Promise<ReplayRun> {
   const { config, endpoints } = loadRunnerConfig(options);
   const log = logger ?? createLogger(config.log.level);
   const metrics = new InMemoryMetrics();
   const credentials = endpoints === undefined ? undefined : localRunnerCredentials({ endpointsFile: options.endpointsFile, initial: endpoints.credentials, sdk: sdkCredentialsFor(endpoints), logger: log });
   const clients = createAwsClients(config, credentials?.aws);
   try {
+    // Batches first: their records may leave dead letters the second step then replays.
+    const onFailure =
+      options.fromOnFailure === undefined
+        ? undefined
+        : await replayOnFailureRecords(options.fromOnFailure, {
+            processor: createBatchProcessor(config, clients, { logger: log, metrics, ...(credentials === undefined ? {} : { credentials: credentials.churn }) }),
+            reader: new KinesisShardReader(clients.kinesis),
+            dryRun: options.dryRun,
+            logger: log,
+          });
+    if (options.fromDeadLetters === undefined) return { ...(onFailure === undefined ? {} : { onFailure }) };
     const replay = new DeadLetterReplay({
       archive: new S3DeadLetterArchive(clients.s3),
       scoring: createChurnScoring(config, { logger: log, metrics, ...(credentials === undefined ? {} : { credentials: credentials.churn }) }),
@@ -58,7 +86,8 @@ export async function runReplay(options: ReplayOptions, logger?: Logger): Promis
       clock: { now: () => new Date() },
       logger: log,
     });
-    return await replay.replay(options.fromDeadLetters, { sink: { bucket: config.sink.path.bucket, prefix: config.sink.path.prefix } }, { dryRun: options.dryRun });
+    const deadLetters = await replay.replay(options.fromDeadLetters, { sink: { bucket: config.sink.path.bucket, prefix: config.sink.path.prefix } }, { dryRun: options.dryRun });
+    return { deadLetters, ...(onFailure === undefined ? {} : { onFailure }) };
   } finally {
     clients.kinesis.destroy();
     clients.s3.destroy();
@@ -67,7 +96,20 @@ export async function runReplay(options: ReplayOptions, logger?: Logger): Promis
 }
 
 /** The summary for a person; the JSON goes to stdout as well. */
-export function describeSummary(summary: ReplaySummary, dryRun: boolean): string {
+export function describeRun(run: ReplayRun, dryRun: boolean): string {
+  const lines: string[] = [];
+  if (run.onFailure !== undefined) lines.push(describeOnFailure(run.onFailure, dryRun));
+  if (run.deadLetters !== undefined) lines.push(describeSummary(run.deadLetters, dryRun));
+  return lines.join('\n');
+}
+
+function describeOnFailure(summary: OnFailureReplaySummary, dryRun: boolean): string {
+  const lines = [`${summary.records.length} on-failure record(s)${dryRun ? ' (dry run: nothing processed)' : ''}`];
+  for (const entry of summary.records) lines.push(`  ${entry.stream}/${entry.shardId} ${entry.first}…${entry.last}: ${entry.outcome}${entry.records === undefined ? '' : `, ${entry.records} record(s) read, ${entry.enriched ?? 0} enriched, ${entry.deadLetters ?? 0} dead-lettered`}`);
+  return lines.join('\n');
+}
+
+function describeSummary(summary: ReplaySummary, dryRun: boolean): string {
   const lines = [
     `${summary.deadLetters} dead letter(s); ${summary.alreadyReplayed} replayed earlier; ` +
       (dryRun ? 'dry run: nothing changed' : `${summary.rescored} scored and written, ${summary.resent} sent back to their stream`),
@@ -78,7 +120,8 @@ export function describeSummary(summary: ReplaySummary, dryRun: boolean): string
   return lines.join('\n');
 }
 
-/** 0 when everything replayable was replayed; 1 when something failed or could not be read. */
-export function exitCodeOf(summary: ReplaySummary): number {
-  return summary.failed.count > 0 || summary.unreadable.count > 0 ? 1 : 0;
+/** 0 when everything replayable was replayed; 1 when a dead letter failed or could not be read. */
+export function exitCodeOf(run: ReplayRun): number {
+  const letters = run.deadLetters;
+  return letters !== undefined && (letters.failed.count > 0 || letters.unreadable.count > 0) ? 1 : 0;
 }

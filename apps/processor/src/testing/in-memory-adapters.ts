@@ -11,8 +11,11 @@ import type {
   Clock,
   CompanyStateStore,
   DeferredBatches,
+  FailedBatch,
+  FailureSettlement,
   LaneState,
   LaneStore,
+  SkippedRange,
   Logger,
   ObjectSink,
   StreamSink,
@@ -75,7 +78,13 @@ export class InMemoryLaneStore implements LaneStore {
     return this.write({ ...lane, pending: Object.freeze(pending), ...(epoch === undefined ? {} : { epoch }) });
   }
 
-  async complete(laneId: string, pendingId: string, checkpoint: string, expectedVersion: number, options: { readonly defer?: boolean } = {}): Promise<number> {
+  async complete(
+    laneId: string,
+    pendingId: string,
+    checkpoint: string,
+    expectedVersion: number,
+    options: { readonly defer?: boolean; readonly settle?: FailureSettlement } = {},
+  ): Promise<number> {
     const lane = this.fenced(laneId, expectedVersion);
     if (lane.pending?.id !== pendingId) throw new LaneConflictError(laneId);
     let deferred: DeferredBatches | undefined;
@@ -84,7 +93,30 @@ export class InMemoryLaneStore implements LaneStore {
       this.bodies.set(ref, lane.pending);
       deferred = { refs: [...(lane.deferred?.refs ?? []), ref], since: lane.deferred?.since ?? lane.pending.createdAt };
     }
-    return this.write({ laneId, checkpoint, version: lane.version, ...(lane.epoch === undefined ? {} : { epoch: lane.epoch }), ...(deferred === undefined ? {} : { deferred }) });
+    const failed = options.settle === undefined ? lane.failed : undefined;
+    const skipped = options.settle?.skipped === undefined ? lane.skipped : [...(lane.skipped ?? []), options.settle.skipped];
+    return this.write({
+      laneId,
+      checkpoint,
+      version: lane.version,
+      ...(lane.epoch === undefined ? {} : { epoch: lane.epoch }),
+      ...(deferred === undefined ? {} : { deferred }),
+      ...(failed === undefined ? {} : { failed }),
+      ...(skipped === undefined || skipped.length === 0 ? {} : { skipped }),
+    });
+  }
+
+  async noteFailure(laneId: string, failed: FailedBatch, expectedVersion: number): Promise<number> {
+    const lane = this.fenced(laneId, expectedVersion);
+    if (lane.pending !== undefined) throw new LaneConflictError(laneId);
+    return this.write({ ...lane, failed: Object.freeze({ ...failed }) });
+  }
+
+  async resolveSkipped(laneId: string, range: SkippedRange, expectedVersion: number): Promise<number> {
+    const lane = this.fenced(laneId, expectedVersion);
+    const skipped = (lane.skipped ?? []).filter((entry) => entry.after !== range.after || entry.before !== range.before);
+    const { skipped: _old, ...rest } = lane;
+    return this.write({ ...rest, ...(skipped.length === 0 ? {} : { skipped }) });
   }
 
   async compacted(laneId: string, expectedVersion: number): Promise<number> {

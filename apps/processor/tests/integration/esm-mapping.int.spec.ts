@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { DescribeStreamSummaryCommand, GetRecordsCommand, GetShardIteratorCommand, SplitShardCommand } from '@aws-sdk/client-kinesis';
 import { loadChurnModel, scoreCompany } from '@tenant-analytics/churn-model';
 import { generateCompany, rememberedEventCount } from '@tenant-analytics/domain';
@@ -5,14 +8,14 @@ import type { LocalStack } from '@tenant-analytics/local-stack';
 import { eventually, type LocalPipelineProbe } from '@tenant-analytics/pipeline-harness';
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import { DAY_MS } from '../../src/core/company-state';
-import { toKinesisStreamEvent } from '../../src/esm/kinesis-stream-event';
 import { LOCAL_IDENTITY } from '../../src/esm/lambda-runtime';
 import { loadMappingSettings } from '../../src/esm/mapping-settings';
+import { runReplay } from '../../src/replay/replay-cli';
+import { MemoryLogger } from '../../src/testing/in-memory-adapters';
 import {
   MemoryOnFailureDestination,
   countedJobs,
   createTestStreams,
-  handlerLoader,
   invocationWhere,
   setChurnFaults,
   setFunctionEnvironment,
@@ -224,7 +227,7 @@ describe('the Lambda path through the event source mapping emulator', () => {
     expect(emulator.shardStatuses().find((status) => status.shardId === parent)?.status).toBe('finished');
   });
 
-  it('sends a batch to the on-failure destination when a churn outage outlasts the retries, and a replay of that record recovers it', async () => {
+  it('sends a batch to the on-failure destination when a churn outage outlasts the retries; the replay tool recovers it exactly once after later batches completed', async () => {
     // Prepare: churn answers 503 to everything; the scoring budget is short so each attempt fails fast
     const streams = await createTestStreams(probe.kinesis, 'outage');
     restoreEnvironment = setFunctionEnvironment(stack, streams, {
@@ -243,11 +246,16 @@ describe('the Lambda path through the event source mapping emulator', () => {
     const retryAttempts = 3;
     const { emulator, kinesis } = await startTestEmulator({ stack, streams, onFailure, settings: { retryAttempts } });
     await eventually(async () => (onFailure.records.length >= 1 ? true : undefined), 90_000, 'an on-failure record');
+    // The outage ends and the mapping goes on: a later batch of the shard completes first.
+    await setChurnFaults(stack, { errorRate: 0 });
+    await probe.put(streams.jobs, [{ companyID: 'comp_330', userID: 'user_2', nbJobs: 8, creationDate: iso(yesterdayNoon), eventID: 'outage-3' }]);
+    await eventually(async () => ((await countedJobs(probe, 'comp_330')) === 8 ? true : undefined), 60_000, 'the later batch counted');
     await emulator.stop();
+    kinesis.destroy();
 
     // Assess: the whole batch was retried retryAttempts times (the handler reports its first record), then discarded
     const jobs = emulator.invocations.filter((report) => report.stream === streams.jobs);
-    expect(jobs.map((report) => [report.records, report.verdict.kind])).toEqual(Array.from({ length: retryAttempts + 1 }, () => [3, 'partial']));
+    expect(jobs.slice(0, retryAttempts + 1).map((report) => [report.records, report.verdict.kind])).toEqual(Array.from({ length: retryAttempts + 1 }, () => [3, 'partial']));
     const [record] = onFailure.records;
     const shard = await readShard(streams.jobs);
     expect(record).toMatchObject({
@@ -255,18 +263,22 @@ describe('the Lambda path through the event source mapping emulator', () => {
       responseContext: { statusCode: 200, executedVersion: '$LATEST' },
       KinesisBatchInfo: { shardId: 'shardId-000000000000', startSequenceNumber: shard[0]?.sequenceNumber, endSequenceNumber: shard[2]?.sequenceNumber, batchSize: 3 },
     });
-    expect(await enrichedOf(streams.jobs)).toEqual([]);
-    expect(await countedJobs(probe, 'comp_330')).toBe(0);
+    expect((await enrichedOf(streams.jobs)).map((item) => item.eventID)).toEqual(['outage-3']);
 
-    // Recovery, as documented: read the named records from the stream and invoke the function with them
-    await setChurnFaults(stack, { errorRate: 0 });
-    const replayed = shard.filter((item) => item.sequenceNumber >= (record?.KinesisBatchInfo.startSequenceNumber ?? '') && item.sequenceNumber <= (record?.KinesisBatchInfo.endSequenceNumber ?? ''));
-    const handler = await handlerLoader();
-    const response = await handler(toKinesisStreamEvent(replayed.map((item) => ({ ...item, stream: streams.jobs, shardId: 'shardId-000000000000', data: Buffer.from(item.data) })), { region: stack.endpoints.region, ...LOCAL_IDENTITY }));
-    kinesis.destroy();
-    expect(response).toEqual({ batchItemFailures: [] });
-    expect(await countedJobs(probe, 'comp_330')).toBe(7);
-    expect((await enrichedOf(streams.jobs)).map((item) => item.eventID).sort()).toEqual(['outage-0', 'outage-1', 'outage-2']);
+    // Recovery with the replay tool (npx nx run processor:replay -- --from-on-failure <file>), run twice
+    const workDir = mkdtempSync(path.join(os.tmpdir(), 'esm-replay-'));
+    const onFailureFile = path.join(workDir, 'on-failure.jsonl');
+    writeFileSync(onFailureFile, onFailure.records.map((item) => JSON.stringify(item)).join('\n'));
+    const configFile = path.join(workDir, 'config.json');
+    writeFileSync(configFile, process.env['PROPERTY_GROUPS'] ?? '');
+    const options = { fromOnFailure: onFailureFile, config: configFile, endpointsFile: path.join(workDir, 'none.json'), dryRun: false };
+    const first = await runReplay(options, new MemoryLogger());
+    const second = await runReplay(options, new MemoryLogger());
+    rmSync(workDir, { recursive: true, force: true });
+    expect(first.onFailure?.records).toMatchObject([{ outcome: 'replayed-skipped-range', records: 3, enriched: 3 }]);
+    expect(second.onFailure?.records).toMatchObject([{ outcome: 'already-processed' }]);
+    expect(await countedJobs(probe, 'comp_330')).toBe(15);
+    expect((await enrichedOf(streams.jobs)).map((item) => item.eventID).sort()).toEqual(['outage-0', 'outage-1', 'outage-2', 'outage-3']);
   });
 
   it('discards records older than the maximum record age to the on-failure destination without invoking the function', async () => {

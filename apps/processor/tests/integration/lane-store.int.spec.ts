@@ -43,6 +43,28 @@ describe('DynamoDbLaneStore on dynalite', () => {
     rmSync(workDir, { recursive: true, force: true });
   });
 
+  it('notes a failed batch, lists it as skipped when a later batch completes past it, and removes the range when replayed', async () => {
+    // Prepare: a lane at checkpoint 100 whose batch 105-110 failed before any effect
+    const lane = nextLane();
+    const store = new DynamoDbLaneStore(client, table);
+    let version = await store.putPending(lane, pendingBatchFactory({ id: `${lane}/90-100`, firstSequenceNumber: '90', lastSequenceNumber: '100' }), 0);
+    version = await store.complete(lane, `${lane}/90-100`, '100', version);
+    version = await store.noteFailure(lane, { after: '100', first: '105', last: '110' }, version);
+    expect(await store.get(lane)).toMatchObject({ checkpoint: '100', failed: { after: '100', first: '105', last: '110' } });
+    await expect(store.noteFailure(lane, { first: '105', last: '110' }, version - 1)).rejects.toBeInstanceOf(LaneConflictError);
+
+    // Act: the batch after it completes (the mapping gave up on 105-110), then the replay removes the range
+    version = await store.putPending(lane, pendingBatchFactory({ id: `${lane}/120-130`, firstSequenceNumber: '120', lastSequenceNumber: '130' }), version);
+    version = await store.complete(lane, `${lane}/120-130`, '130', version, { settle: { skipped: { after: '100', before: '120' } } });
+    const skipped = await store.get(lane);
+    version = await store.resolveSkipped(lane, { after: '100', before: '120' }, version);
+
+    // Assess
+    expect(skipped).toEqual({ laneId: lane, version: 5, checkpoint: '130', skipped: [{ after: '100', before: '120' }] });
+    expect(await store.get(lane)).toEqual({ laneId: lane, version: 6, checkpoint: '130' });
+    expect(version).toBe(6);
+  });
+
   it('keeps the body of the writer that won when two writers put the same pending id (never a mix of both)', async () => {
     // Prepare: two overlapping invocations computed the same range (same id), different bytes
     const lane = nextLane();

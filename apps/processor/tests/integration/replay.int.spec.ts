@@ -93,11 +93,11 @@ describe('replay of dead letters on the local stack', () => {
     await putJson(`${stack.endpoints.tenantManager as string}/api/v1/tenants`, 'POST', { tenantID: 'comp_777777', ...profile });
     await probe.put('companies', [{ ...profile, companyID: 'comp_777777', asOf: new Date(Date.now() - 2 * 3_600_000).toISOString() }]);
     await eventually(async () => ((await probe.companyState('comp_777777'))?.profile === undefined ? undefined : true), 30_000, 'the late tenant\'s snapshot in state');
-    const first = await runReplay({ fromDeadLetters: { bucket: stack.endpoints.bucket, prefix: 'dead-letters' }, endpointsFile, dryRun: false }, logger);
+    const first = (await runReplay({ fromDeadLetters: { bucket: stack.endpoints.bucket, prefix: 'dead-letters' }, endpointsFile, dryRun: false }, logger)).deadLetters;
     expect(first).toMatchObject({ deadLetters: letters.length, rescored: letters.length - 1, resent: 1, failed: { count: 0 } });
     await eventually(async () => ((await probe.enrichedInS3()).length >= 25 ? true : undefined), 60_000, '25 enriched records after the replay');
     const objectsAfterFirst = (await probe.enrichedInS3()).length;
-    const second = await runReplay({ fromDeadLetters: { bucket: stack.endpoints.bucket, prefix: 'dead-letters' }, endpointsFile, dryRun: false }, logger);
+    const second = (await runReplay({ fromDeadLetters: { bucket: stack.endpoints.bucket, prefix: 'dead-letters' }, endpointsFile, dryRun: false }, logger)).deadLetters;
     await runner.stop();
 
     // Assess: the replay's accounting
