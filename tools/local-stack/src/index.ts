@@ -27,3 +27,4 @@ export {
   writeEndpointsFile,
 } from '@tenant-analytics/local-endpoints';
 export type { KinesisBackend, LocalEndpoints } from '@tenant-analytics/local-endpoints';
+export { MOTO_VERSION, MotoServerMissingError, motoServerCommand, startMotoServer, type MotoServer } from './moto-server';

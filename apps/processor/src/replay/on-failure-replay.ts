@@ -3,6 +3,7 @@ import type { KinesisShardReader } from '../adapters/kinesis-shard-reader';
 import type { BatchProcessor, DiscardedReplay } from '../core/batch-processor';
 import type { Logger } from '../core/ports';
 import { kinesisOnFailureRecordSchema, type KinesisOnFailureRecord } from '../esm/on-failure-destination';
+import type { QueueDrain } from './on-failure-queue';
 import { kinesisRangeReader } from './shard-range-reader';
 
 /** One on-failure record and what its replay did. */
@@ -20,6 +21,8 @@ export interface OnFailureReplayEntry {
 
 export interface OnFailureReplaySummary {
   readonly records: readonly OnFailureReplayEntry[];
+  /** With `--from-on-failure-queue`: what draining the queue did. */
+  readonly queue?: QueueDrain;
 }
 
 /** The stream name of a Kinesis stream ARN (`arn:aws:kinesis:<region>:<account>:stream/<name>`). */
@@ -54,27 +57,31 @@ export async function readOnFailureRecords(file: string): Promise<KinesisOnFailu
   return records;
 }
 
+/** What replaying on-failure records needs. */
+export interface OnFailureReplayDependencies {
+  readonly processor: BatchProcessor;
+  readonly reader: KinesisShardReader;
+  readonly dryRun: boolean;
+  readonly logger: Logger;
+}
+
+/** Replays the batch one on-failure record names, through {@link BatchProcessor.replayDiscarded} (exactly once, however often it runs). */
+export async function replayOnFailureRecord(record: KinesisOnFailureRecord, deps: OnFailureReplayDependencies): Promise<OnFailureReplayEntry> {
+  const { shardId, startSequenceNumber: first, endSequenceNumber: last, streamArn } = record.KinesisBatchInfo;
+  const stream = streamNameOfArn(streamArn);
+  if (deps.dryRun) return { stream, shardId, first, last, outcome: 'planned' };
+  const result = await deps.processor.replayDiscarded(stream, shardId, { first, last }, kinesisRangeReader(deps.reader, stream, shardId));
+  deps.logger.info('on-failure record replayed', { stream, shardId, first, last, outcome: result.outcome, records: result.records });
+  return { stream, shardId, first, last, outcome: result.outcome, records: result.records, enriched: result.enriched, deadLetters: result.deadLetters };
+}
+
 /**
- * Replays the batches named by on-failure records, in the file's order, each through
- * {@link BatchProcessor.replayDiscarded} (exactly once, however often it runs), then compacts
- * the lanes it wrote so the company items hold the result.
+ * Replays the batches named by the on-failure records of a JSON Lines file, in the file's order,
+ * then compacts the lanes it wrote so the company items hold the result.
  */
-export async function replayOnFailureRecords(
-  file: string,
-  deps: { readonly processor: BatchProcessor; readonly reader: KinesisShardReader; readonly dryRun: boolean; readonly logger: Logger },
-): Promise<OnFailureReplaySummary> {
+export async function replayOnFailureRecords(file: string, deps: OnFailureReplayDependencies): Promise<OnFailureReplaySummary> {
   const entries: OnFailureReplayEntry[] = [];
-  for (const record of await readOnFailureRecords(file)) {
-    const { shardId, startSequenceNumber: first, endSequenceNumber: last, streamArn } = record.KinesisBatchInfo;
-    const stream = streamNameOfArn(streamArn);
-    if (deps.dryRun) {
-      entries.push({ stream, shardId, first, last, outcome: 'planned' });
-      continue;
-    }
-    const result = await deps.processor.replayDiscarded(stream, shardId, { first, last }, kinesisRangeReader(deps.reader, stream, shardId));
-    deps.logger.info('on-failure record replayed', { stream, shardId, first, last, outcome: result.outcome, records: result.records });
-    entries.push({ stream, shardId, first, last, outcome: result.outcome, records: result.records, enriched: result.enriched, deadLetters: result.deadLetters });
-  }
+  for (const record of await readOnFailureRecords(file)) entries.push(await replayOnFailureRecord(record, deps));
   if (!deps.dryRun) await deps.processor.compactAll();
   return { records: entries };
 }

@@ -16,7 +16,7 @@ describe('parseReplayArgs', () => {
   });
 
   it('refuses a run without input and a location that is not s3://bucket/prefix', () => {
-    expect(() => parseReplayArgs(argv())).toThrow(/--from-dead-letters <s3-uri>, --from-on-failure <file>, or both/);
+    expect(() => parseReplayArgs(argv())).toThrow(/--from-dead-letters <s3-uri>, --from-on-failure <file> or --from-on-failure-queue <queue-url>/);
     expect(() => parseReplayArgs(argv('--from-dead-letters', 'tenant-analytics/dead-letters'))).toThrow();
   });
 });

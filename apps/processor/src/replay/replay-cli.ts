@@ -1,3 +1,4 @@
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { Command, InvalidArgumentError } from 'commander';
 import { DEFAULT_ENDPOINTS_FILE } from '@tenant-analytics/local-endpoints';
 import { InMemoryMetrics } from '../adapters/in-memory-metrics';
@@ -9,7 +10,8 @@ import type { Logger } from '../core/ports';
 import { loadRunnerConfig, localRunnerCredentials, sdkCredentialsFor } from '../local-config';
 import { KinesisRecordResender, S3DeadLetterArchive } from './aws-replay-adapters';
 import { DeadLetterReplay, type ReplaySummary } from './dead-letter-replay';
-import { replayOnFailureRecords, type OnFailureReplaySummary } from './on-failure-replay';
+import { drainOnFailureQueue } from './on-failure-queue';
+import { replayOnFailureRecord, replayOnFailureRecords, type OnFailureReplayDependencies, type OnFailureReplaySummary } from './on-failure-replay';
 
 /** The command line of `npx nx run processor:replay`. */
 export interface ReplayOptions {
@@ -17,6 +19,8 @@ export interface ReplayOptions {
   readonly fromDeadLetters?: { readonly bucket: string; readonly prefix: string };
   /** A JSON Lines file of on-failure records (the local runtime's file, or messages saved from the SQS queue). */
   readonly fromOnFailure?: string;
+  /** The on-failure SQS queue's URL: read until empty, each message deleted once its batch is replayed. */
+  readonly fromOnFailureQueue?: string;
   readonly config?: string;
   readonly endpointsFile: string;
   readonly dryRun: boolean;
@@ -41,14 +45,15 @@ export function parseReplayArgs(argv: readonly string[]): ReplayOptions {
       '--from-on-failure <file>',
       'on-failure records (JSON Lines: the local Lambda runtime\'s .local/esm-on-failure.jsonl, or the SQS messages\' bodies, one per line): the batches an event source mapping gave up on, re-read from the stream and processed exactly once',
     )
+    .option('--from-on-failure-queue <queue-url>', 'the on-failure SQS queue (its URL): read until empty; a message is deleted once its batch is replayed, and left when it is not an on-failure record')
     .option('-c, --config <file>', 'property-group JSON file (the seed shape), as the processor takes it; environment variables override single keys')
     .option('-e, --endpoints-file <file>', 'without --config: derive the config from this local stack endpoints file', DEFAULT_ENDPOINTS_FILE)
     .option('--dry-run', 'read and classify the dead letters, change nothing', false)
     .exitOverride()
     .parse(argv)
-    .opts<{ fromDeadLetters?: { bucket: string; prefix: string }; fromOnFailure?: string; config?: string; endpointsFile: string; dryRun: boolean }>();
-  if (options.fromDeadLetters === undefined && options.fromOnFailure === undefined) {
-    throw new InvalidArgumentError('give --from-dead-letters <s3-uri>, --from-on-failure <file>, or both');
+    .opts<{ fromDeadLetters?: { bucket: string; prefix: string }; fromOnFailure?: string; fromOnFailureQueue?: string; config?: string; endpointsFile: string; dryRun: boolean }>();
+  if (options.fromDeadLetters === undefined && options.fromOnFailure === undefined && options.fromOnFailureQueue === undefined) {
+    throw new InvalidArgumentError('give --from-dead-letters <s3-uri>, --from-on-failure <file> or --from-on-failure-queue <queue-url> (any of them together)');
   }
   return { ...options, dryRun: options.dryRun === true };
 }
@@ -68,15 +73,12 @@ export async function runReplay(options: ReplayOptions, logger?: Logger): Promis
   const clients = createAwsClients(config, credentials?.aws);
   try {
     // Batches first: their records may leave dead letters the second step then replays.
-    const onFailure =
-      options.fromOnFailure === undefined
-        ? undefined
-        : await replayOnFailureRecords(options.fromOnFailure, {
-            processor: createBatchProcessor(config, clients, { logger: log, metrics, ...(credentials === undefined ? {} : { credentials: credentials.churn }) }),
-            reader: new KinesisShardReader(clients.kinesis),
-            dryRun: options.dryRun,
-            logger: log,
-          });
+    const onFailure = await replayBatches(options, {
+      processor: createBatchProcessor(config, clients, { logger: log, metrics, ...(credentials === undefined ? {} : { credentials: credentials.churn }) }),
+      reader: new KinesisShardReader(clients.kinesis),
+      dryRun: options.dryRun,
+      logger: log,
+    }, () => new SQSClient({ region: config.region, ...(credentials?.aws === undefined ? {} : { credentials: credentials.aws }) }));
     if (options.fromDeadLetters === undefined) return { ...(onFailure === undefined ? {} : { onFailure }) };
     const replay = new DeadLetterReplay({
       archive: new S3DeadLetterArchive(clients.s3),
@@ -95,6 +97,24 @@ export async function runReplay(options: ReplayOptions, logger?: Logger): Promis
   }
 }
 
+/** The batches of the on-failure file and queue, in that order; undefined when neither is given. */
+async function replayBatches(options: ReplayOptions, deps: OnFailureReplayDependencies, sqsClient: () => SQSClient): Promise<OnFailureReplaySummary | undefined> {
+  if (options.fromOnFailure === undefined && options.fromOnFailureQueue === undefined) return undefined;
+  const records = options.fromOnFailure === undefined ? [] : [...(await replayOnFailureRecords(options.fromOnFailure, deps)).records];
+  if (options.fromOnFailureQueue === undefined) return { records };
+  if (deps.dryRun) throw new InvalidArgumentError('--dry-run cannot read --from-on-failure-queue (receiving a message hides it from other readers); save the messages to a file');
+  const sqs = sqsClient();
+  try {
+    const drain = await drainOnFailureQueue(sqs, options.fromOnFailureQueue, async (record) => {
+      records.push(await replayOnFailureRecord(record, deps));
+    }, deps.logger);
+    await deps.processor.compactAll();
+    return { records, queue: drain };
+  } finally {
+    sqs.destroy();
+  }
+}
+
 /** The summary for a person; the JSON goes to stdout as well. */
 export function describeRun(run: ReplayRun, dryRun: boolean): string {
   const lines: string[] = [];
@@ -105,6 +125,7 @@ export function describeRun(run: ReplayRun, dryRun: boolean): string {
 
 function describeOnFailure(summary: OnFailureReplaySummary, dryRun: boolean): string {
   const lines = [`${summary.records.length} on-failure record(s)${dryRun ? ' (dry run: nothing processed)' : ''}`];
+  if (summary.queue !== undefined && summary.queue.invalid.count > 0) lines.push(`  ${summary.queue.invalid.count} queue message(s) are not on-failure records, left in the queue (e.g. ${summary.queue.invalid.messageIds.join(', ')})`);
   for (const entry of summary.records) lines.push(`  ${entry.stream}/${entry.shardId} ${entry.first}…${entry.last}: ${entry.outcome}${entry.records === undefined ? '' : `, ${entry.records} record(s) read, ${entry.enriched ?? 0} enriched, ${entry.deadLetters ?? 0} dead-lettered`}`);
   return lines.join('\n');
 }

@@ -5,9 +5,8 @@ import { spawnSync } from 'node:child_process';
 import { DescribeStreamSummaryCommand } from '@aws-sdk/client-kinesis';
 import { countedJobs, sleep, SILENT_LOGGER, type EnrichedCompany } from '@tenant-analytics/domain';
 import { companyIdsUpTo, seedCompanies, sendJobEvents } from '@tenant-analytics/job-producer';
-import { readEndpointsFile, readProvidedEndpoints, REPO_ROOT, spawnManaged, startLocalStack, type ManagedProcess } from '@tenant-analytics/local-stack';
+import { readEndpointsFile, readProvidedEndpoints, REPO_ROOT, spawnManaged, startLocalStack, startMotoServer, type ManagedProcess, type MotoServer } from '@tenant-analytics/local-stack';
 import { listKeys, LocalPipelineProbe, RUNNER_READY_MESSAGE, RUNNER_STOPPED_MESSAGE, spawnLocalRunner, waitUntilDrained } from '@tenant-analytics/pipeline-harness';
-import { startMotoServer, type MotoServer } from './moto-server';
 
 const SERVE_MOCKS = path.join(REPO_ROOT, 'tools/mocks/src/main.ts');
 /** Keys the stack passes to moto (which accepts any), the tenant manager, and the churn mock's SigV4 check. */

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { sleep, SILENT_LOGGER } from '@tenant-analytics/domain';
-import { findFreePort, spawnManaged, type ManagedProcess } from '@tenant-analytics/local-stack';
+import { spawnManaged, type ManagedProcess } from './managed-process';
+import { findFreePort } from './ports';
 
 /** The moto release this test was written against (`pip install 'moto[server]==5.2.1'`). */
 export const MOTO_VERSION = '5.2.1';
@@ -29,7 +30,7 @@ export function motoServerCommand(): { readonly command: string; readonly args: 
   if (spawnSync('python3', ['-c', 'import moto.server, flask'], { encoding: 'utf8' }).status === 0) return { command: 'python3', args: ['-m', 'moto.server'] };
   throw new MotoServerMissingError(
     `moto_server is not installed: neither \`moto_server\` on PATH nor \`python3 -m moto.server\` (with flask) works. ` +
-      `The bring-your-own-endpoints test needs moto ${MOTO_VERSION} with its server extra: pip install 'moto[server]==${MOTO_VERSION}' ` +
+      `The moto tests (bring your own endpoints, the replay tool's SQS queue) need moto ${MOTO_VERSION} with its server extra: pip install 'moto[server]==${MOTO_VERSION}' ` +
       `(.ci/run installs it when missing).`,
   );
 }
