@@ -10,10 +10,11 @@ import {
   type AttributeValue,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
+import { compareSequence } from '../core/company-state';
 import { LaneConflictError, ProcessorError } from '../core/errors';
 import { pendingBatchSchema, type PendingBatch } from '../core/pending-batch';
 import type { DedupeSegment } from '../core/dedupe-window';
-import type { DeferredBatches, FailedBatch, FailureSettlement, LaneState, LaneStore, SkippedRange } from '../core/ports';
+import type { CompleteOptions, DeferredBatches, FailedBatch, LaneState, LaneStore, SkippedRange } from '../core/ports';
 import { decodeStoredJson, translateDynamoError } from './dynamodb-errors';
 
 /** Pending batches are stored compressed in chunks below DynamoDB's 400 KB item limit. */
@@ -105,7 +106,7 @@ export class DynamoDbLaneStore implements LaneStore {
     const failedFirst = item?.['failedFirst']?.S;
     const failedLast = item?.['failedLast']?.S;
     const failedAfter = item?.['failedAfter']?.S;
-    const skipped = item?.['skippedRanges']?.L?.map((entry) => parseSkippedRange(entry.S ?? '')) ?? [];
+    const skipped = (item?.['skippedRanges']?.SS ?? []).map(parseSkippedRange).sort((a, b) => compareSequence(a.before, b.before));
     const lane: LaneState = {
       laneId,
       version,
@@ -159,13 +160,7 @@ export class DynamoDbLaneStore implements LaneStore {
     return version;
   }
 
-  async complete(
-    laneId: string,
-    pendingId: string,
-    checkpoint: string,
-    expectedVersion: number,
-    options: { readonly defer?: boolean; readonly settle?: FailureSettlement } = {},
-  ): Promise<number> {
+  async complete(laneId: string, pendingId: string, checkpoint: string, expectedVersion: number, options: CompleteOptions = {}): Promise<number> {
     const fence = versionCondition(expectedVersion);
     const values: Record<string, AttributeValue> = {
       ...fence.values,
@@ -175,6 +170,7 @@ export class DynamoDbLaneStore implements LaneStore {
       ':next': { N: String(expectedVersion + 1) },
     };
     const sets = ['checkpoint = :checkpoint', 'updatedAt = :now', 'version = :next'];
+    const adds: string[] = [];
     const removes = ['pendingId', 'pendingToken', 'pendingRef', 'pendingChunks', 'pendingFirst', 'pendingLast'];
     if (options.defer === true) {
       // The batch's body stays where it is (its chunks): the lane only lists it.
@@ -191,12 +187,12 @@ export class DynamoDbLaneStore implements LaneStore {
     if (options.settle !== undefined) {
       removes.push('failedFirst', 'failedLast', 'failedAfter');
       if (options.settle.skipped !== undefined) {
-        sets.push('skippedRanges = list_append(if_not_exists(skippedRanges, :empty), :skipped)');
-        Object.assign(values, { ':empty': { L: [] }, ':skipped': { L: [{ S: skippedRangeText(options.settle.skipped) }] } });
+        adds.push('skippedRanges :skipped');
+        values[':skipped'] = { SS: [skippedRangeText(options.settle.skipped)] };
       }
     }
     await this.updateLane(laneId, {
-      UpdateExpression: `SET ${sets.join(', ')} REMOVE ${removes.join(', ')}`,
+      UpdateExpression: `SET ${sets.join(', ')} REMOVE ${removes.join(', ')}${adds.length === 0 ? '' : ` ADD ${adds.join(', ')}`}`,
       ConditionExpression: `${fence.condition} AND pendingId = :id`,
       ExpressionAttributeValues: values,
     });
@@ -235,21 +231,12 @@ export class DynamoDbLaneStore implements LaneStore {
   }
 
   async resolveSkipped(laneId: string, range: SkippedRange, expectedVersion: number): Promise<number> {
-    // The fence makes the list the one the caller read; rewriting it whole keeps the update simple (it holds a few entries).
-    const lane = await this.get(laneId);
-    if (lane.version !== expectedVersion) throw new LaneConflictError(laneId);
-    const text = skippedRangeText(range);
-    const rest = (lane.skipped ?? []).map(skippedRangeText).filter((entry) => entry !== text);
+    // A string set: the range is deleted by value, without reading the lane (an emptied set disappears).
     const fence = versionCondition(expectedVersion);
     await this.updateLane(laneId, {
-      UpdateExpression: rest.length === 0 ? 'SET updatedAt = :now, version = :next REMOVE skippedRanges' : 'SET skippedRanges = :rest, updatedAt = :now, version = :next',
+      UpdateExpression: 'SET updatedAt = :now, version = :next DELETE skippedRanges :range',
       ConditionExpression: fence.condition,
-      ExpressionAttributeValues: {
-        ...fence.values,
-        ':now': { S: new Date().toISOString() },
-        ':next': { N: String(expectedVersion + 1) },
-        ...(rest.length === 0 ? {} : { ':rest': { L: rest.map((entry) => ({ S: entry })) } }),
-      },
+      ExpressionAttributeValues: { ...fence.values, ':range': { SS: [skippedRangeText(range)] }, ':now': { S: new Date().toISOString() }, ':next': { N: String(expectedVersion + 1) } },
     });
     return expectedVersion + 1;
   }
@@ -366,7 +353,7 @@ export class DynamoDbLaneStore implements LaneStore {
   }
 }
 
-/** A skipped range as stored in the lane item: `<after>|<before>` (`after` empty for the shard's start). */
+/** A skipped range as stored in the lane item's string set: `<after>|<before>` (`after` empty for the shard's start). */
 function skippedRangeText(range: SkippedRange): string {
   return `${range.after ?? ''}|${range.before}`;
 }

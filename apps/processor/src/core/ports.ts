@@ -86,6 +86,12 @@ export interface SkippedRange {
   readonly before: string;
 }
 
+/** How {@link LaneStore.complete} treats the lane's deferred list and failed batch. */
+export interface CompleteOptions {
+  readonly defer?: boolean;
+  readonly settle?: FailureSettlement;
+}
+
 /** What completing a batch does with the lane's {@link LaneState.failed} batch. */
 export interface FailureSettlement {
   /** Present when the failed batch was given up on: the range it leaves unprocessed. Absent: the completed batch covered it. */
@@ -117,13 +123,7 @@ export interface LaneStore {
    * one it read at `expectedVersion` (the fence makes that the lane's whole list). With `settle`,
    * the lane's failed batch is cleared, and its skipped range, if any, listed.
    */
-  complete(
-    laneId: string,
-    pendingId: string,
-    checkpoint: string,
-    expectedVersion: number,
-    options?: { readonly defer?: boolean; readonly settle?: FailureSettlement },
-  ): Promise<number>;
+  complete(laneId: string, pendingId: string, checkpoint: string, expectedVersion: number, options?: CompleteOptions): Promise<number>;
   /** Notes that a batch failed before any effect (the lane must have no pending batch). */
   noteFailure(laneId: string, failed: FailedBatch, expectedVersion: number): Promise<number>;
   /** Removes a skipped range once the replay tool has processed its records. */

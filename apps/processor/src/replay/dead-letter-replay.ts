@@ -179,7 +179,9 @@ export class DeadLetterReplay {
     const byStream = new Map<string, LetterEntry[]>();
     for (const entry of entries) {
       const stream = locations.streams?.[entry.letter.record.stream] ?? entry.letter.record.stream;
-      byStream.set(stream, [...(byStream.get(stream) ?? []), entry]);
+      const list = byStream.get(stream) ?? [];
+      list.push(entry);
+      byStream.set(stream, list);
     }
     for (const [stream, streamEntries] of byStream) {
       try {

@@ -74,14 +74,3 @@ export async function replayOnFailureRecord(record: KinesisOnFailureRecord, deps
   deps.logger.info('on-failure record replayed', { stream, shardId, first, last, outcome: result.outcome, records: result.records });
   return { stream, shardId, first, last, outcome: result.outcome, records: result.records, enriched: result.enriched, deadLetters: result.deadLetters };
 }
-
-/**
- * Replays the batches named by the on-failure records of a JSON Lines file, in the file's order,
- * then compacts the lanes it wrote so the company items hold the result.
- */
-export async function replayOnFailureRecords(file: string, deps: OnFailureReplayDependencies): Promise<OnFailureReplaySummary> {
-  const entries: OnFailureReplayEntry[] = [];
-  for (const record of await readOnFailureRecords(file)) entries.push(await replayOnFailureRecord(record, deps));
-  if (!deps.dryRun) await deps.processor.compactAll();
-  return { records: entries };
-}

@@ -10,8 +10,8 @@ import type { Logger } from '../core/ports';
 import { loadRunnerConfig, localRunnerCredentials, sdkCredentialsFor } from '../local-config';
 import { KinesisRecordResender, S3DeadLetterArchive } from './aws-replay-adapters';
 import { DeadLetterReplay, type ReplaySummary } from './dead-letter-replay';
-import { drainOnFailureQueue } from './on-failure-queue';
-import { replayOnFailureRecord, replayOnFailureRecords, type OnFailureReplayDependencies, type OnFailureReplaySummary } from './on-failure-replay';
+import { drainOnFailureQueue, type QueueDrain } from './on-failure-queue';
+import { readOnFailureRecords, replayOnFailureRecord, type OnFailureReplayDependencies, type OnFailureReplayEntry, type OnFailureReplaySummary } from './on-failure-replay';
 
 /** The command line of `npx nx run processor:replay`. */
 export interface ReplayOptions {
@@ -97,22 +97,30 @@ export async function runReplay(options: ReplayOptions, logger?: Logger): Promis
   }
 }
 
-/** The batches of the on-failure file and queue, in that order; undefined when neither is given. */
+/**
+ * The batches of the on-failure file and queue, in that order, then a compaction of the lanes the
+ * replay wrote (so the company items hold the result); undefined when neither is given.
+ */
 async function replayBatches(options: ReplayOptions, deps: OnFailureReplayDependencies, sqsClient: () => SQSClient): Promise<OnFailureReplaySummary | undefined> {
   if (options.fromOnFailure === undefined && options.fromOnFailureQueue === undefined) return undefined;
-  const records = options.fromOnFailure === undefined ? [] : [...(await replayOnFailureRecords(options.fromOnFailure, deps)).records];
-  if (options.fromOnFailureQueue === undefined) return { records };
-  if (deps.dryRun) throw new InvalidArgumentError('--dry-run cannot read --from-on-failure-queue (receiving a message hides it from other readers); save the messages to a file');
-  const sqs = sqsClient();
-  try {
-    const drain = await drainOnFailureQueue(sqs, options.fromOnFailureQueue, async (record) => {
-      records.push(await replayOnFailureRecord(record, deps));
-    }, deps.logger);
-    await deps.processor.compactAll();
-    return { records, queue: drain };
-  } finally {
-    sqs.destroy();
+  if (deps.dryRun && options.fromOnFailureQueue !== undefined) {
+    throw new InvalidArgumentError('--dry-run cannot read --from-on-failure-queue (receiving a message hides it from other readers); save the messages to a file');
   }
+  const records: OnFailureReplayEntry[] = [];
+  if (options.fromOnFailure !== undefined) {
+    for (const record of await readOnFailureRecords(options.fromOnFailure)) records.push(await replayOnFailureRecord(record, deps));
+  }
+  let queue: QueueDrain | undefined;
+  if (options.fromOnFailureQueue !== undefined) {
+    const sqs = sqsClient();
+    try {
+      queue = await drainOnFailureQueue(sqs, options.fromOnFailureQueue, async (record) => void records.push(await replayOnFailureRecord(record, deps)), deps.logger);
+    } finally {
+      sqs.destroy();
+    }
+  }
+  if (!deps.dryRun) await deps.processor.compactAll();
+  return { records, ...(queue === undefined ? {} : { queue }) };
 }
 
 /** The summary for a person; the JSON goes to stdout as well. */

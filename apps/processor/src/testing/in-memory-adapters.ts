@@ -10,9 +10,9 @@ import type {
   ChurnVerdict,
   Clock,
   CompanyStateStore,
+  CompleteOptions,
   DeferredBatches,
   FailedBatch,
-  FailureSettlement,
   LaneState,
   LaneStore,
   SkippedRange,
@@ -78,13 +78,7 @@ export class InMemoryLaneStore implements LaneStore {
     return this.write({ ...lane, pending: Object.freeze(pending), ...(epoch === undefined ? {} : { epoch }) });
   }
 
-  async complete(
-    laneId: string,
-    pendingId: string,
-    checkpoint: string,
-    expectedVersion: number,
-    options: { readonly defer?: boolean; readonly settle?: FailureSettlement } = {},
-  ): Promise<number> {
+  async complete(laneId: string, pendingId: string, checkpoint: string, expectedVersion: number, options: CompleteOptions = {}): Promise<number> {
     const lane = this.fenced(laneId, expectedVersion);
     if (lane.pending?.id !== pendingId) throw new LaneConflictError(laneId);
     let deferred: DeferredBatches | undefined;
