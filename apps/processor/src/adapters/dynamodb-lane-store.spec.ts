@@ -322,7 +322,7 @@ describe('DynamoDbLaneStore', () => {
         ExpressionAttributeValues: { ':checkpoint': { S: '120' }, ':id': { S: 'p1' }, ':expected': { N: '5' }, ':next': { N: '6' } },
       });
       expect(update?.UpdateExpression).toBe(
-        'SET checkpoint = :checkpoint, updatedAt = :now, version = :next REMOVE deferredRefs, deferredSince, pendingId, pendingToken, pendingRef, pendingChunks, pendingFirst, pendingLast',
+        'SET checkpoint = :checkpoint, updatedAt = :now, version = :next REMOVE deferredRefs, deferredSince, deferredSweep, pendingId, pendingToken, pendingRef, pendingChunks, pendingFirst, pendingLast',
       );
       expect(commandNames()).toEqual(['UpdateItemCommand']);
     });
@@ -343,9 +343,49 @@ describe('DynamoDbLaneStore', () => {
       expect(version).toBe(7);
       const update = dynamodb.commandCalls(UpdateItemCommand)[1]?.args[0].input;
       expect(update?.UpdateExpression).toBe(
-        'SET checkpoint = :checkpoint, updatedAt = :now, version = :next, deferredRefs = list_append(if_not_exists(deferredRefs, :empty), :ref), deferredSince = if_not_exists(deferredSince, :since) REMOVE pendingId, pendingToken, pendingRef, pendingChunks, pendingFirst, pendingLast',
+        'SET checkpoint = :checkpoint, updatedAt = :now, version = :next, deferredRefs = list_append(if_not_exists(deferredRefs, :empty), :ref), deferredSince = if_not_exists(deferredSince, :since) REMOVE pendingId, pendingToken, pendingRef, pendingChunks, pendingFirst, pendingLast, deferredSweep',
       );
       expect(update?.ExpressionAttributeValues).toMatchObject({ ':ref': { L: [{ S: `${prefix}|1` }] }, ':since': { S: batch.createdAt }, ':expected': { N: '6' } });
+    });
+
+    it('with compacted, rewrites the list it read without its head (DynamoDB cannot drop a head and append in one update), and keeps a sweep under way', async () => {
+      // Prepare
+      dynamodb.on(GetItemCommand).resolves({
+        Item: { ...LANE_KEY, version: { N: '6' }, checkpoint: { S: '100' }, deferredRefs: { L: [{ S: 'pending#~a#|1' }, { S: 'pending#~b#|1' }, { S: 'pending#~c#|2' }] }, deferredSince: { S: '2026-11-25T10:00:00.000Z' }, deferredSweep: { S: '2/1/0' } },
+      });
+      dynamodb.on(PutItemCommand).resolves({});
+      dynamodb.on(UpdateItemCommand).resolves({});
+      const store = storeFactory();
+      const lane = await store.get(LANE);
+      const batch = pendingBatchFactory();
+      await store.putPending(LANE, batch, 6);
+      const prefix = prefixOf(writtenChunks()).S;
+
+      // Act
+      await store.complete(LANE, batch.id, '120', 7, { defer: true, compacted: { count: 2, since: '2026-11-25T10:00:30.000Z' }, sweep: { covers: 2, shares: 3, done: 1 } });
+
+      // Assess
+      expect(lane.deferred).toEqual({ refs: ['pending#~a#|1', 'pending#~b#|1', 'pending#~c#|2'], since: '2026-11-25T10:00:00.000Z', sweep: { covers: 2, shares: 1, done: 0 } });
+      const update = dynamodb.commandCalls(UpdateItemCommand)[1]?.args[0].input;
+      expect(update?.UpdateExpression).toBe(
+        'SET checkpoint = :checkpoint, updatedAt = :now, version = :next, deferredRefs = :refs, deferredSince = :since, deferredSweep = :sweep REMOVE pendingId, pendingToken, pendingRef, pendingChunks, pendingFirst, pendingLast',
+      );
+      expect(update?.ExpressionAttributeValues).toMatchObject({ ':refs': { L: [{ S: 'pending#~c#|2' }, { S: `${prefix}|1` }] }, ':since': { S: '2026-11-25T10:00:30.000Z' }, ':sweep': { S: '2/3/1' } });
+    });
+
+    it('refuses to drop deferred batches of a list it has not read (it could not rewrite it)', async () => {
+      // Prepare
+      dynamodb.on(PutItemCommand).resolves({});
+      const store = storeFactory();
+      const batch = pendingBatchFactory();
+      await store.putPending(LANE, batch, 5);
+
+      // Act
+      const failure = await store.complete(LANE, batch.id, '120', 6, { defer: true, compacted: { count: 1 } }).catch((error: unknown) => error);
+
+      // Assess
+      expect(failure).toMatchObject({ retriable: false, message: expect.stringMatching(/cannot drop 1 deferred batches/) });
+      expect(dynamodb.commandCalls(UpdateItemCommand)).toHaveLength(1);
     });
 
     it('refuses to defer a pending batch it neither wrote nor read (it could not name its body)', async () => {

@@ -14,7 +14,7 @@ import { compareSequence } from '../core/company-state';
 import { LaneConflictError, ProcessorError } from '../core/errors';
 import { pendingBatchSchema, type PendingBatch } from '../core/pending-batch';
 import type { DedupeSegment } from '../core/dedupe-window';
-import type { CompleteOptions, DeferredBatches, FailedBatch, LaneState, LaneStore, SkippedRange } from '../core/ports';
+import type { CompleteOptions, DeferredBatches, FailedBatch, LaneState, LaneStore, SkippedRange, SweepProgress } from '../core/ports';
 import { decodeStoredJson, translateDynamoError } from './dynamodb-errors';
 
 /** Pending batches are stored compressed in chunks below DynamoDB's 400 KB item limit. */
@@ -41,6 +41,14 @@ const deferredRef = (prefix: string, chunks: number) => `${prefix}|${chunks}`;
 function parseDeferredRef(ref: string): { prefix: string; chunks: number } {
   const at = ref.lastIndexOf('|');
   return { prefix: ref.slice(0, at), chunks: Number(ref.slice(at + 1)) };
+}
+
+/** A compaction sweep under way in the lane item's `deferredSweep`: `<covers>/<shares>/<done>`. */
+const sweepText = (sweep: SweepProgress) => `${sweep.covers}/${sweep.shares}/${sweep.done}`;
+function parseSweep(text: string | undefined): SweepProgress | undefined {
+  const [covers, shares, done] = (text ?? '').split('/').map(Number);
+  if (covers === undefined || shares === undefined || done === undefined || ![covers, shares, done].every(Number.isInteger)) return undefined;
+  return { covers, shares, done };
 }
 
 /**
@@ -84,6 +92,12 @@ export class DynamoDbLaneStore implements LaneStore {
    * `putPending` of the same store before completing it).
    */
   private readonly pendingRefs = new Map<string, { pendingId: string; ref: string; createdAt: string }>();
+  /**
+   * Each lane's deferred list as this store last read or wrote it. `complete` with `compacted`
+   * rewrites the list from it (DynamoDB cannot remove a list's head and append to it in one update):
+   * the fence makes it the lane's list, since only this store's own writes came after its read.
+   */
+  private readonly deferredLists = new Map<string, readonly string[]>();
 
   constructor(
     private readonly client: DynamoDBClient,
@@ -103,16 +117,18 @@ export class DynamoDbLaneStore implements LaneStore {
     const epoch = item?.['epoch']?.S;
     const deferredRefs = item?.['deferredRefs']?.L?.map((entry) => entry.S ?? '') ?? [];
     const since = item?.['deferredSince']?.S;
+    const sweep = parseSweep(item?.['deferredSweep']?.S);
     const failedFirst = item?.['failedFirst']?.S;
     const failedLast = item?.['failedLast']?.S;
     const failedAfter = item?.['failedAfter']?.S;
     const skipped = (item?.['skippedRanges']?.SS ?? []).map(parseSkippedRange).sort((a, b) => compareSequence(a.before, b.before));
+    this.deferredLists.set(laneId, deferredRefs);
     const lane: LaneState = {
       laneId,
       version,
       ...(checkpoint === undefined ? {} : { checkpoint }),
       ...(epoch === undefined ? {} : { epoch }),
-      ...(deferredRefs.length === 0 || since === undefined ? {} : { deferred: { refs: deferredRefs, since } }),
+      ...(deferredRefs.length === 0 || since === undefined ? {} : { deferred: { refs: deferredRefs, since, ...(sweep === undefined ? {} : { sweep }) } }),
       ...(failedFirst === undefined || failedLast === undefined ? {} : { failed: { first: failedFirst, last: failedLast, ...(failedAfter === undefined ? {} : { after: failedAfter }) } }),
       ...(skipped.length === 0 ? {} : { skipped }),
     };
@@ -172,17 +188,39 @@ export class DynamoDbLaneStore implements LaneStore {
     const sets = ['checkpoint = :checkpoint', 'updatedAt = :now', 'version = :next'];
     const adds: string[] = [];
     const removes = ['pendingId', 'pendingToken', 'pendingRef', 'pendingChunks', 'pendingFirst', 'pendingLast'];
+    // The lane's deferred list once this write lands (undefined: appended to a list this store did not read).
+    let listAfter: readonly string[] | undefined = [];
     if (options.defer === true) {
       // The batch's body stays where it is (its chunks): the lane only lists it.
       const known = this.pendingRefs.get(laneId);
       if (known?.pendingId !== pendingId) {
         throw new ProcessorError(`cannot defer pending batch ${pendingId} of lane ${laneId}: this store neither wrote nor read it`, { retriable: false, context: { laneId } });
       }
-      sets.push('deferredRefs = list_append(if_not_exists(deferredRefs, :empty), :ref)', 'deferredSince = if_not_exists(deferredSince, :since)');
-      Object.assign(values, { ':empty': { L: [] }, ':ref': { L: [{ S: known.ref }] }, ':since': { S: known.createdAt } });
+      const compacted = options.compacted?.count ?? 0;
+      if (compacted === 0) {
+        sets.push('deferredRefs = list_append(if_not_exists(deferredRefs, :empty), :ref)', 'deferredSince = if_not_exists(deferredSince, :since)');
+        Object.assign(values, { ':empty': { L: [] }, ':ref': { L: [{ S: known.ref }] }, ':since': { S: known.createdAt } });
+        const listed = this.deferredLists.get(laneId);
+        listAfter = listed === undefined ? undefined : [...listed, known.ref];
+      } else {
+        // A compaction sweep wrote the oldest `compacted` batches' companies: they leave the list.
+        const listed = this.deferredLists.get(laneId);
+        if (listed === undefined || compacted > listed.length) {
+          throw new ProcessorError(`cannot drop ${compacted} deferred batches of lane ${laneId}: this store read ${listed?.length ?? 'no'} list`, { retriable: false, context: { laneId } });
+        }
+        const kept = [...listed.slice(compacted), known.ref];
+        listAfter = kept;
+        sets.push('deferredRefs = :refs', 'deferredSince = :since');
+        Object.assign(values, { ':refs': { L: kept.map((ref) => ({ S: ref })) }, ':since': { S: kept.length === 1 ? known.createdAt : (options.compacted?.since ?? known.createdAt) } });
+      }
+      if (options.sweep === undefined) removes.push('deferredSweep');
+      else {
+        sets.push('deferredSweep = :sweep');
+        values[':sweep'] = { S: sweepText(options.sweep) };
+      }
     } else {
       // Without `defer`, the lane's deferred batches were compacted by the caller: the list goes.
-      removes.unshift('deferredRefs', 'deferredSince');
+      removes.unshift('deferredRefs', 'deferredSince', 'deferredSweep');
     }
     if (options.settle !== undefined) {
       removes.push('failedFirst', 'failedLast', 'failedAfter');
@@ -197,6 +235,8 @@ export class DynamoDbLaneStore implements LaneStore {
       ExpressionAttributeValues: values,
     });
     this.pendingRefs.delete(laneId);
+    if (listAfter === undefined) this.deferredLists.delete(laneId);
+    else this.deferredLists.set(laneId, listAfter);
     // The chunks are left to their TTL: a delete bills as many write units as the write did, a
     // TTL deletion none, and nothing reads a chunk the lane no longer points at.
     return expectedVersion + 1;
@@ -205,10 +245,11 @@ export class DynamoDbLaneStore implements LaneStore {
   async compacted(laneId: string, expectedVersion: number): Promise<number> {
     const fence = versionCondition(expectedVersion);
     await this.updateLane(laneId, {
-      UpdateExpression: 'SET updatedAt = :now, version = :next REMOVE deferredRefs, deferredSince',
+      UpdateExpression: 'SET updatedAt = :now, version = :next REMOVE deferredRefs, deferredSince, deferredSweep',
       ConditionExpression: `${fence.condition} AND attribute_not_exists(pendingId)`,
       ExpressionAttributeValues: { ...fence.values, ':now': { S: new Date().toISOString() }, ':next': { N: String(expectedVersion + 1) } },
     });
+    this.deferredLists.set(laneId, []);
     return expectedVersion + 1;
   }
 

@@ -14,7 +14,10 @@ import type { InputRecord } from './ports';
 const companies = generateCompanies(42, 20);
 const SHARD = 'shardId-000000000000';
 const LANE = `bigdatajobs/${SHARD}`;
-const COMPACTION: CompactionSettings = { intervalMs: 60_000, maxBatches: 10 };
+/** Compaction at once when due (a sweep over one batch); the spread sweep has scenarios of its own below. */
+const COMPACTION: CompactionSettings = { intervalMs: 60_000, maxBatches: 10, sweepSpread: 0 };
+/** The defaults' shape: a due compaction spread over a quarter of the batches it covers. */
+const SWEEP: CompactionSettings = { intervalMs: 60_000, maxBatches: 10 };
 
 /** A state store that counts its writes and can fail the n-th one (a crash in the middle of a compaction). */
 class CountingStateStore extends InMemoryCompanyStateStore {
@@ -32,8 +35,8 @@ function stores() {
 }
 type Stores = ReturnType<typeof stores>;
 
-/** Five batches of job events of three companies (with a producer duplicate across batches). */
-function batches(): InputRecord[][] {
+/** Five batches of job events of three companies (with a producer duplicate across batches); with `more`, two more: one of comp_1, one of comp_2. */
+function batches(options: { readonly more?: boolean } = {}): InputRecord[][] {
   const record = kinesisRecordFactory('bigdatajobs', SHARD);
   const event = (companyID: string, nbJobs: number, eventID: string) => record(jobEvent({ companyID, nbJobs, eventID }));
   return [
@@ -42,6 +45,7 @@ function batches(): InputRecord[][] {
     [event('comp_1', 2, 'a'), event('comp_2', 5, 'e')],
     [event('comp_3', 7, 'f')],
     [event('comp_1', 1, 'g'), event('comp_2', 1, 'h'), event('comp_3', 1, 'i')],
+    ...(options.more === true ? [[event('comp_1', 3, 'j')], [event('comp_2', 2, 'k')]] : []),
   ];
 }
 
@@ -112,8 +116,8 @@ describe('BatchProcessor with state compaction', () => {
     // Act
     for (const batch of input) await processor.process('bigdatajobs', SHARD, batch);
 
-    // Assess: batches 1–2 deferred, 3 compacts 1–3; 4–5 deferred
-    expect(shared.laneStore.lanes.get(LANE)?.deferred?.refs).toHaveLength(2);
+    // Assess: batch 1 deferred, 2 compacts 1–2 (the list is full), 3 deferred, 4 compacts 3–4, 5 deferred
+    expect(shared.laneStore.lanes.get(LANE)?.deferred?.refs).toHaveLength(1);
     expect(shared.stateStore.items.get('comp_2')?.buckets).toEqual({ [String(20_782)]: 8 });
   });
 
@@ -178,6 +182,29 @@ describe('BatchProcessor with state compaction', () => {
     expect(content(shared.stateStore)).toEqual(content(reference.stateStore));
   });
 
+  it('leaves a due lane that is not idle (its newest batch recent) to its sweep instead of compacting it at once', async () => {
+    // Prepare: batch 1, then batch 2 a minute later begins a sweep (due) of two shares
+    const input = batches();
+    const shared = stores();
+    const clock = new ManualClock(new Date('2026-11-25T10:00:05Z'));
+    const { processor } = processorOn(shared, clock, { intervalMs: 60_000, maxBatches: 10, sweepSpread: 1 });
+    await processor.process('bigdatajobs', SHARD, input[0] ?? []);
+    clock.advance(60_000);
+    await processor.process('bigdatajobs', SHARD, input[1] ?? []);
+    const sweep = shared.laneStore.lanes.get(LANE)?.deferred?.sweep;
+
+    // Act: an empty read 5 s later, then one a minute later
+    clock.advance(5_000);
+    const busy = await processor.compactIfDue('bigdatajobs', SHARD);
+    clock.advance(60_000);
+    const idle = await processor.compactIfDue('bigdatajobs', SHARD);
+
+    // Assess
+    expect(sweep).toEqual({ covers: 2, shares: 2, done: 1 });
+    expect([busy, idle]).toEqual([false, true]);
+    expect(shared.laneStore.lanes.get(LANE)?.deferred).toBeUndefined();
+  });
+
   it('compacts a lane it never saw when forced (an operator or the benchmark closing an interval)', async () => {
     // Prepare
     const input = batches();
@@ -238,5 +265,91 @@ describe('BatchProcessor with state compaction', () => {
     const item = shared.stateStore.items.get('comp_1');
     expect(item).toMatchObject({ profileSource: 'snapshot', profile: { job30: 11 }, buckets: { [String(20_782)]: 7 } });
     expect(jobs.metrics.counter('StateCommitConflicts')).toBe(1);
+  });
+  describe('spread over batches (a sweep)', () => {
+    /** Runs batches with the processor `processorFor(index)` gives, a minute passing before batch 5; then a stop's compaction. */
+    async function run(input: readonly InputRecord[][], shared: Stores, processorFor: (index: number, clock: ManualClock) => ReturnType<typeof processorOn>) {
+      const clock = new ManualClock(new Date('2026-11-25T10:00:05Z'));
+      const observed: { puts: number; listed: number | undefined }[] = [];
+      let last: ReturnType<typeof processorOn> | undefined;
+      for (const [index, batch] of input.entries()) {
+        if (index === 4) clock.advance(60_000);
+        last = processorFor(index, clock);
+        await last.processor.process('bigdatajobs', SHARD, batch);
+        observed.push({ puts: shared.stateStore.puts, listed: shared.laneStore.lanes.get(LANE)?.deferred?.refs.length });
+      }
+      await last?.processor.compactAll();
+      return observed;
+    }
+
+    it('writes a due compaction\'s companies a share per batch, then drops the batches it covered from the list; counts and outputs as writing every batch', async () => {
+      // Prepare
+      const input = batches({ more: true });
+      const reference = stores();
+      await run(input, reference, (_index, clock) => buildTestProcessor({ companies, shared: reference, clock }));
+      const shared = stores();
+      let processor: ReturnType<typeof processorOn> | undefined;
+
+      // Act: one warm processor
+      const observed = await run(input, shared, (_index, clock) => (processor ??= processorOn(shared, clock, SWEEP)));
+
+      // Assess: batch 5 is due (five listed): three companies over ceil(5/4) = 2 batches, two then one
+      expect(observed.slice(3)).toEqual([
+        { puts: 0, listed: 4 },
+        { puts: 2, listed: 5 },
+        { puts: 3, listed: 1 },
+        { puts: 3, listed: 2 },
+      ]);
+      expect(shared.laneStore.lanes.get(LANE)?.deferred).toBeUndefined();
+      expect(content(shared.stateStore)).toEqual(content(reference.stateStore));
+      expect(enrichedJob30(shared.objects)).toEqual(enrichedJob30(reference.objects));
+      expect(processor?.metrics.counter('StateCompactions')).toBe(2);
+    });
+
+    it('writes about 100 companies per share when many are behind (a lane that caught up on a backlog in a few large batches)', async () => {
+      // Prepare: 300 companies, 150 events each in two batches a minute apart
+      const many = generateCompanies(7, 300);
+      const record = kinesisRecordFactory('bigdatajobs', SHARD);
+      const input = [many.slice(0, 150), many.slice(150)].map((part) => part.map((company) => record(jobEvent({ companyID: company.companyID, nbJobs: 1, eventID: `e-${company.companyID}` }))));
+      const shared = stores();
+      const clock = new ManualClock(new Date('2026-11-25T10:00:05Z'));
+      const { processor } = buildTestProcessor({ companies: many, shared, clock, settings: { compaction: SWEEP } });
+      const writes: number[] = [];
+
+      // Act: the second batch is due and begins a sweep; three batches without records follow
+      await processor.process('bigdatajobs', SHARD, input[0] ?? []);
+      clock.advance(60_000);
+      for (const batch of [input[1] ?? [], [record(jobEvent({ companyID: 'comp_1', nbJobs: 1, eventID: 'x' }))], [record(jobEvent({ companyID: 'comp_1', nbJobs: 1, eventID: 'y' }))]]) {
+        const before = shared.stateStore.puts;
+        await processor.process('bigdatajobs', SHARD, batch);
+        writes.push(shared.stateStore.puts - before);
+      }
+
+      // Assess: three shares of about a hundred (by hash); the two batches covered leave the list, the two after stay
+      expect(writes.reduce((sum, count) => sum + count, 0)).toBe(300);
+      for (const count of writes) expect(count).toBeGreaterThan(60);
+      expect(shared.laneStore.lanes.get(LANE)?.deferred?.refs).toHaveLength(2);
+    });
+
+    it('lets a cold processor go on with a sweep under way (the lane item keeps its progress): it writes the next share, and no job counts twice', async () => {
+      // Prepare
+      const input = batches({ more: true });
+      const reference = stores();
+      await run(input, reference, (_index, clock) => buildTestProcessor({ companies, shared: reference, clock }));
+      const shared = stores();
+      let warm: ReturnType<typeof processorOn> | undefined;
+
+      // Act: batches 1–5 by one processor (its sweep begins at 5), 6 and 7 each by a new one
+      const observed = await run(input, shared, (index, clock) => (index < 5 ? (warm ??= processorOn(shared, clock, SWEEP)) : processorOn(shared, clock, SWEEP)));
+
+      // Assess: the sweep begun by batch 5 (two shares) ends with batch 6's share: five batches leave the list
+      expect(observed.slice(4)).toEqual([
+        { puts: 2, listed: 5 },
+        { puts: 3, listed: 1 },
+        { puts: 3, listed: 2 },
+      ]);
+      expect(content(shared.stateStore)).toEqual(content(reference.stateStore));
+      expect(enrichedJob30(shared.objects)).toEqual(enrichedJob30(reference.objects));
+    });
   });
 });

@@ -18,6 +18,7 @@ import {
   type LaneState,
   type LaneStore,
   type SkippedRange,
+  type SweepProgress,
   type Logger,
   type Metrics,
   type ObjectSink,
@@ -61,6 +62,12 @@ export interface CompactionSettings {
   readonly intervalMs: number;
   /** Deferred batches a lane lists at most (bounds the lane item and a cold start's reads). */
   readonly maxBatches: number;
+  /**
+   * A due compaction writes its companies spread over this fraction of the batches it covers, one
+   * share per batch (a compaction sweep, see `DeferredView.sweep`; 0 = all at once).
+   * @default DEFAULT_SWEEP_SPREAD
+   */
+  readonly sweepSpread?: number;
 }
 
 /** Everything the core depends on, built once by a composition root. */
@@ -120,19 +127,45 @@ interface LaneCache {
  * whose item is behind. Cleared when a compaction has written them all.
  */
 interface DeferredView {
-  readonly commits: Map<string, { readonly commit: CompanyCommit; readonly watermarkLane: string }[]>;
-  /** Pending ids whose commits are in `commits` (a retried finish does not add them twice). */
-  readonly batchIds: Set<string>;
+  /** Each batch's commits (`batch`: its ordinal in `batches`), by company and in order. */
+  readonly commits: Map<string, { readonly commit: CompanyCommit; readonly watermarkLane: string; readonly batch: number }[]>;
+  /** Ordinals of the pending ids whose commits are in `commits` (a retried finish does not add them twice). */
+  readonly batches: Map<string, number>;
   /** Companies whose cached state is ahead of their item: what a compaction writes. */
   readonly dirty: Set<string>;
   /** Companies with deferred commits loaded from the lane whose item has not been read yet (it may hold them already). */
   readonly unread: Set<string>;
-  /** Deferred batches the lane item lists, and when the oldest was created. */
-  count: number;
-  since?: string;
+  /** The batches the lane item lists as deferred, oldest first. */
+  readonly listed: { readonly id: string; readonly createdAt: string }[];
+  /** The ordinal the next batch added gets. */
+  nextBatch: number;
+  /**
+   * The compaction sweep under way, if any (as the lane item has it). When a lane's compaction is
+   * due, the companies behind their items are written one share per batch over the next quarter of
+   * the interval's batches instead of all at once (thousands of writes that would stall the lane
+   * for seconds); once every share is written, the batches the sweep covers leave the list.
+   */
+  sweep?: SweepProgress;
 }
 
-const emptyDeferredView = (): DeferredView => ({ commits: new Map(), batchIds: new Set(), dirty: new Set(), unread: new Set(), count: 0 });
+/** A sweep spreads its writes over this fraction of the batches it covers (a quarter of an interval's batches). */
+export const DEFAULT_SWEEP_SPREAD = 1 / 4;
+/**
+ * Companies a sweep's share writes, about (shares are by hash), where the list leaves room for
+ * more shares: a lane that
+ * caught up on a backlog in a few large batches would otherwise write thousands at once (on
+ * DynamoDB 100 conditional writes at 16 in flight take ~50 ms).
+ */
+const SWEEP_SHARE_COMPANIES = 100;
+
+const emptyDeferredView = (): DeferredView => ({ commits: new Map(), batches: new Map(), dirty: new Set(), unread: new Set(), listed: [], nextBatch: 0 });
+
+/** The share of a compaction sweep a company is written in: FNV-1a of its id, modulo the shares. */
+function sweepShareOf(companyID: string, shares: number): number {
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < companyID.length; index++) hash = Math.imul(hash ^ companyID.charCodeAt(index), 0x01000193);
+  return (hash >>> 0) % shares;
+}
 
 /** Reads a shard's records between bounds (exclusive `after`/`before`, inclusive `through`), in sequence order. */
 export type ShardRangeReader = (range: { readonly after?: string; readonly through?: string; readonly before?: string }) => Promise<InputRecord[]>;
@@ -164,8 +197,9 @@ const MAX_CACHED_STATES_PER_LANE = 100_000;
  * 4. **Commit** each company's change to the lane's view (guarded by the company's watermark) and
  *    the batch's producer ids to the lane's dedupe window.
  * 5. **Publish** S3 objects under keys derived from the batch range, dead letters, stream records.
- * 6. **Compact** when due: write every company the lane changed since its last compaction, one
- *    compare-and-set each (with compaction off, every batch).
+ * 6. **Compact** when due: write the companies the lane changed since its last compaction, one
+ *    compare-and-set each, a share per batch over the next batches (with compaction off, every
+ *    company of every batch at once).
  * 7. **Complete**: clear the pending batch and advance the lane checkpoint in one write, listing the
  *    batch as deferred or clearing the deferred list.
  *
@@ -290,11 +324,21 @@ export class BatchProcessor {
     await this.deps.afterStep?.('committed', pending);
     await this.publish(pending);
     await this.deps.afterStep?.('published', pending);
-    // After publishing: a compaction (hundreds of company writes at once) never delays this
-    // batch's outputs. Before completing: completing without `defer` clears the deferred list.
-    const defer = this.shouldDefer(pending, view);
+    // After publishing: company writes never delay this batch's outputs. Before completing:
+    // completing without `defer` clears the deferred list, with `compacted` drops its head.
+    let defer = this.shouldDefer(pending, view);
+    const sweep = defer ? await this.sweepStep(cache, view, pending) : undefined;
+    const ended = sweep !== undefined && sweep.done >= sweep.shares;
+    // A sweep that began and ended with this batch covered the whole list, this batch included.
+    if (ended && sweep.covers > view.listed.length) defer = false;
     if (!defer) await this.compact(cache, view);
-    const version = await this.deps.laneStore.complete(laneId, pending.id, pending.lastSequenceNumber, laneVersion, { defer, ...(settle === undefined ? {} : { settle }) });
+    const since = ended ? view.listed[sweep.covers]?.createdAt : undefined;
+    const version = await this.deps.laneStore.complete(laneId, pending.id, pending.lastSequenceNumber, laneVersion, {
+      defer,
+      ...(defer && ended ? { compacted: { count: sweep.covers, ...(since === undefined ? {} : { since }) } } : {}),
+      ...(defer && sweep !== undefined && !ended ? { sweep } : {}),
+      ...(settle === undefined ? {} : { settle }),
+    });
     if (settle?.skipped !== undefined) {
       this.deps.logger.warn('a failed batch was given up on: its records are listed as skipped, for the replay tool', { laneId, skipped: settle.skipped });
       this.deps.metrics.count(METRIC.skippedRanges, 1, { stream: pending.stream });
@@ -302,8 +346,9 @@ export class BatchProcessor {
     // Everything cached was read or written while this processor held the lane: still true now.
     cache.version = version;
     if (defer) {
-      view.count += 1;
-      view.since ??= pending.createdAt;
+      view.listed.push({ id: pending.id, createdAt: pending.createdAt });
+      if (ended) dropSwept(view, sweep.covers);
+      view.sweep = ended ? undefined : sweep;
     } else {
       cache.deferred = emptyDeferredView();
     }
@@ -384,8 +429,11 @@ export class BatchProcessor {
   /**
    * Writes a lane's deferred batches into the company items now if its compaction is due
    * (`force`: whether due or not, and even if this processor never saw the lane), for a lane that
-   * is idle: the local runner calls it when a shard has nothing new and when it stops. Resolves whether it compacted. Fenced like every lane
-   * write: a processor that lost the lane learns it from a `LaneConflictError`.
+   * is idle: the local runner calls it when a shard has nothing new and when it stops. Unforced, a
+   * lane counts as idle when its newest deferred batch is older than a sweep's share of the interval
+   * (a lane between two batches goes on with its sweep instead of writing everything at once).
+   * Resolves whether it compacted. Fenced like every lane write: a processor that lost the lane
+   * learns it from a `LaneConflictError`.
    */
   async compactIfDue(stream: string, shardId: string, options: { readonly force?: boolean } = {}): Promise<boolean> {
     return this.compactLane(laneIdOf(stream, shardId), options.force === true);
@@ -399,7 +447,7 @@ export class BatchProcessor {
     // Unforced, only a lane this processor knows to hold deferred batches (no read for a quiet
     // lane); forced, any lane (a processor that never saw it reads the lane first).
     const known = this.laneCaches.get(laneId)?.deferred;
-    if (!force && (known === undefined || known.count === 0 || !this.compactionDue(known, this.deps.clock.now().getTime()))) return false;
+    if (!force && (known === undefined || !this.idleAndDue(known))) return false;
     const lane = await this.deps.laneStore.get(laneId);
     // A pending batch is finished (and compacts) with the lane's next batch.
     if (lane.pending !== undefined || lane.deferred === undefined) return false;
@@ -440,17 +488,60 @@ export class BatchProcessor {
     return run;
   }
 
-  /** Whether the batch being finished joins the lane's deferred batches instead of compacting. */
+  /**
+   * Whether the batch being finished joins the lane's deferred batches instead of compacting all
+   * at once: on a jobs lane with compaction on, unless the list is full (`maxBatches`, which a
+   * sweep begun in time does not reach).
+   */
   private shouldDefer(pending: PendingBatch, view: DeferredView): boolean {
     const compaction = this.settings.compaction;
     if (compaction === undefined || compaction.intervalMs <= 0 || pending.stream !== this.settings.streams.jobs) return false;
-    if (view.count + 1 > compaction.maxBatches) return false;
-    return !this.compactionDue({ since: view.since ?? pending.createdAt }, this.deps.clock.now().getTime());
+    return view.listed.length + 1 <= compaction.maxBatches;
   }
 
-  private compactionDue(view: Pick<DeferredView, 'since'>, nowMs: number): boolean {
+  /** Whether a lane with this view is quiet (its newest deferred batch older than a sweep's share of the interval) and due. */
+  private idleAndDue(view: DeferredView): boolean {
+    const newest = view.listed.at(-1);
+    if (newest === undefined) return false;
+    const nowMs = this.deps.clock.now().getTime();
+    const quietMs = (this.settings.compaction?.intervalMs ?? 0) * (this.settings.compaction?.sweepSpread ?? DEFAULT_SWEEP_SPREAD);
+    return nowMs - Date.parse(newest.createdAt) >= quietMs && this.compactionDue(view.listed[0]?.createdAt, nowMs);
+  }
+
+  /** Whether a compaction is due for deferred batches the oldest of which was created at `since`. */
+  private compactionDue(since: string | undefined, nowMs: number): boolean {
     const intervalMs = this.settings.compaction?.intervalMs ?? 0;
-    return view.since === undefined || nowMs - Date.parse(view.since) >= intervalMs;
+    return since === undefined || nowMs - Date.parse(since) >= intervalMs;
+  }
+
+  /**
+   * One batch's share of the lane's compaction sweep (see `DeferredView.sweep`), for a batch that
+   * will be listed as deferred: begins a sweep when compaction is due (the interval has passed
+   * since the oldest listed batch, or the list would be full by the time a later sweep ended), then
+   * writes the companies of the next share that are behind their items (or not read yet: a cold
+   * processor reads them to know). Resolves the sweep's progress after this batch (ended when
+   * `done` reaches `shares`), or undefined when no sweep is under way.
+   */
+  private async sweepStep(cache: LaneCache, view: DeferredView, pending: PendingBatch): Promise<SweepProgress | undefined> {
+    const maxBatches = this.settings.compaction?.maxBatches ?? 1;
+    const spread = this.settings.compaction?.sweepSpread ?? DEFAULT_SWEEP_SPREAD;
+    let sweep = view.sweep;
+    if (sweep === undefined) {
+      const covers = view.listed.length + 1;
+      const sharesFor = (batches: number) => Math.max(1, Math.ceil(batches * spread));
+      // Due by count when a sweep begun with the next batch would end with more than `maxBatches` listed.
+      const full = covers + sharesFor(covers + 1) > maxBatches;
+      if (!full && !this.compactionDue(view.listed[0]?.createdAt ?? pending.createdAt, this.deps.clock.now().getTime())) return undefined;
+      // More, smaller shares where many companies are behind; never so many that the list fills up first.
+      const bySize = spread > 0 ? Math.ceil(new Set([...view.dirty, ...view.unread]).size / SWEEP_SHARE_COMPANIES) : 1;
+      sweep = { covers, shares: Math.min(maxBatches - covers + 1, Math.max(sharesFor(covers), bySize)), done: 0 };
+    }
+    const { shares, done } = sweep;
+    const share = [...new Set([...view.dirty, ...view.unread])].filter((companyID) => sweepShareOf(companyID, shares) === done);
+    await this.writeCompanies(cache, view, share);
+    const progress = { ...sweep, done: done + 1 };
+    if (progress.done >= progress.shares) this.deps.metrics.count(METRIC.compactions);
+    return progress;
   }
 
   /**
@@ -465,9 +556,11 @@ export class BatchProcessor {
       for (const body of bodies) {
         addToView(view, body, watermarkKey(laneId, body.epoch));
         for (const commit of body.commits) view.unread.add(commit.companyID);
+        view.listed.push({ id: body.id, createdAt: body.createdAt });
       }
-      view.count = lane.deferred.refs.length;
-      view.since = lane.deferred.since;
+      // A sweep under way goes on with its next share (one that covers more than is listed cannot be the lane's: started over).
+      const sweep = lane.deferred.sweep;
+      if (sweep !== undefined && sweep.covers <= view.listed.length && sweep.done < sweep.shares) view.sweep = sweep;
     }
     cache.deferred = view;
   }
@@ -681,15 +774,23 @@ export class BatchProcessor {
     return fresh;
   }
 
-  /**
-   * Compaction: writes every company whose item is behind the lane's view, one conditional write
-   * each. A version conflict (another lane's snapshot, or an overlapping processor) re-reads the
-   * item and re-applies the lane's deferred commits for it, guarded by the watermark.
-   */
+  /** Compaction at once: writes every company whose item is behind the lane's view (see `writeCompanies`). */
   private async compact(cache: LaneCache, view: DeferredView): Promise<void> {
+    if (view.unread.size === 0 && view.dirty.size === 0) return;
+    await this.writeCompanies(cache, view, [...new Set([...view.unread, ...view.dirty])]);
+    this.deps.metrics.count(METRIC.compactions);
+  }
+
+  /**
+   * Writes those of `companyIDs` whose item is behind the lane's view, one conditional write each.
+   * A version conflict (another lane's snapshot, or an overlapping processor) re-reads the item and
+   * re-applies the lane's deferred commits for it, guarded by the watermark.
+   */
+  private async writeCompanies(cache: LaneCache, view: DeferredView, companyIDs: readonly string[]): Promise<void> {
     // Reading the unread ones tells which of them are behind (`statesOf` marks them dirty).
-    if (view.unread.size > 0) await this.statesOf([...view.unread], cache);
-    const ids = [...view.dirty];
+    const unread = companyIDs.filter((id) => view.unread.has(id));
+    if (unread.length > 0) await this.statesOf(unread, cache);
+    const ids = companyIDs.filter((id) => view.dirty.has(id));
     if (ids.length === 0) return;
     const states = await this.statesOf(ids, cache);
     await mapLimited(ids, this.writeConcurrency, async (companyID) => {
@@ -714,7 +815,6 @@ export class BatchProcessor {
       }
       view.dirty.delete(companyID);
     });
-    this.deps.metrics.count(METRIC.compactions);
     this.deps.metrics.count(METRIC.compactedCompanies, ids.length);
   }
 
@@ -748,12 +848,25 @@ export function scoringUnavailable(scores: readonly ScoringOutcome[]): string | 
 
 /** Adds a durable batch's commits to the lane's deferred view (once per batch). */
 function addToView(view: DeferredView, batch: PendingBatch, watermarkLane: string): void {
-  if (view.batchIds.has(batch.id)) return;
-  view.batchIds.add(batch.id);
+  if (view.batches.has(batch.id)) return;
+  const ordinal = view.nextBatch++;
+  view.batches.set(batch.id, ordinal);
   for (const commit of batch.commits) {
     const entries = view.commits.get(commit.companyID) ?? [];
-    entries.push({ commit, watermarkLane });
+    entries.push({ commit, watermarkLane, batch: ordinal });
     view.commits.set(commit.companyID, entries);
+  }
+}
+
+/** Forgets what an ended sweep put into the company items: the `covers` oldest listed batches leave the list and the view. */
+function dropSwept(view: DeferredView, covers: number): void {
+  let through = -1;
+  for (const batch of view.listed.splice(0, covers)) through = Math.max(through, view.batches.get(batch.id) ?? -1);
+  for (const [id, ordinal] of view.batches) if (ordinal <= through) view.batches.delete(id);
+  for (const [companyID, entries] of view.commits) {
+    const kept = entries.filter((entry) => entry.batch > through);
+    if (kept.length === 0) view.commits.delete(companyID);
+    else if (kept.length < entries.length) view.commits.set(companyID, kept);
   }
 }
 

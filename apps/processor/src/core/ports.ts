@@ -89,6 +89,14 @@ export interface SkippedRange {
 /** How {@link LaneStore.complete} treats the lane's deferred list and failed batch. */
 export interface CompleteOptions {
   readonly defer?: boolean;
+  /**
+   * With `defer`: the oldest `count` batches the lane lists as deferred are in the company items now
+   * (a compaction sweep wrote every company they changed), so they leave the list, and `since` is
+   * when the oldest batch still listed was created (the completed batch's own time if none).
+   */
+  readonly compacted?: { readonly count: number; readonly since?: string };
+  /** With `defer`: the lane's compaction sweep under way after this batch; absent = none. */
+  readonly sweep?: SweepProgress;
   readonly settle?: FailureSettlement;
 }
 
@@ -104,6 +112,22 @@ export interface DeferredBatches {
   readonly refs: readonly string[];
   /** When the oldest of them was created (ISO-8601): compaction is due an interval after it. */
   readonly since: string;
+  /** The compaction sweep under way, if any. */
+  readonly sweep?: SweepProgress;
+}
+
+/**
+ * A compaction spread over a lane's batches, one share of the companies per batch (whichever
+ * processor runs it), kept in the lane item so that a cold processor goes on with it: when every
+ * share is written, the company items hold the commits of the `covers` oldest listed batches.
+ */
+export interface SweepProgress {
+  /** How many of the oldest listed batches it covers. */
+  readonly covers: number;
+  /** Shares it writes, one per batch: a company is in share `hash(companyID) mod shares`. */
+  readonly shares: number;
+  /** Shares written so far. */
+  readonly done: number;
 }
 
 /**
@@ -119,8 +143,9 @@ export interface LaneStore {
   /**
    * Clears the pending batch `pendingId` and advances the checkpoint to `checkpoint`, atomically.
    * With `defer`, the batch joins the lane's deferred batches (its commits were not written to the
-   * company items); without it, the lane's deferred batches are cleared: the caller compacted every
-   * one it read at `expectedVersion` (the fence makes that the lane's whole list). With `settle`,
+   * company items), after the `compacted` ones leave the list; without it, the lane's deferred
+   * batches are cleared: the caller compacted every one it read at `expectedVersion` (the fence
+   * makes that the lane's whole list). With `settle`,
    * the lane's failed batch is cleared, and its skipped range, if any, listed.
    */
   complete(laneId: string, pendingId: string, checkpoint: string, expectedVersion: number, options?: CompleteOptions): Promise<number>;

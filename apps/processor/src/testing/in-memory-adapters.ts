@@ -85,7 +85,11 @@ export class InMemoryLaneStore implements LaneStore {
     if (options.defer === true) {
       const ref = `${pendingId}@${++this.bodyCount}`;
       this.bodies.set(ref, lane.pending);
-      deferred = { refs: [...(lane.deferred?.refs ?? []), ref], since: lane.deferred?.since ?? lane.pending.createdAt };
+      const compacted = options.compacted?.count ?? 0;
+      if (compacted > (lane.deferred?.refs.length ?? 0)) throw new Error(`lane ${laneId} lists ${lane.deferred?.refs.length ?? 0} deferred batches, not ${compacted}`);
+      const kept = (lane.deferred?.refs ?? []).slice(compacted);
+      const since = compacted > 0 ? (options.compacted?.since ?? lane.pending.createdAt) : (lane.deferred?.since ?? lane.pending.createdAt);
+      deferred = { refs: [...kept, ref], since: kept.length === 0 ? lane.pending.createdAt : since, ...(options.sweep === undefined ? {} : { sweep: { ...options.sweep } }) };
     }
     const failed = options.settle === undefined ? lane.failed : undefined;
     const skipped = options.settle?.skipped === undefined ? lane.skipped : [...(lane.skipped ?? []), options.settle.skipped];

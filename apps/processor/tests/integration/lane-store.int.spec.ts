@@ -129,6 +129,35 @@ describe('DynamoDbLaneStore on dynalite', () => {
     expect(await writer.get(lane)).toEqual({ laneId: lane, checkpoint: '150', version: compacted });
   });
 
+  it('keeps a compaction sweep\'s progress in the lane and, when it ends, drops the batches it covered from the head of the list (read by a cold store)', async () => {
+    // Prepare: three deferred batches, a sweep of two shares covering the first two
+    const lane = nextLane();
+    const writer = new DynamoDbLaneStore(client, table);
+    const batches = ['100', '110', '120', '130'].map((first, index) => pendingBatchFactory({ id: `${lane}/${first}-${first}5`, createdAt: `2026-11-25T10:00:0${index}.000Z` }));
+    let version = 0;
+    for (const [index, batch] of batches.slice(0, 3).entries()) {
+      version = await writer.putPending(lane, batch, version);
+      const sweep = index === 2 ? { sweep: { covers: 2, shares: 2, done: 1 } } : {};
+      version = await writer.complete(lane, batch.id, `${batch.id.slice(-4)}`, version, { defer: true, ...sweep });
+    }
+    const underWay = await new DynamoDbLaneStore(client, table).get(lane);
+
+    // Act: a cold store ends the sweep with the fourth batch
+    const cold = new DynamoDbLaneStore(client, table);
+    const read = await cold.get(lane);
+    version = await cold.putPending(lane, batches[3] ?? pendingBatchFactory(), read.version);
+    version = await cold.complete(lane, batches[3]?.id ?? '', '1305', version, { defer: true, compacted: { count: 2, since: '2026-11-25T10:00:02.000Z' } });
+    const after = await new DynamoDbLaneStore(client, table).get(lane);
+
+    // Assess
+    expect(underWay.deferred).toMatchObject({ since: '2026-11-25T10:00:00.000Z', sweep: { covers: 2, shares: 2, done: 1 } });
+    expect(underWay.deferred?.refs).toHaveLength(3);
+    expect(after).toMatchObject({ checkpoint: '1305', version, deferred: { since: '2026-11-25T10:00:02.000Z' } });
+    expect(after.deferred?.sweep).toBeUndefined();
+    expect(after.deferred?.refs).toEqual([underWay.deferred?.refs[2], expect.any(String)]);
+    expect(await cold.loadDeferred(lane, after.deferred ?? { refs: [], since: '' })).toEqual([batches[2], batches[3]]);
+  });
+
   it('publishes the capacity DynamoDB says each read and write consumed (StateReadUnits, StateWriteUnits), counted once however often the client is metered', async () => {
     // Prepare
     const metered = new DynamoDBClient({ region: stack.endpoints.region, endpoint: stack.endpoints.dynamodb, credentials: stack.endpoints.credentials, requestHandler: new NodeHttpHandler() });
