@@ -1,7 +1,7 @@
 import { gunzipSync } from 'node:zlib';
 import { ListShardsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { GetObjectCommand, ListObjectsCommand, type S3Client } from '@aws-sdk/client-s3';
-import { deadLetterSchema, enrichedCompanySchema, mapLimited, type DeadLetter, type EnrichedCompany } from '@tenant-analytics/domain';
+import { deadLetterSchema, enrichedCompanySchema, mapLimited, sleep, type DeadLetter, type EnrichedCompany } from '@tenant-analytics/domain';
 import { LOCAL_SINK_PREFIXES, type LocalEndpoints } from '@tenant-analytics/local-stack';
 import { followShard } from './shard-follower';
 
@@ -42,29 +42,45 @@ export async function listKeys(probe: S3SinkSource, prefix: string): Promise<str
   }
 }
 
-async function fetchAll(probe: S3SinkSource, prefix: string): Promise<Buffer[]> {
+/** Reads of an object that does not decode yet, before its error counts (see `fetchAll`). */
+const READ_ATTEMPTS = 5;
+
+/**
+ * Every object under `prefix`, decoded. s3rver lists an object while it is still writing its file,
+ * so an object read during a run can come back truncated: one that fails to decode is read again
+ * (200 ms apart) before its error counts.
+ */
+async function fetchAll<T>(probe: S3SinkSource, prefix: string, decode: (body: Buffer) => T): Promise<T[]> {
   const keys = await listKeys(probe, prefix);
   return mapLimited(keys, FETCH_CONCURRENCY, async (key) => {
-    const object = await probe.s3.send(new GetObjectCommand({ Bucket: probe.endpoints.bucket, Key: key }));
-    return Buffer.from((await object.Body?.transformToByteArray()) ?? []);
+    for (let attempt = 1; ; attempt++) {
+      const object = await probe.s3.send(new GetObjectCommand({ Bucket: probe.endpoints.bucket, Key: key }));
+      const body = Buffer.from((await object.Body?.transformToByteArray()) ?? []);
+      try {
+        return decode(body);
+      } catch (error) {
+        if (attempt >= READ_ATTEMPTS) throw error;
+        await sleep(200);
+      }
+    }
   });
 }
 
 /** Every enriched record in the S3 sink (`churn/data/`, {@link LOCAL_SINK_PREFIXES}; gzip JSON Lines). */
 export async function readEnrichedInS3(probe: S3SinkSource): Promise<EnrichedCompany[]> {
-  const bodies = await fetchAll(probe, `${LOCAL_SINK_PREFIXES.enriched}/`);
-  return bodies.flatMap((body) =>
+  const objects = await fetchAll(probe, `${LOCAL_SINK_PREFIXES.enriched}/`, (body) =>
     gunzipSync(body)
       .toString('utf8')
       .split('\n')
       .filter((line) => line.trim() !== '')
       .map((line) => enrichedCompanySchema.parse(JSON.parse(line))),
   );
+  return objects.flat();
 }
 
 /** Every dead letter (`dead-letters/`, one JSON object each). */
 export async function readDeadLetters(probe: S3SinkSource): Promise<DeadLetter[]> {
-  return (await fetchAll(probe, `${LOCAL_SINK_PREFIXES.deadLetters}/`)).map((body) => deadLetterSchema.parse(JSON.parse(body.toString('utf8'))));
+  return fetchAll(probe, `${LOCAL_SINK_PREFIXES.deadLetters}/`, (body) => deadLetterSchema.parse(JSON.parse(body.toString('utf8'))));
 }
 
 /** Every record of the output stream, all shards from TRIM_HORIZON, repeats included. */
