@@ -124,7 +124,8 @@ interface LaneCache {
 /**
  * What a lane's cached states hold that the company items do not (yet): the commits of its
  * deferred batches (and of the batch being finished), by company and in order, and the companies
- * whose item is behind. Cleared when a compaction has written them all.
+ * whose item is behind. Cleared when a compaction at once has written them all; a sweep that
+ * ends drops the batches it covered.
  */
 interface DeferredView {
   /** Each batch's commits (`batch`: its ordinal in `batches`), by company and in order. */
@@ -299,9 +300,10 @@ export class BatchProcessor {
    * completion loses the race gets a `LaneConflictError`. `computed` are the states the batch was
    * computed from and what its commits make of them (saves applying the jobs a second time).
    *
-   * The commits are applied to the lane's cached view; the company items are written now
-   * (compaction: every deferred batch's companies and this one's, one write each) or, on a jobs
-   * lane within its compaction interval, later, with the batch listed as deferred.
+   * The commits are applied to the lane's cached view; the company items are written now (one
+   * write per company the lane changed: with compaction off, on a companies lane, or when the
+   * deferred list is full) or, on a jobs lane with compaction on, by the lane's compaction sweeps,
+   * one share per batch, with the batch listed as deferred meanwhile.
    */
   private async finish(
     laneId: string,
@@ -339,6 +341,7 @@ export class BatchProcessor {
       ...(defer && sweep !== undefined && !ended ? { sweep } : {}),
       ...(settle === undefined ? {} : { settle }),
     });
+    if (ended) this.deps.logger.info('compaction sweep ended: its batches left the deferred list', { laneId, covers: sweep.covers, shares: sweep.shares });
     if (settle?.skipped !== undefined) {
       this.deps.logger.warn('a failed batch was given up on: its records are listed as skipped, for the replay tool', { laneId, skipped: settle.skipped });
       this.deps.metrics.count(METRIC.skippedRanges, 1, { stream: pending.stream });

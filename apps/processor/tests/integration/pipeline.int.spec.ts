@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadChurnModel, scoreCompany } from '@tenant-analytics/churn-model';
-import { generateCompany, loadPipelineConfig, rememberedEventCount } from '@tenant-analytics/domain';
+import { generateCompany, loadPipelineConfig, rememberedEventCount, sleep } from '@tenant-analytics/domain';
 import { startLocalStack, type LocalStack } from '@tenant-analytics/local-stack';
 import { InMemoryMetrics } from '../../src/adapters/in-memory-metrics';
 import { KinesisShardReader } from '../../src/adapters/kinesis-shard-reader';
@@ -153,6 +153,60 @@ describe('processor on the local stack', () => {
     // Assess: every event exactly once in S3, and the counters equal a recomputation from the inputs
     expect(crashRecords).toHaveLength(events.length);
     expect(new Set(crashRecords.map((record) => record.eventID)).size).toBe(events.length);
+    const submitted = new Map<string, number>();
+    for (const event of events) submitted.set(event.companyID, (submitted.get(event.companyID) ?? 0) + event.nbJobs);
+    for (const [companyID, total] of submitted) {
+      const state = await probe.companyState(companyID);
+      expect({ companyID, counted: Object.values(state?.buckets ?? {}).reduce((sum, n) => sum + n, 0) }).toEqual({ companyID, counted: total });
+    }
+  });
+
+  it('counts every event exactly once with compaction sweeps spanning batches, across a SIGKILL while they run', async () => {
+    // Prepare: 600 events for 60 companies in small batches; a deferred list of at most 6 batches,
+    // so that a sweep of two shares begins at every fifth listed batch (the interval, 30 s, never
+    // comes first)
+    const endpointsFile = path.join(workDir, 'endpoints.json');
+    const events = Array.from({ length: 600 }, (_, n) => ({
+      companyID: `comp_${300 + (n % 60)}`,
+      userID: `user_${n % 5}`,
+      nbJobs: 1 + (n % 4),
+      creationDate: new Date(Date.now() - (n % 2) * 3_600_000).toISOString(),
+      eventID: `sweep-${n}`,
+    }));
+    const env = { STATE_COMPACTION_INTERVAL_SECONDS: '30', STATE_COMPACTION_MAX_BATCHES: '6', RUNNER_GETRECORDS_LIMIT: '20' };
+    const feed = async (from: number, to: number) => {
+      for (let i = from; i < to; i += 15) {
+        await probe.put('bigdatajobs', events.slice(i, i + 15));
+        await sleep(100);
+      }
+    };
+
+    // Act: a runner fed half the events, SIGKILLed while it works; a clean one fed the rest, stopped by SIGTERM
+    const killed = spawnLocalRunner(endpointsFile, env);
+    await feed(0, 300);
+    killed.child.kill('SIGKILL');
+    expect((await killed.exited).signal).toBe('SIGKILL');
+    const clean = spawnLocalRunner(endpointsFile, env);
+    await feed(300, 600);
+    const sweepRecords = await eventually(async () => {
+      const records = (await probe.enrichedInS3()).filter((record) => record.eventID.startsWith('sweep-'));
+      return records.length >= events.length ? records : undefined;
+    }, 90_000, 'all 600 sweep-test events in S3').catch((error: unknown) => {
+      clean.child.kill('SIGKILL');
+      throw new Error(`${String(error)}; runner output: ${clean.output().slice(-2000)}`);
+    });
+    clean.child.kill('SIGTERM');
+    expect(await clean.exited).toEqual({ code: 0, signal: null });
+
+    // Assess: sweeps of two shares ended while events arrived; every event once; exact counters
+    const sweeps = [killed.output(), clean.output()]
+      .flatMap((output) => output.split('\n'))
+      .filter((line) => line.includes('compaction sweep ended'))
+      .map((line) => (JSON.parse(line) as { shares: number }).shares);
+    expect(sweeps.length).toBeGreaterThan(0);
+    expect(sweeps.every((shares) => shares === 2)).toBe(true);
+    expect(sweepRecords).toHaveLength(events.length);
+    expect(new Set(sweepRecords.map((record) => record.eventID)).size).toBe(events.length);
     const submitted = new Map<string, number>();
     for (const event of events) submitted.set(event.companyID, (submitted.get(event.companyID) ?? 0) + event.nbJobs);
     for (const [companyID, total] of submitted) {
