@@ -40,6 +40,44 @@ describe('processor on the local stack', () => {
     rmSync(workDir, { recursive: true, force: true });
   });
 
+  /** Job events `<tag>-<n>` for `companies` companies from `comp_<first>` on, with producer ids. */
+  function jobEvents(tag: string, count: number, first: number, companies: number) {
+    return Array.from({ length: count }, (_, n) => ({
+      companyID: `comp_${first + (n % companies)}`,
+      userID: `user_${n % 7}`,
+      nbJobs: 1 + (n % 5),
+      creationDate: new Date(Date.now() - (n % 3) * 3_600_000).toISOString(),
+      eventID: `${tag}-${n}`,
+    }));
+  }
+
+  /** Waits until every event of `tag` is in S3, then stops `runner` with SIGTERM (a drain); resolves those records. */
+  async function drainAfterAllInS3(runner: ReturnType<typeof spawnLocalRunner>, tag: string, count: number) {
+    const records = await eventually(async () => {
+      const found = (await probe.enrichedInS3()).filter((record) => record.eventID.startsWith(`${tag}-`));
+      return found.length >= count ? found : undefined;
+    }, 90_000, `all ${count} ${tag} events in S3`).catch((error: unknown) => {
+      // A failed wait must not leave the runner polling (Jest would never exit).
+      runner.child.kill('SIGKILL');
+      throw new Error(`${String(error)}; runner output: ${runner.output().slice(-2000)}`);
+    });
+    runner.child.kill('SIGTERM');
+    expect(await runner.exited).toEqual({ code: 0, signal: null });
+    return records;
+  }
+
+  /** Every event once in `records`, and each company's counters equal to a recomputation from the inputs. */
+  async function expectCountedOnce(events: readonly { companyID: string; nbJobs: number; eventID: string }[], records: readonly { eventID: string }[]) {
+    expect(records).toHaveLength(events.length);
+    expect(new Set(records.map((record) => record.eventID)).size).toBe(events.length);
+    const submitted = new Map<string, number>();
+    for (const event of events) submitted.set(event.companyID, (submitted.get(event.companyID) ?? 0) + event.nbJobs);
+    for (const [companyID, total] of submitted) {
+      const state = await probe.companyState(companyID);
+      expect({ companyID, counted: Object.values(state?.buckets ?? {}).reduce((sum, n) => sum + n, 0) }).toEqual({ companyID, counted: total });
+    }
+  }
+
   it('enriches, dedupes and dead-letters a scripted scenario exactly as specified', async () => {
     // Prepare: the pipeline in-process, reading both streams from the start
     const config = loadPipelineConfig({ json: localPropertyGroups(stack.endpoints), env: { RUNNER_POLL_INTERVAL_MS: '100' } });
@@ -121,13 +159,7 @@ describe('processor on the local stack', () => {
   it('counts every event exactly once when the runner process is SIGKILLed mid-stream and restarted', async () => {
     // Prepare: 400 events for 40 companies, produced before the runner (re)starts
     const endpointsFile = path.join(workDir, 'endpoints.json');
-    const events = Array.from({ length: 400 }, (_, n) => ({
-      companyID: `comp_${100 + (n % 40)}`,
-      userID: `user_${n % 7}`,
-      nbJobs: 1 + (n % 5),
-      creationDate: new Date(Date.now() - (n % 3) * 3_600_000).toISOString(),
-      eventID: `crash-${n}`,
-    }));
+    const events = jobEvents('crash', 400, 100, 40);
     for (let i = 0; i < events.length; i += 100) await probe.put('bigdatajobs', events.slice(i, i + 100));
 
     // Act: killed right after a state commit (before S3), then right after an S3 write (before
@@ -138,27 +170,10 @@ describe('processor on the local stack', () => {
       const killed = exit.signal === 'SIGKILL';
       expect({ crashAfter, killed, output: killed ? '' : run.output().slice(-2000) }).toEqual({ crashAfter, killed: true, output: '' });
     }
-    const clean = spawnLocalRunner(endpointsFile, { RUNNER_GETRECORDS_LIMIT: '150' });
-    const crashRecords = await eventually(async () => {
-      const records = (await probe.enrichedInS3()).filter((record) => record.eventID.startsWith('crash-'));
-      return records.length >= events.length ? records : undefined;
-    }, 90_000, 'all 400 crash-test events in S3').catch((error: unknown) => {
-      // A failed wait must not leave the runner polling (Jest would never exit).
-      clean.child.kill('SIGKILL');
-      throw new Error(`${String(error)}; runner output: ${clean.output().slice(-2000)}`);
-    });
-    clean.child.kill('SIGTERM');
-    expect(await clean.exited).toEqual({ code: 0, signal: null });
+    const records = await drainAfterAllInS3(spawnLocalRunner(endpointsFile, { RUNNER_GETRECORDS_LIMIT: '150' }), 'crash', events.length);
 
     // Assess: every event exactly once in S3, and the counters equal a recomputation from the inputs
-    expect(crashRecords).toHaveLength(events.length);
-    expect(new Set(crashRecords.map((record) => record.eventID)).size).toBe(events.length);
-    const submitted = new Map<string, number>();
-    for (const event of events) submitted.set(event.companyID, (submitted.get(event.companyID) ?? 0) + event.nbJobs);
-    for (const [companyID, total] of submitted) {
-      const state = await probe.companyState(companyID);
-      expect({ companyID, counted: Object.values(state?.buckets ?? {}).reduce((sum, n) => sum + n, 0) }).toEqual({ companyID, counted: total });
-    }
+    await expectCountedOnce(events, records);
   });
 
   it('counts every event exactly once with compaction sweeps spanning batches, across a SIGKILL while they run', async () => {
@@ -166,13 +181,7 @@ describe('processor on the local stack', () => {
     // so that a sweep of two shares begins at every fifth listed batch (the interval, 30 s, never
     // comes first)
     const endpointsFile = path.join(workDir, 'endpoints.json');
-    const events = Array.from({ length: 600 }, (_, n) => ({
-      companyID: `comp_${300 + (n % 60)}`,
-      userID: `user_${n % 5}`,
-      nbJobs: 1 + (n % 4),
-      creationDate: new Date(Date.now() - (n % 2) * 3_600_000).toISOString(),
-      eventID: `sweep-${n}`,
-    }));
+    const events = jobEvents('sweep', 600, 300, 60);
     const env = { STATE_COMPACTION_INTERVAL_SECONDS: '30', STATE_COMPACTION_MAX_BATCHES: '6', RUNNER_GETRECORDS_LIMIT: '20' };
     const feed = async (from: number, to: number) => {
       for (let i = from; i < to; i += 15) {
@@ -188,15 +197,7 @@ describe('processor on the local stack', () => {
     expect((await killed.exited).signal).toBe('SIGKILL');
     const clean = spawnLocalRunner(endpointsFile, env);
     await feed(300, 600);
-    const sweepRecords = await eventually(async () => {
-      const records = (await probe.enrichedInS3()).filter((record) => record.eventID.startsWith('sweep-'));
-      return records.length >= events.length ? records : undefined;
-    }, 90_000, 'all 600 sweep-test events in S3').catch((error: unknown) => {
-      clean.child.kill('SIGKILL');
-      throw new Error(`${String(error)}; runner output: ${clean.output().slice(-2000)}`);
-    });
-    clean.child.kill('SIGTERM');
-    expect(await clean.exited).toEqual({ code: 0, signal: null });
+    const records = await drainAfterAllInS3(clean, 'sweep', events.length);
 
     // Assess: sweeps of two shares ended while events arrived; every event once; exact counters
     const sweeps = [killed.output(), clean.output()]
@@ -205,13 +206,6 @@ describe('processor on the local stack', () => {
       .map((line) => (JSON.parse(line) as { shares: number }).shares);
     expect(sweeps.length).toBeGreaterThan(0);
     expect(sweeps.every((shares) => shares === 2)).toBe(true);
-    expect(sweepRecords).toHaveLength(events.length);
-    expect(new Set(sweepRecords.map((record) => record.eventID)).size).toBe(events.length);
-    const submitted = new Map<string, number>();
-    for (const event of events) submitted.set(event.companyID, (submitted.get(event.companyID) ?? 0) + event.nbJobs);
-    for (const [companyID, total] of submitted) {
-      const state = await probe.companyState(companyID);
-      expect({ companyID, counted: Object.values(state?.buckets ?? {}).reduce((sum, n) => sum + n, 0) }).toEqual({ companyID, counted: total });
-    }
+    await expectCountedOnce(events, records);
   });
 });
