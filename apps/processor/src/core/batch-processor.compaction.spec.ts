@@ -282,11 +282,17 @@ describe('BatchProcessor with state compaction', () => {
       return observed;
     }
 
+    /** The same batches through a processor that writes every batch, run the same way: what a sweep must end with. */
+    async function referenceOf(input: readonly InputRecord[][]): Promise<Stores> {
+      const reference = stores();
+      await run(input, reference, (_index, clock) => buildTestProcessor({ companies, shared: reference, clock }));
+      return reference;
+    }
+
     it('writes a due compaction\'s companies a share per batch, then drops the batches it covered from the list; counts and outputs as writing every batch', async () => {
       // Prepare
       const input = batches({ more: true });
-      const reference = stores();
-      await run(input, reference, (_index, clock) => buildTestProcessor({ companies, shared: reference, clock }));
+      const reference = await referenceOf(input);
       const shared = stores();
       let processor: ReturnType<typeof processorOn> | undefined;
 
@@ -334,8 +340,7 @@ describe('BatchProcessor with state compaction', () => {
     it('lets a cold processor go on with a sweep under way (the lane item keeps its progress): it writes the next share, and no job counts twice', async () => {
       // Prepare
       const input = batches({ more: true });
-      const reference = stores();
-      await run(input, reference, (_index, clock) => buildTestProcessor({ companies, shared: reference, clock }));
+      const reference = await referenceOf(input);
       const shared = stores();
       let warm: ReturnType<typeof processorOn> | undefined;
 

@@ -153,13 +153,15 @@ interface DeferredView {
 export const DEFAULT_SWEEP_SPREAD = 1 / 4;
 /**
  * Companies a sweep's share writes, about (shares are by hash), where the list leaves room for
- * more shares: a lane that
- * caught up on a backlog in a few large batches would otherwise write thousands at once (on
- * DynamoDB 100 conditional writes at 16 in flight take ~50 ms).
+ * more shares: a lane that caught up on a backlog in a few large batches would otherwise write
+ * thousands at once (on DynamoDB 100 conditional writes at 16 in flight take ~50 ms).
  */
 const SWEEP_SHARE_COMPANIES = 100;
 
 const emptyDeferredView = (): DeferredView => ({ commits: new Map(), batches: new Map(), dirty: new Set(), unread: new Set(), listed: [], nextBatch: 0 });
+
+/** What a compaction may have to write: the companies behind their items, and those not read yet (that may be). */
+const toCompact = (view: DeferredView): string[] => [...new Set([...view.dirty, ...view.unread])];
 
 /** The share of a compaction sweep a company is written in: FNV-1a of its id, modulo the shares. */
 function sweepShareOf(companyID: string, shares: number): number {
@@ -529,6 +531,7 @@ export class BatchProcessor {
     const maxBatches = this.settings.compaction?.maxBatches ?? 1;
     const spread = this.settings.compaction?.sweepSpread ?? DEFAULT_SWEEP_SPREAD;
     let sweep = view.sweep;
+    const candidates = toCompact(view);
     if (sweep === undefined) {
       const covers = view.listed.length + 1;
       const sharesFor = (batches: number) => Math.max(1, Math.ceil(batches * spread));
@@ -536,11 +539,11 @@ export class BatchProcessor {
       const full = covers + sharesFor(covers + 1) > maxBatches;
       if (!full && !this.compactionDue(view.listed[0]?.createdAt ?? pending.createdAt, this.deps.clock.now().getTime())) return undefined;
       // More, smaller shares where many companies are behind; never so many that the list fills up first.
-      const bySize = spread > 0 ? Math.ceil(new Set([...view.dirty, ...view.unread]).size / SWEEP_SHARE_COMPANIES) : 1;
+      const bySize = spread > 0 ? Math.ceil(candidates.length / SWEEP_SHARE_COMPANIES) : 1;
       sweep = { covers, shares: Math.min(maxBatches - covers + 1, Math.max(sharesFor(covers), bySize)), done: 0 };
     }
     const { shares, done } = sweep;
-    const share = [...new Set([...view.dirty, ...view.unread])].filter((companyID) => sweepShareOf(companyID, shares) === done);
+    const share = candidates.filter((companyID) => sweepShareOf(companyID, shares) === done);
     await this.writeCompanies(cache, view, share);
     const progress = { ...sweep, done: done + 1 };
     if (progress.done >= progress.shares) this.deps.metrics.count(METRIC.compactions);
@@ -780,7 +783,7 @@ export class BatchProcessor {
   /** Compaction at once: writes every company whose item is behind the lane's view (see `writeCompanies`). */
   private async compact(cache: LaneCache, view: DeferredView): Promise<void> {
     if (view.unread.size === 0 && view.dirty.size === 0) return;
-    await this.writeCompanies(cache, view, [...new Set([...view.unread, ...view.dirty])]);
+    await this.writeCompanies(cache, view, toCompact(view));
     this.deps.metrics.count(METRIC.compactions);
   }
 
