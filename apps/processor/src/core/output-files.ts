@@ -19,11 +19,19 @@ function joinKey(...parts: string[]): string {
 
 const CANONICAL_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
+/** `YYYY-MM-DDTHH` of an ISO timestamp (UTC): its hour partition. */
+function utcHourOf(isoTime: string): string {
+  // Decoded times are already canonical (`toISOString()`); anything else is normalized first.
+  return (CANONICAL_UTC.test(isoTime) ? isoTime : new Date(isoTime).toISOString()).slice(0, 13);
+}
+
 /** `dt=YYYY-MM-DD` and `hour=HH` of an ISO timestamp (UTC). */
 function partitionOf(isoTime: string): { dt: string; hour: string } {
-  // Decoded times are already canonical (`toISOString()`); anything else is normalized first.
-  const iso = CANONICAL_UTC.test(isoTime) ? isoTime : new Date(isoTime).toISOString();
-  return { dt: iso.slice(0, 10), hour: iso.slice(11, 13) };
+  return partitionOfHour(utcHourOf(isoTime));
+}
+
+function partitionOfHour(utcHour: string): { dt: string; hour: string } {
+  return { dt: utcHour.slice(0, 10), hour: utcHour.slice(11, 13) };
 }
 
 /**
@@ -33,20 +41,24 @@ function partitionOf(isoTime: string): { dt: string; hour: string } {
  * with the same content (gzip with no timestamp is deterministic).
  */
 export function enrichedFiles(batch: PendingBatch, prefix: string): OutputFile[] {
-  const byHour = new Map<string, EnrichedCompany[]>();
+  // Grouped by the event time's `YYYY-MM-DDTHH` (the key is built once per hour, not per record).
+  const byHour = new Map<string, string[]>();
   for (const record of batch.enriched) {
-    const { dt, hour } = partitionOf(record.eventTime);
-    const key = joinKey(prefix, `dt=${dt}`, `hour=${hour}`, `${batch.stream}-${batch.shardId}-${batch.firstSequenceNumber}-${batch.lastSequenceNumber}.jsonl.gz`);
-    const records = byHour.get(key) ?? [];
-    records.push(record);
-    byHour.set(key, records);
+    const hour = utcHourOf(record.eventTime);
+    const lines = byHour.get(hour);
+    if (lines === undefined) byHour.set(hour, [JSON.stringify(record)]);
+    else lines.push(JSON.stringify(record));
   }
-  return [...byHour.entries()].map(([key, records]) => ({
-    key,
-    body: gzipSync(records.map((record) => JSON.stringify(record)).join('\n') + '\n'),
-    contentType: 'application/x-ndjson',
-    contentEncoding: 'gzip',
-  }));
+  const name = `${batch.stream}-${batch.shardId}-${batch.firstSequenceNumber}-${batch.lastSequenceNumber}.jsonl.gz`;
+  return [...byHour.entries()].map(([utcHour, lines]) => {
+    const { dt, hour } = partitionOfHour(utcHour);
+    return {
+      key: joinKey(prefix, `dt=${dt}`, `hour=${hour}`, name),
+      body: gzipSync(`${lines.join('\n')}\n`),
+      contentType: 'application/x-ndjson',
+      contentEncoding: 'gzip',
+    };
+  });
 }
 
 /** The key of a dead letter: `<prefix>/dt=<arrival date>/<stream>-<shardId>-<sequenceNumber>.json`. */
