@@ -1,7 +1,7 @@
 import {
   advanceWatermark,
   dropOtherEpochs,
-  addJobEvent,
+  addJobEvents,
   applyLookupProfile,
   applySnapshot,
   isApplied,
@@ -46,7 +46,7 @@ export function applyCommit(state: CompanyState, commit: CompanyCommit, laneId: 
   if (jobs.length > 0) {
     if (commit.lookup !== undefined) next = applyLookupProfile(next, commit.lookup.profile, commit.lookup.asOf);
     if (next.profile === undefined) throw new Error(`commit of jobs for company ${commit.companyID}, which has no profile: a commit needs a profile`);
-    for (const job of jobs) next = addJobEvent(next, job).state;
+    next = addJobEvents(next, jobs);
     next = completeJobsCommit(next, jobs.length === commit.jobs?.length ? commit : { ...commit, jobs }, laneId, nowMs, dedupe);
   }
   return { next: next === state ? undefined : next, staleSnapshots, appliedSnapshots };

@@ -1,7 +1,7 @@
 import { decodeCompanyEvent, decodeJobEvent, type DeadLetter, type JobEventLimits } from '@tenant-analytics/domain';
 import { applyCommit, completeJobsCommit, type DedupeSettings } from './apply-commit';
 import { compareSequence, emptyCompanyState, hasSeenEvent, isApplied, watermarkKey, type CompanyProfile, type CompanyState } from './company-state';
-import { dedupeSegmentOf, DedupeWindow, eventKeyDigest } from './dedupe-window';
+import { dedupeSegmentOf, DedupeWindow, segmentWith } from './dedupe-window';
 import { planJobs, scoredOutputs, toDeadLetter, type DecodedJob } from './job-batch-plan';
 import { mapLimited } from '@tenant-analytics/domain';
 import type { ChurnScoringService, ScoringOutcome } from './churn-scoring';
@@ -210,6 +210,17 @@ const MAX_CACHED_STATES_PER_LANE = 100_000;
  * state and S3 as one clean run would; the output stream may see a record twice (consumers dedupe
  * on `eventID`).
  */
+/**
+ * What computing a jobs batch in this process knows beyond its pending batch, so that finishing it
+ * here does not redo work: the states it was computed from, what its commits make of them, and
+ * the dedupe digests of its applied event ids (in commit and job order).
+ */
+interface ComputedJobs {
+  readonly states: ReadonlyMap<string, CompanyState>;
+  readonly planned: ReadonlyMap<string, CompanyState>;
+  readonly eventDigests: readonly number[];
+}
+
 export class BatchProcessor {
   private readonly writeConcurrency: number;
   private readonly maxCommitConflicts: number;
@@ -271,7 +282,7 @@ export class BatchProcessor {
     // A lane item without an epoch (new, recreated by an operator, or of the layout before epochs)
     // starts one with this batch: its watermarks are then apart from any earlier life of the shard.
     const epoch = lane.epoch ?? newEpoch(this.deps.clock.now());
-    const { pending, states, planned } = await this.compute(stream, shardId, fresh, first.sequenceNumber, last.sequenceNumber, cache, parentLaneIds, epoch).catch(
+    const { pending, computed } = await this.compute(stream, shardId, fresh, first.sequenceNumber, last.sequenceNumber, cache, parentLaneIds, epoch).catch(
       async (error: unknown) => {
         if (failed === undefined) await this.noteFailure(laneId, { ...(checkpoint === undefined ? {} : { after: checkpoint }), first: first.sequenceNumber, last: last.sequenceNumber }, laneVersion, logger);
         throw error;
@@ -285,7 +296,7 @@ export class BatchProcessor {
       throw error;
     });
     await this.deps.afterStep?.('pending-written', pending);
-    await this.finish(laneId, pending, laneVersion, cache, states === undefined || planned === undefined ? undefined : { states, planned }, settle(pending));
+    await this.finish(laneId, pending, laneVersion, cache, computed, settle(pending));
     return {
       checkpoint: pending.lastSequenceNumber,
       enriched: pending.enriched.length,
@@ -299,8 +310,8 @@ export class BatchProcessor {
    * Steps 4–6 for a durable pending batch, with the lane at `laneVersion`; resolves to the lane's
    * version after completing it. Idempotent: two processors may finish the same pending batch at
    * once (commits are guarded by watermarks, S3 objects are identical), and the one whose
-   * completion loses the race gets a `LaneConflictError`. `computed` are the states the batch was
-   * computed from and what its commits make of them (saves applying the jobs a second time).
+   * completion loses the race gets a `LaneConflictError`. `computed` is what computing the batch in
+   * this process already knows (saves applying the jobs and hashing their event ids a second time).
    *
    * The commits are applied to the lane's cached view; the company items are written now (one
    * write per company the lane changed: with compaction off, on a companies lane, or when the
@@ -312,7 +323,7 @@ export class BatchProcessor {
     pending: PendingBatch,
     laneVersion: number,
     cache: LaneCache,
-    computed?: { readonly states: ReadonlyMap<string, CompanyState>; readonly planned: ReadonlyMap<string, CompanyState> },
+    computed?: ComputedJobs,
     settle?: FailureSettlement,
   ): Promise<number> {
     const view = cache.deferred ?? emptyDeferredView();
@@ -320,7 +331,7 @@ export class BatchProcessor {
     await this.applyToView(watermarkKey(laneId, pending.epoch), pending, cache, view, computed);
     // The batch's producer ids join the lane's window before the batch completes: durable for
     // every later attempt, whichever processor makes it.
-    const segment = dedupeSegmentOf(pending);
+    const segment = computed === undefined ? dedupeSegmentOf(pending) : segmentWith(pending, computed.eventDigests);
     if (segment !== undefined) {
       await this.deps.laneStore.putDedupeSegment(laneId, segment, this.settings.dedupe.windowMs);
       cache.window?.add(segment);
@@ -580,7 +591,7 @@ export class BatchProcessor {
     pending: PendingBatch,
     cache: LaneCache,
     view: DeferredView,
-    computed?: { readonly states: ReadonlyMap<string, CompanyState>; readonly planned: ReadonlyMap<string, CompanyState> },
+    computed?: ComputedJobs,
   ): Promise<void> {
     if (pending.commits.length === 0) return;
     const states = await this.statesOf(pending.commits.map((commit) => commit.companyID), cache);
@@ -608,7 +619,7 @@ export class BatchProcessor {
     cache: LaneCache,
     parentLaneIds: readonly string[],
     epoch: string,
-  ): Promise<{ pending: PendingBatch; states?: ReadonlyMap<string, CompanyState>; planned?: ReadonlyMap<string, CompanyState> }> {
+  ): Promise<{ pending: PendingBatch; computed?: ComputedJobs }> {
     const now = this.deps.clock.now();
     const base = {
       id: `${laneIdOf(stream, shardId)}/${first}-${last}`,
@@ -621,8 +632,8 @@ export class BatchProcessor {
     };
     if (stream === this.settings.streams.companies) return { pending: { ...base, ...this.computeSnapshots(records, now) } };
     if (stream === this.settings.streams.jobs) {
-      const { states, planned, ...outputs } = await this.computeJobs(laneIdOf(stream, shardId), watermarkKey(laneIdOf(stream, shardId), epoch), records, now, cache, parentLaneIds);
-      return { pending: { ...base, ...outputs }, states, planned };
+      const { computed, ...outputs } = await this.computeJobs(laneIdOf(stream, shardId), watermarkKey(laneIdOf(stream, shardId), epoch), records, now, cache, parentLaneIds);
+      return { pending: { ...base, ...outputs }, computed };
     }
     throw new Error(`record from stream ${stream}, which is neither the jobs nor the companies stream`);
   }
@@ -657,7 +668,7 @@ export class BatchProcessor {
     now: Date,
     cache: LaneCache,
     parentLaneIds: readonly string[],
-  ): Promise<Pick<PendingBatch, 'commits' | 'enriched' | 'deadLetters'> & { states: ReadonlyMap<string, CompanyState>; planned: ReadonlyMap<string, CompanyState> }> {
+  ): Promise<Pick<PendingBatch, 'commits' | 'enriched' | 'deadLetters'> & { computed: ComputedJobs }> {
     const decodeFailures: DeadLetter[] = [];
     const eventsByCompany = new Map<string, DecodedJob[]>();
     for (const record of records) {
@@ -678,7 +689,7 @@ export class BatchProcessor {
     const plan = planJobs(eventsByCompany, {
       states,
       lookups,
-      isDuplicate: (companyID, eventID, state) => window.has(eventKeyDigest(companyID, eventID), nowMs) || hasSeenEvent(state, eventID, nowMs),
+      isDuplicate: (digest, eventID, state) => window.has(digest, nowMs) || hasSeenEvent(state, eventID, nowMs),
       now,
     });
     if (plan.duplicates > 0) this.deps.metrics.count(METRIC.duplicatesSkipped, plan.duplicates);
@@ -701,7 +712,9 @@ export class BatchProcessor {
     // What each commit makes of the state it was planned from: what applyCommit returns for that
     // state (a property test holds them equal), without applying the jobs a second time.
     const planned = new Map<string, CompanyState>();
+    const eventDigests: number[] = [];
     for (const [companyID, company] of plan.companies) {
+      for (const digest of company.eventDigests) eventDigests.push(digest);
       const lastScore = outputs.lastScores.get(companyID);
       const commit: CompanyCommit = { companyID, ...(company.lookup === undefined ? {} : { lookup: company.lookup }), jobs: company.jobs, ...(lastScore === undefined ? {} : { lastScore }) };
       commits.push(commit);
@@ -712,7 +725,7 @@ export class BatchProcessor {
       planned.set(companyID, completeJobsCommit(company.state, commit, watermarkLane, nowMs, this.settings.dedupe));
     }
     const deadLetters = [...decodeFailures, ...plan.deadLetters, ...outputs.deadLetters].sort((a, b) => compareSequence(a.record.sequenceNumber, b.record.sequenceNumber));
-    return { commits, enriched: outputs.enriched, deadLetters, states, planned };
+    return { commits, enriched: outputs.enriched, deadLetters, computed: { states, planned, eventDigests } };
   }
 
   /**

@@ -91,25 +91,27 @@ export interface JobCounts {
 }
 
 /**
- * Adds one job event to a company's buckets (ARCHITECTURE.md §3): `nbJobs` goes to the event's UTC
- * day unless that day is more than 89 days before the newest day seen; buckets that fall out of
- * the 90-day window of the newest day are dropped. Returns whether the event was counted.
+ * Adds job events, in order, to a company's buckets (ARCHITECTURE.md §3): `nbJobs` goes to the
+ * event's UTC day unless that day is more than 89 days before the newest day seen; buckets that
+ * fall out of the 90-day window of the newest day are dropped. The buckets are copied once per
+ * call, not once per event. With `countsOut`, the counts as of each event are pushed to it.
  */
-export function addJobEvent(state: CompanyState, event: JobApplication): { state: CompanyState; counted: boolean } {
-  const day = epochDay(event.eventTime);
-  const newestDay = Math.max(state.newestDay ?? day, day);
-  const counted = day > newestDay - WINDOW_DAYS;
-  let buckets: Record<number, number>;
-  if (newestDay === state.newestDay) {
-    buckets = { ...state.buckets };
-  } else {
-    buckets = {};
-    for (const [d, count] of Object.entries(state.buckets)) {
-      if (Number(d) > newestDay - WINDOW_DAYS) buckets[Number(d)] = count;
+export function addJobEvents(state: CompanyState, events: readonly JobApplication[], countsOut?: JobCounts[]): CompanyState {
+  if (events.length === 0) return state;
+  const buckets: Record<number, number> = {};
+  for (const day in state.buckets) buckets[day as unknown as number] = state.buckets[day as unknown as number] as number;
+  let newestDay = state.newestDay;
+  for (const event of events) {
+    const day = epochDay(event.eventTime);
+    if (newestDay === undefined || day > newestDay) {
+      newestDay = day;
+      for (const kept in buckets) if (Number(kept) <= newestDay - WINDOW_DAYS) delete buckets[kept as unknown as number];
     }
+    const counted = day > newestDay - WINDOW_DAYS;
+    if (counted) buckets[day] = (buckets[day] ?? 0) + event.nbJobs;
+    if (countsOut !== undefined) countsOut.push({ ...countsAt(state, buckets, day), counted });
   }
-  if (counted) buckets[day] = (buckets[day] ?? 0) + event.nbJobs;
-  return { state: { ...state, buckets, newestDay }, counted };
+  return { ...state, buckets, newestDay };
 }
 
 /**
@@ -118,16 +120,21 @@ export function addJobEvent(state: CompanyState, event: JobApplication): { state
  * days. Buckets after `D` (events later in event time, applied earlier) do not count.
  */
 export function jobCountsAt(state: CompanyState, eventTime: string): { job30: number; job90: number } {
+  return countsAt(state, state.buckets, epochDay(eventTime));
+}
+
+/** {@link jobCountsAt} on day `day`, with `buckets` in place of the state's. */
+function countsAt(state: CompanyState, buckets: Readonly<Record<number, number>>, day: number): { job30: number; job90: number } {
   const profile = state.profile;
   if (profile === undefined || state.asOf === undefined) {
     throw new Error(`job counts need a profile for company ${state.companyID}`);
   }
-  const day = epochDay(eventTime);
   let last30 = 0;
   let last90 = 0;
-  for (const [d, count] of Object.entries(state.buckets)) {
+  for (const d in buckets) {
     const age = day - Number(d);
     if (age < 0 || age >= WINDOW_DAYS) continue;
+    const count = buckets[d as unknown as number] as number;
     last90 += count;
     if (age < 30) last30 += count;
   }
@@ -135,11 +142,20 @@ export function jobCountsAt(state: CompanyState, eventTime: string): { job30: nu
   return { job30: (sinceSnapshot < 30 ? profile.job30 : 0) + last30, job90: (sinceSnapshot < 90 ? profile.job90 : 0) + last90 };
 }
 
-/** Applies one job event to a company that has a profile and returns its counts as of the event. */
+/**
+ * Applies job events, in order, to a company that has a profile and returns the counts as of each
+ * event (what its enriched record carries).
+ */
+export function applyJobEvents(state: CompanyState, events: readonly JobApplication[]): { state: CompanyState; counts: JobCounts[] } {
+  if (state.profile === undefined) throw new Error(`applying job events needs a profile for company ${state.companyID}`);
+  const counts: JobCounts[] = [];
+  return { state: addJobEvents(state, events, counts), counts };
+}
+
+/** {@link applyJobEvents} for one event. */
 export function applyJobEvent(state: CompanyState, event: JobApplication): { state: CompanyState; counts: JobCounts } {
-  if (state.profile === undefined) throw new Error(`applyJobEvent needs a profile for company ${state.companyID}`);
-  const added = addJobEvent(state, event);
-  return { state: added.state, counts: { ...jobCountsAt(added.state, event.eventTime), counted: added.counted } };
+  const applied = applyJobEvents(state, [event]);
+  return { state: applied.state, counts: applied.counts[0] as JobCounts };
 }
 
 /** The digest an item of the layout before the dedupe window kept for a producer event id. */

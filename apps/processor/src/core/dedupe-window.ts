@@ -32,6 +32,14 @@ export function dedupeSegmentOf(pending: PendingBatch): DedupeSegment | undefine
   for (const commit of pending.commits) {
     for (const job of commit.jobs ?? []) if (job.eventID !== undefined) digests.push(eventKeyDigest(commit.companyID, job.eventID));
   }
+  return segmentWith(pending, digests);
+}
+
+/**
+ * {@link dedupeSegmentOf} from digests already computed: those of the batch's jobs that carry an
+ * event id, in commit and job order (what planning the batch computed for its duplicate checks).
+ */
+export function segmentWith(pending: PendingBatch, digests: readonly number[]): DedupeSegment | undefined {
   return digests.length === 0 ? undefined : { id: pending.id, createdAtMs: Date.parse(pending.createdAt), digests };
 }
 

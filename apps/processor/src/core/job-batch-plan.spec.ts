@@ -1,7 +1,9 @@
 import { decodeJobEvent, generateCompanies, type Company } from '@tenant-analytics/domain';
 import { jobEvent, kinesisRecordFactory } from '../testing/factories';
 import { emptyCompanyState } from './company-state';
+import { dedupeSegmentOf, eventKeyDigest, segmentWith } from './dedupe-window';
 import { planJobs, scoredOutputs, type DecodedJob } from './job-batch-plan';
+import type { PendingBatch } from './pending-batch';
 
 const companies = generateCompanies(42, 5);
 const comp1 = companies[1] as Company;
@@ -28,7 +30,7 @@ describe('planJobs', () => {
     const plan = planJobs(new Map([['comp_1', events]]), {
       states: new Map(),
       lookups: new Map([['comp_1', found]]),
-      isDuplicate: (_companyID, eventID) => eventID === 'old',
+      isDuplicate: (_digest, eventID) => eventID === 'old',
       now: NOW,
     });
 
@@ -36,6 +38,36 @@ describe('planJobs', () => {
     expect(plan.duplicates).toBe(2);
     expect(plan.candidates.map((candidate) => candidate.company.job30)).toEqual([comp1.job30 + 1, comp1.job30 + 9]);
     expect(plan.companies.get('comp_1')).toMatchObject({ lookup: { asOf: found.answeredAt }, jobs: [{ nbJobs: 1, eventID: 'a' }, { nbJobs: 8 }] });
+  });
+
+  it("gives the digests of the applied event ids, which are the batch's dedupe segment", () => {
+    // Prepare: the remembered duplicate is checked by its digest
+    const checked: [number, string][] = [];
+    const events = (companyID: string) => decodedJobs({ companyID, eventID: 'x' }, { companyID, eventID: 'old' }, { companyID }, { companyID, eventID: 'y' });
+
+    // Act
+    const plan = planJobs(
+      new Map([
+        ['comp_1', events('comp_1')],
+        ['comp_2', events('comp_2')],
+      ]),
+      {
+        states: new Map(),
+        lookups: new Map(['comp_1', 'comp_2'].map((id) => [id, { ...found, company: { ...comp1, companyID: id } }])),
+        isDuplicate: (digest, eventID) => {
+          checked.push([digest, eventID]);
+          return eventID === 'old';
+        },
+        now: NOW,
+      },
+    );
+
+    // Assess
+    expect(checked).toContainEqual([eventKeyDigest('comp_2', 'old'), 'old']);
+    const pending = { id: 'lane/1-8', createdAt: NOW.toISOString(), commits: [...plan.companies].map(([companyID, company]) => ({ companyID, jobs: company.jobs })) };
+    const digests = [...plan.companies.values()].flatMap((company) => company.eventDigests);
+    expect(digests).toEqual([eventKeyDigest('comp_1', 'x'), eventKeyDigest('comp_1', 'y'), eventKeyDigest('comp_2', 'x'), eventKeyDigest('comp_2', 'y')]);
+    expect(segmentWith(pending as unknown as PendingBatch, digests)).toEqual(dedupeSegmentOf(pending as unknown as PendingBatch));
   });
 
   it('dead-letters every record of a company unknown to the tenant manager or whose lookup failed', () => {

@@ -1,6 +1,7 @@
 import type { DeadLetter, DeadLetterReason, DeadLetterStage, DecodedJobEvent, EnrichedCompany } from '@tenant-analytics/domain';
 import type { ScoringOutcome } from './churn-scoring';
-import { applyJobEvent, applyLookupProfile, emptyCompanyState, type CompanyProfile, type CompanyState } from './company-state';
+import { applyJobEvents, applyLookupProfile, emptyCompanyState, type CompanyProfile, type CompanyState, type JobCounts } from './company-state';
+import { eventKeyDigest } from './dedupe-window';
 import type { CommittedJob, CompanyCommit } from './pending-batch';
 import type { InputRecord } from './ports';
 import type { ProfileLookupOutcome } from './tenant-profiles';
@@ -24,6 +25,8 @@ export interface CompanyPlan {
   readonly jobs: readonly CommittedJob[];
   /** The pre-state with the lookup and the jobs applied (what committing the jobs makes of it). */
   readonly state: CompanyState;
+  /** The dedupe digests ({@link eventKeyDigest}) of those jobs that carry a producer event id, in order. */
+  readonly eventDigests: readonly number[];
 }
 
 /** The plan of a jobs batch, before scoring: pure, from what was gathered. */
@@ -41,8 +44,11 @@ export interface JobsPlan {
 export interface PlanInputs {
   readonly states: ReadonlyMap<string, CompanyState>;
   readonly lookups: ReadonlyMap<string, ProfileLookupOutcome>;
-  /** Whether a producer event was applied earlier (the lane's dedupe window, legacy item digests). */
-  readonly isDuplicate: (companyID: string, eventID: string, state: CompanyState) => boolean;
+  /**
+   * Whether a producer event was applied earlier (the lane's dedupe window, legacy item digests);
+   * `digest` is its {@link eventKeyDigest}.
+   */
+  readonly isDuplicate: (digest: number, eventID: string, state: CompanyState) => boolean;
   readonly now: Date;
 }
 
@@ -74,28 +80,41 @@ export function planJobs(eventsByCompany: ReadonlyMap<string, readonly DecodedJo
       lookup = { profile, asOf: outcome.answeredAt };
       state = applyLookupProfile(state, profile, lookup.asOf);
     }
-    const jobs: CommittedJob[] = [];
+    const fresh: DecodedJob[] = [];
+    const eventDigests: number[] = [];
     const inBatch = new Set<string>();
-    for (const { record, event } of events) {
-      if (event.eventID !== undefined) {
-        if (inBatch.has(event.eventID) || inputs.isDuplicate(companyID, event.eventID, state)) {
+    for (const decoded of events) {
+      const { eventID } = decoded.event;
+      if (eventID !== undefined) {
+        if (inBatch.has(eventID)) {
           duplicates += 1;
           continue;
         }
-        inBatch.add(event.eventID);
+        const digest = eventKeyDigest(companyID, eventID);
+        if (inputs.isDuplicate(digest, eventID, state)) {
+          duplicates += 1;
+          continue;
+        }
+        inBatch.add(eventID);
+        eventDigests.push(digest);
       }
-      const applied = applyJobEvent(state, event);
-      state = applied.state;
-      const profile = state.profile as CompanyProfile;
-      candidates.push({ record, event, company: { ...profile, companyID, job30: applied.counts.job30, job90: applied.counts.job90 } });
-      jobs.push({
+      fresh.push(decoded);
+    }
+    if (fresh.length === 0) continue;
+    const applied = applyJobEvents(state, fresh.map(({ event }) => event));
+    state = applied.state;
+    const profile = state.profile as CompanyProfile;
+    const jobs: CommittedJob[] = fresh.map(({ record, event }, index) => {
+      const counts = applied.counts[index] as JobCounts;
+      candidates.push({ record, event, company: { ...profile, companyID, job30: counts.job30, job90: counts.job90 } });
+      return {
         sequenceNumber: record.sequenceNumber,
         eventTime: event.eventTime,
         nbJobs: event.nbJobs,
         ...(event.eventID === undefined ? {} : { eventID: event.eventID }),
-      });
-    }
-    if (jobs.length > 0) companies.set(companyID, { ...(lookup === undefined ? {} : { lookup }), jobs, state });
+      };
+    });
+    companies.set(companyID, { ...(lookup === undefined ? {} : { lookup }), jobs, state, eventDigests });
   }
   return { candidates, companies, deadLetters, duplicates };
 }
