@@ -1,6 +1,5 @@
 import {
   advanceWatermark,
-  dropOtherEpochs,
   addJobEvents,
   applyLookupProfile,
   applySnapshot,
@@ -63,7 +62,8 @@ export function completeJobsCommit(withJobs: CompanyState, commit: CompanyCommit
   const jobs = commit.jobs ?? [];
   const last = jobs.at(-1);
   if (last === undefined) return withJobs;
-  let next = pruneLegacyDigests(withJobs, nowMs, dedupe.windowMs);
-  next = advanceWatermark(dropOtherEpochs(next, laneId), laneId, last.sequenceNumber);
-  return commit.lastScore === undefined ? next : { ...next, lastScore: commit.lastScore };
+  const pruned = pruneLegacyDigests(withJobs, nowMs, dedupe.windowMs);
+  const watermarks = advanceWatermark(pruned.watermarks, laneId, last.sequenceNumber);
+  if (commit.lastScore !== undefined) return { ...pruned, watermarks, lastScore: commit.lastScore };
+  return watermarks === pruned.watermarks ? pruned : { ...pruned, watermarks };
 }

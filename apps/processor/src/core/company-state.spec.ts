@@ -167,11 +167,20 @@ describe('watermarks', () => {
   });
 
   it('never moves back and marks covered sequence numbers as applied', () => {
-    const state = advanceWatermark(emptyCompanyState('c'), 'jobs/shard-1', '200');
+    const state = { ...emptyCompanyState('c'), watermarks: advanceWatermark({}, 'jobs/shard-1', '200') };
 
-    expect(advanceWatermark(state, 'jobs/shard-1', '100')).toBe(state);
+    expect(advanceWatermark(state.watermarks, 'jobs/shard-1', '100')).toBe(state.watermarks);
     expect(isApplied(state, 'jobs/shard-1', '150')).toBe(true);
     expect(isApplied(state, 'jobs/shard-1', '201')).toBe(false);
     expect(isApplied(state, 'jobs/shard-2', '1')).toBe(false);
+  });
+
+  it("drops the lane's other epochs, the bare lane id of the layout before epochs included, and no other lane's", () => {
+    const watermarks = { 'jobs/shard-1': '7', 'jobs/shard-1@e1': '9', 'jobs/shard-10@e1': '5', 'jobs/shard-2@e1': '3' };
+
+    expect(advanceWatermark(watermarks, 'jobs/shard-1@e2', '4')).toEqual({ 'jobs/shard-10@e1': '5', 'jobs/shard-2@e1': '3', 'jobs/shard-1@e2': padSequence('4') });
+    // Nothing to drop and not ahead: the same object.
+    const current = { 'jobs/shard-1@e2': padSequence('4'), 'jobs/shard-2@e1': '3' };
+    expect(advanceWatermark(current, 'jobs/shard-1@e2', '4')).toBe(current);
   });
 });

@@ -213,22 +213,28 @@ export function watermarkKey(laneId: string, epoch: string | undefined): string 
   return epoch === undefined ? laneId : `${laneId}@${epoch}`;
 }
 
-/** Drops the watermarks of the lane's other epochs (a recreated stream's old sequence numbers). */
-export function dropOtherEpochs(state: CompanyState, key: string): CompanyState {
+/**
+ * The watermarks with the lane's (`key`, see {@link watermarkKey}) advanced to `sequenceNumber`,
+ * never moved back, and the watermarks of the lane's other epochs (a recreated stream's old
+ * sequence numbers) dropped; the same object when nothing changes.
+ */
+export function advanceWatermark(watermarks: CompanyState['watermarks'], key: string, sequenceNumber: string): CompanyState['watermarks'] {
   const at = key.indexOf('@');
   const laneId = at === -1 ? key : key.slice(0, at);
-  const stale = Object.keys(state.watermarks).filter((other) => other !== key && (other === laneId || other.startsWith(`${laneId}@`)));
-  if (stale.length === 0) return state;
-  const watermarks = { ...state.watermarks };
-  for (const other of stale) delete watermarks[other];
-  return { ...state, watermarks };
-}
-
-/** Advances the dedupe watermark of one source shard (never moves it back). */
-export function advanceWatermark(state: CompanyState, laneId: string, sequenceNumber: string): CompanyState {
-  const current = state.watermarks[laneId];
-  if (current !== undefined && compareSequence(current, sequenceNumber) >= 0) return state;
-  return { ...state, watermarks: { ...state.watermarks, [laneId]: padSequence(sequenceNumber) } };
+  let stale = false;
+  for (const other in watermarks) {
+    if (other !== key && (other === laneId || other.startsWith(`${laneId}@`))) stale = true;
+  }
+  const current = watermarks[key];
+  const advances = current === undefined || compareSequence(current, sequenceNumber) < 0;
+  if (!stale && !advances) return watermarks;
+  const next: Record<string, string> = {};
+  for (const other in watermarks) {
+    if (other !== key && (other === laneId || other.startsWith(`${laneId}@`))) continue;
+    next[other] = watermarks[other] as string;
+  }
+  next[key] = advances ? padSequence(sequenceNumber) : (current as string);
+  return next;
 }
 
 /** Whether the job event at `sequenceNumber` of `laneId` is already applied to this state. */
