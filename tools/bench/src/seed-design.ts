@@ -98,9 +98,10 @@ export class SeedDesignPipeline {
     const records = this.buffer;
     this.buffer = [];
     this.objectsWritten += 1;
-    const body = Buffer.from(records.map((record) => JSON.stringify(record)).join('\n') + '\n');
+    const serialized = records.map((record) => ({ record, json: JSON.stringify(record) }));
+    const body = Buffer.from(serialized.map(({ json }) => json).join('\n') + '\n');
     const key = `${this.settings.sink.prefix}/seed-part-${String(this.objectsWritten).padStart(8, '0')}.jsonl`;
     await this.deps.objects.put(this.settings.sink.bucket, key, body, 'application/x-ndjson');
-    await this.deps.stream.putRecords(records);
+    await this.deps.stream.putRecords(serialized);
   }
 }

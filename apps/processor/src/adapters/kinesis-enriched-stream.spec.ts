@@ -3,6 +3,7 @@ import { enrichedCompanySchema } from '@tenant-analytics/domain';
 import { StreamWriteError } from '@tenant-analytics/kinesis-writer';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DependencyUnavailableError } from '../core/errors';
+import { serializeEnriched } from '../core/output-files';
 import { enrichedCompanyFactory } from '../testing/record-fixtures';
 import { InMemoryMetrics } from './in-memory-metrics';
 import { KinesisEnrichedStream } from './kinesis-enriched-stream';
@@ -17,7 +18,7 @@ function streamFactory() {
   return { stream, metrics };
 }
 
-const records = [enrichedCompanyFactory(1, '100'), enrichedCompanyFactory(2, '110'), enrichedCompanyFactory(1, '120')];
+const records = serializeEnriched([enrichedCompanyFactory(1, '100'), enrichedCompanyFactory(2, '110'), enrichedCompanyFactory(1, '120')]);
 const accepted = (count: number): PutRecordsResultEntry[] => Array.from({ length: count }, (_, index) => ({ SequenceNumber: String(index), ShardId: 'shardId-000000000000' }));
 const throttledEntry: PutRecordsResultEntry = { ErrorCode: 'ProvisionedThroughputExceededException', ErrorMessage: 'slow down' };
 const sentPartitionKeys = () => kinesis.commandCalls(PutRecordsCommand).map((call) => call.args[0].input.Records?.map((record) => record.PartitionKey));
@@ -43,7 +44,7 @@ describe('KinesisEnrichedStream', () => {
     expect(input?.StreamName).toBe(STREAM);
     expect(input?.Records?.map((record) => record.PartitionKey)).toEqual(['comp_1', 'comp_2', 'comp_1']);
     const decoded = input?.Records?.map((record) => enrichedCompanySchema.parse(JSON.parse(Buffer.from(record.Data ?? new Uint8Array()).toString('utf8'))));
-    expect(decoded).toEqual(records);
+    expect(decoded).toEqual(records.map(({ record }) => record));
   });
 
   it('sends again only the entries a partial failure rejected, and counts the retries', async () => {

@@ -1,8 +1,7 @@
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
-import type { EnrichedCompany } from '@tenant-analytics/domain';
 import { putRecordsReliably } from '@tenant-analytics/kinesis-writer';
 import { DependencyUnavailableError } from '../core/errors';
-import { METRIC, type Metrics, type StreamSink } from '../core/ports';
+import { METRIC, type Metrics, type SerializedEnriched, type StreamSink } from '../core/ports';
 
 /**
  * The `enrichedcompanies` stream: one JSON record per enriched event, partition key companyID.
@@ -16,8 +15,8 @@ export class KinesisEnrichedStream implements StreamSink {
     private readonly metrics: Metrics,
   ) {}
 
-  async putRecords(records: readonly EnrichedCompany[]): Promise<void> {
-    const entries = records.map((record) => ({ data: Buffer.from(JSON.stringify(record)), partitionKey: record.companyID }));
+  async putRecords(records: readonly SerializedEnriched[]): Promise<void> {
+    const entries = records.map(({ record, json }) => ({ data: Buffer.from(json), partitionKey: record.companyID }));
     try {
       await putRecordsReliably(this.client, this.streamName, entries, {
         onRetry: (failed) => this.metrics.count(METRIC.retries, failed, { dependency: 'enriched-stream' }),

@@ -6,7 +6,7 @@ import { planJobs, scoredOutputs, toDeadLetter, type DecodedJob } from './job-ba
 import { mapLimited } from '@tenant-analytics/domain';
 import type { ChurnScoringService, ScoringOutcome } from './churn-scoring';
 import { LaneConflictError, ScoringUnavailableError } from './errors';
-import { deadLetterFiles, enrichedFiles } from './output-files';
+import { deadLetterFiles, enrichedFiles, serializeEnriched } from './output-files';
 import { laneIdOf, type CompanyCommit, type PendingBatch } from './pending-batch';
 import {
   METRIC,
@@ -839,15 +839,16 @@ export class BatchProcessor {
 
   private async publish(pending: PendingBatch): Promise<void> {
     const { sink, deadLetters } = this.settings.locations;
+    const serialized = serializeEnriched(pending.enriched);
     const files = [
-      ...enrichedFiles(pending, sink.prefix).map((file) => ({ bucket: sink.bucket, file })),
+      ...enrichedFiles(pending, sink.prefix, serialized).map((file) => ({ bucket: sink.bucket, file })),
       ...deadLetterFiles(pending, deadLetters.prefix).map((file) => ({ bucket: deadLetters.bucket, file })),
     ];
     await mapLimited(files, this.writeConcurrency, ({ bucket, file }) =>
       this.deps.objects.put(bucket, file.key, file.body, file.contentType, file.contentEncoding),
     );
-    if (this.deps.enrichedStream !== undefined && pending.enriched.length > 0) {
-      await this.deps.enrichedStream.putRecords(pending.enriched);
+    if (this.deps.enrichedStream !== undefined && serialized.length > 0) {
+      await this.deps.enrichedStream.putRecords(serialized);
     }
   }
 }

@@ -1,6 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import type { DeadLetter, EnrichedCompany } from '@tenant-analytics/domain';
 import type { PendingBatch } from './pending-batch';
+import type { SerializedEnriched } from './ports';
 
 /** An S3 object to write: key relative to the bucket, bytes, and content headers. */
 export interface OutputFile {
@@ -34,20 +35,25 @@ function partitionOfHour(utcHour: string): { dt: string; hour: string } {
   return { dt: utcHour.slice(0, 10), hour: utcHour.slice(11, 13) };
 }
 
+/** Enriched records with their JSON text, serialized once for every output. */
+export function serializeEnriched(records: readonly EnrichedCompany[]): SerializedEnriched[] {
+  return records.map((record) => ({ record, json: JSON.stringify(record) }));
+}
+
 /**
  * The enriched output files of a pending batch: one gzip JSON Lines object per event-time hour, at
  * `<prefix>/dt=YYYY-MM-DD/hour=HH/<stream>-<shardId>-<firstSeq>-<lastSeq>.jsonl.gz`, records in
  * sequence order. Key and bytes depend only on the batch, so a replay overwrites the same object
  * with the same content (gzip with no timestamp is deterministic).
  */
-export function enrichedFiles(batch: PendingBatch, prefix: string): OutputFile[] {
+export function enrichedFiles(batch: PendingBatch, prefix: string, serialized: readonly SerializedEnriched[] = serializeEnriched(batch.enriched)): OutputFile[] {
   // Grouped by the event time's `YYYY-MM-DDTHH` (the key is built once per hour, not per record).
   const byHour = new Map<string, string[]>();
-  for (const record of batch.enriched) {
+  for (const { record, json } of serialized) {
     const hour = utcHourOf(record.eventTime);
     const lines = byHour.get(hour);
-    if (lines === undefined) byHour.set(hour, [JSON.stringify(record)]);
-    else lines.push(JSON.stringify(record));
+    if (lines === undefined) byHour.set(hour, [json]);
+    else lines.push(json);
   }
   const name = `${batch.stream}-${batch.shardId}-${batch.firstSequenceNumber}-${batch.lastSequenceNumber}.jsonl.gz`;
   return [...byHour.entries()].map(([utcHour, lines]) => {
@@ -82,12 +88,13 @@ export function deadLetterFiles(batch: PendingBatch, prefix: string): OutputFile
  * beside the pipeline's objects of that hour. Keyed by the record's source position, so replaying
  * the dead letter again overwrites it: one copy of the record in S3 whatever happens.
  */
-export function replayedEnrichedFile(record: EnrichedCompany, prefix: string): OutputFile {
+export function replayedEnrichedFile(serialized: SerializedEnriched, prefix: string): OutputFile {
+  const { record } = serialized;
   const { dt, hour } = partitionOf(record.eventTime);
   const { stream, shardId, sequenceNumber } = record.source;
   return {
     key: joinKey(prefix, `dt=${dt}`, `hour=${hour}`, `replay-${stream}-${shardId}-${sequenceNumber}.jsonl.gz`),
-    body: gzipSync(`${JSON.stringify(record)}\n`),
+    body: gzipSync(`${serialized.json}\n`),
     contentType: 'application/x-ndjson',
     contentEncoding: 'gzip',
   };

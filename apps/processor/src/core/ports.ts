@@ -200,9 +200,16 @@ export interface ObjectSink {
   put(bucket: string, key: string, body: Uint8Array, contentType: string, contentEncoding?: string): Promise<void>;
 }
 
+/** An enriched record with its JSON text: serialized once, for S3 and the output stream alike. */
+export interface SerializedEnriched {
+  readonly record: EnrichedCompany;
+  /** `JSON.stringify(record)`. */
+  readonly json: string;
+}
+
 /** The enriched output stream. Delivery is at-least-once: consumers dedupe on `eventID`. */
 export interface StreamSink {
-  putRecords(records: readonly EnrichedCompany[]): Promise<void>;
+  putRecords(records: readonly SerializedEnriched[]): Promise<void>;
 }
 
 /** Wall-clock time, injected so that tests control it. */

@@ -1,7 +1,7 @@
 import { deadLetterSchema, type DeadLetter, type EnrichedCompany } from '@tenant-analytics/domain';
 import type { ChurnScoringService } from '../core/churn-scoring';
 import { scoringUnavailable } from '../core/batch-processor';
-import { replayedEnrichedFile } from '../core/output-files';
+import { replayedEnrichedFile, serializeEnriched } from '../core/output-files';
 import type { ChurnFeaturesWithId, Clock, Logger, ObjectSink, StreamSink } from '../core/ports';
 
 /** Dead letters as stored in S3, and where replay markers go. */
@@ -166,11 +166,12 @@ export class DeadLetterReplay {
       }
       done.push({ entry, record: { ...record, riskOfChurn: score.verdict.churn, churnProbability: score.verdict.probability, processedAt } });
     });
-    for (const { record } of done) {
+    const serialized = serializeEnriched(done.map(({ record }) => record));
+    for (const record of serialized) {
       const file = replayedEnrichedFile(record, locations.sink.prefix);
       await this.deps.archive.put(locations.sink.bucket, file.key, file.body, file.contentType, file.contentEncoding);
     }
-    if (done.length > 0) await this.deps.enrichedStream?.putRecords(done.map(({ record }) => record));
+    if (serialized.length > 0) await this.deps.enrichedStream?.putRecords(serialized);
     for (const { entry } of done) await this.mark(bucket, entry, 'rescored');
     summary.rescored += done.length;
   }

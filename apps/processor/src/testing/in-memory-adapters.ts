@@ -18,6 +18,7 @@ import type {
   SkippedRange,
   Logger,
   ObjectSink,
+  SerializedEnriched,
   StreamSink,
   TenantDirectory,
   TenantLookup,
@@ -178,8 +179,8 @@ export class InMemoryObjectSink implements ObjectSink {
 export class InMemoryStreamSink implements StreamSink {
   readonly records: EnrichedCompany[] = [];
 
-  async putRecords(records: readonly EnrichedCompany[]): Promise<void> {
-    this.records.push(...records);
+  async putRecords(records: readonly SerializedEnriched[]): Promise<void> {
+    for (const { record } of records) this.records.push(record);
   }
 }
 
