@@ -121,6 +121,22 @@ describe('decodeJobEvent', () => {
     expect(failure.message).toBe('nbJobs must be an integer between 1 and 10, got 11');
   });
 
+  it('applies the limits an overrides object holds now, when it changed since it was last used', () => {
+    // Prepare: limits are resolved once per object, then reused
+    const limits: { maxJobs?: number } = { maxJobs: 10 };
+    expect(failureOf(decodeJobEvent(bytes('c,u,11'), { ...ctx, limits })).reason).toBe('out-of-range');
+
+    // Act
+    limits.maxJobs = 20;
+    const raised = decodeJobEvent(bytes('c,u,11'), { ...ctx, limits });
+    delete limits.maxJobs;
+    const dropped = decodeJobEvent(bytes('c,u,100001'), { ...ctx, limits });
+
+    // Assess
+    expect(raised.ok).toBe(true);
+    expect(failureOf(dropped).message).toBe('nbJobs must be an integer between 1 and 100000, got 100001');
+  });
+
   it('counts the other invalid fields in its message', () => {
     const failure = failureOf(decodeJobEvent(bytes('{"companyID":1,"userID":2,"nbJobs":"x"}'), ctx));
     expect(failure.message).toBe('companyID must be a string, got 1 (and 2 more invalid fields)');

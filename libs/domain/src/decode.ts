@@ -65,13 +65,24 @@ function succeed<T>(value: T): DecodeResult<T> {
   return { ok: true, value };
 }
 
+/** Limits resolved per overrides object: a processor decodes every record with the same one. */
+const resolvedLimits = new WeakMap<Partial<JobEventLimits>, JobEventLimits>();
+
+const LIMIT_NAMES = Object.keys(DEFAULT_JOB_EVENT_LIMITS) as readonly (keyof JobEventLimits)[];
+
+/** Whether `limits` is what `overrides` resolves to (a cached resolution stays right if the object changed since). */
+function resolvesTo(overrides: Partial<JobEventLimits>, limits: JobEventLimits): boolean {
+  for (const name of LIMIT_NAMES) if ((overrides[name] ?? DEFAULT_JOB_EVENT_LIMITS[name]) !== limits[name]) return false;
+  return true;
+}
+
 function resolveLimits(overrides: Partial<JobEventLimits> | undefined): JobEventLimits {
+  if (overrides === undefined) return DEFAULT_JOB_EVENT_LIMITS;
+  const cached = resolvedLimits.get(overrides);
+  if (cached !== undefined && resolvesTo(overrides, cached)) return cached;
   const limits = { ...DEFAULT_JOB_EVENT_LIMITS };
-  for (const [name, value] of Object.entries(overrides ?? {}) as [keyof JobEventLimits, number | undefined][]) {
-    if (value !== undefined) {
-      limits[name] = value;
-    }
-  }
+  for (const name of LIMIT_NAMES) limits[name] = overrides[name] ?? DEFAULT_JOB_EVENT_LIMITS[name];
+  resolvedLimits.set(overrides, limits);
   return limits;
 }
 
