@@ -109,7 +109,7 @@ export function addJobEvents(state: CompanyState, events: readonly JobApplicatio
     }
     const counted = day > newestDay - WINDOW_DAYS;
     if (counted) buckets[day] = (buckets[day] ?? 0) + event.nbJobs;
-    if (countsOut !== undefined) countsOut.push({ ...countsAt(state, buckets, day), counted });
+    if (countsOut !== undefined) countsOut.push(countsAt(state, buckets, day, counted));
   }
   return { ...state, buckets, newestDay };
 }
@@ -120,11 +120,12 @@ export function addJobEvents(state: CompanyState, events: readonly JobApplicatio
  * days. Buckets after `D` (events later in event time, applied earlier) do not count.
  */
 export function jobCountsAt(state: CompanyState, eventTime: string): { job30: number; job90: number } {
-  return countsAt(state, state.buckets, epochDay(eventTime));
+  const { job30, job90 } = countsAt(state, state.buckets, epochDay(eventTime), true);
+  return { job30, job90 };
 }
 
-/** {@link jobCountsAt} on day `day`, with `buckets` in place of the state's. */
-function countsAt(state: CompanyState, buckets: Readonly<Record<number, number>>, day: number): { job30: number; job90: number } {
+/** {@link jobCountsAt} on day `day`, with `buckets` in place of the state's, for an event that was `counted` or not. */
+function countsAt(state: CompanyState, buckets: Readonly<Record<number, number>>, day: number, counted: boolean): JobCounts {
   const profile = state.profile;
   if (profile === undefined || state.asOf === undefined) {
     throw new Error(`job counts need a profile for company ${state.companyID}`);
@@ -139,7 +140,7 @@ function countsAt(state: CompanyState, buckets: Readonly<Record<number, number>>
     if (age < 30) last30 += count;
   }
   const sinceSnapshot = day - epochDay(state.asOf);
-  return { job30: (sinceSnapshot < 30 ? profile.job30 : 0) + last30, job90: (sinceSnapshot < 90 ? profile.job90 : 0) + last90 };
+  return { job30: (sinceSnapshot < 30 ? profile.job30 : 0) + last30, job90: (sinceSnapshot < 90 ? profile.job90 : 0) + last90, counted };
 }
 
 /**
