@@ -5,6 +5,8 @@ import { DEFAULT_REGION, findFreePort, SERVICES, serviceSpec, spawnManaged } fro
 export interface ChurnMockProcess {
   /** Base URL, e.g. `http://127.0.0.1:41234`. */
   readonly url: string;
+  /** Process id of the spawned command; the mock may run in its children (tsx), so read its CPU as a tree. */
+  readonly pid: number;
   /** Sets the injected faults (`PUT /admin/faults`), e.g. `{ latencyMs: 20 }`; `{}` clears them. */
   setFaults(faults: Readonly<Record<string, number>>): Promise<void>;
   /** SIGTERM, then SIGKILL after 5 s; resolves when the process is gone. */
@@ -37,6 +39,7 @@ export async function startChurnMock(timeoutMs = 60_000): Promise<ChurnMockProce
     if (ready) {
       return {
         url,
+        pid: child.pid,
         stop,
         async setFaults(faults) {
           const response = await fetch(`${url}/admin/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(faults) });

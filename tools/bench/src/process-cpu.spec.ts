@@ -1,4 +1,5 @@
-import { cpuOfProcessTrees, mainThreadCpuMs, parseProcStat, ProcessCpuMeter } from './process-cpu';
+import { spawn } from 'node:child_process';
+import { cpuOfProcessTrees, mainThreadCpuMs, parseProcStat, ProcessCpuMeter, readProcessTreesCpuMs } from './process-cpu';
 
 describe('parseProcStat', () => {
   it('reads pid, parent and CPU time, even with spaces and parentheses in the command name', () => {
@@ -32,6 +33,39 @@ describe('cpuOfProcessTrees', () => {
 
     // Assess
     expect(totals).toEqual({ runner: 135, dynamodb: 7, gone: 0 });
+  });
+});
+
+describe('readProcessTreesCpuMs', () => {
+  it("counts the CPU of a wrapper process's busy child in the wrapper's tree", async () => {
+    // Prepare: an idle shell (`; true` keeps it from exec-ing) whose node child computes, as tsx
+    // runs a script in a child; the shell alone would never reach 50 ms of CPU
+    if (readProcessTreesCpuMs({ self: process.pid }) === undefined) return; // not Linux: nothing to read
+    const busy = 'const until = Date.now() + 5000; while (Date.now() < until);';
+    const wrapper = spawn('/bin/sh', ['-c', `"${process.execPath}" -e '${busy}'; true`], { stdio: 'ignore', detached: true });
+    const exited = new Promise((resolve) => wrapper.once('exit', resolve));
+    const wrapperPid = wrapper.pid as number;
+    let treeCpuMs = 0;
+
+    // Act: read while the child runs
+    try {
+      for (const until = Date.now() + 5_000; Date.now() < until && treeCpuMs < 50; ) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        treeCpuMs = readProcessTreesCpuMs({ wrapper: wrapperPid })?.['wrapper'] ?? 0;
+      }
+    } finally {
+      process.kill(-wrapperPid, 'SIGKILL');
+      await exited;
+    }
+
+    // Assess
+    expect(treeCpuMs).toBeGreaterThanOrEqual(50);
+  });
+
+  it('reads 0 for a process that does not exist', () => {
+    const totals = readProcessTreesCpuMs({ gone: 2 ** 22 + 1 });
+    if (totals === undefined) return; // not Linux: nothing to read
+    expect(totals['gone']).toBe(0);
   });
 });
 

@@ -61,6 +61,19 @@ export function cpuOfProcessTrees(roots: Readonly<Record<string, number>>, stats
 }
 
 /**
+ * CPU time (ms) of each named process tree now (see {@link cpuOfProcessTrees}); undefined where
+ * `/proc` cannot be read (not Linux). Reads every process's stat, so a call costs a few ms: take it
+ * outside the span being timed.
+ */
+export function readProcessTreesCpuMs(roots: Readonly<Record<string, number>>): Record<string, number> | undefined {
+  try {
+    return cpuOfProcessTrees(roots, readAllStats());
+  } catch {
+    return undefined; // no /proc: not Linux
+  }
+}
+
+/**
  * Measures how much CPU named process trees use over a span: `start()` then `stop()` gives each
  * tree's share of one core over the span. Linux only (reads `/proc`); elsewhere every share is 0.
  */
@@ -83,11 +96,7 @@ export class ProcessCpuMeter {
   }
 
   private snapshot(): Record<string, number> {
-    try {
-      return cpuOfProcessTrees(this.roots, readAllStats());
-    } catch {
-      return {}; // no /proc: not Linux
-    }
+    return readProcessTreesCpuMs(this.roots) ?? {};
   }
 }
 

@@ -5,12 +5,14 @@ import { InMemoryObjectSink, InMemoryStreamSink, InMemoryTenantDirectory } from 
 import { atLeast, boundAttainment, cpuBound, littlesLawBound, type BoundAttainment } from '../bounds';
 import { CapacityGatedScorer } from '../capacity-gate';
 import { startChurnMock, type ChurnMockProcess } from '../churn-mock-process';
-import { readLoadAverage } from '../machine';
+import { readLoadAverage, readMachineInfo } from '../machine';
 import { profileRun, type ProfileReport } from '../diagnostics/cpu-profile';
 import { designFigures, measure, type DesignFigures, type Measurement } from '../measure';
 import { buildOurDesign, processLanes } from '../our-design';
+import { readProcessTreesCpuMs } from '../process-cpu';
 import type { ScenarioResult } from '../results';
 import { SeedDesignPipeline } from '../seed-design';
+import { serverCpuFigures, type ServerCpuFigures, type ServerCpuRound } from '../server-cpu';
 import { ratePerSecond, ratio, summarize } from '../statistics';
 import { formatDecimal, formatInteger, formatPercent, formatRatio } from '../table';
 import { JobWorkload } from '../workload';
@@ -60,16 +62,20 @@ interface Phase {
   companies: number;
   callMs: number[];
   maxInFlight: number;
+  /** The churn mock's CPU in each round (none where `/proc` cannot be read). */
+  readonly mockCpu: ServerCpuRound[];
 }
 
-const newPhase = (): Phase => ({ rounds: [], calls: 0, companies: 0, callMs: [], maxInFlight: 0 });
+const newPhase = (): Phase => ({ rounds: [], calls: 0, companies: 0, callMs: [], maxInFlight: 0, mockCpu: [] });
 
 /**
  * Scenario 2, enrichment at model latency: the churn mock over real HTTP with SigV4 (our signed
  * fetch and `ChurnApiScorer`), 20 ms injected per call. The seed's design makes one call per event
  * with 20 events in flight; ours runs shard lanes side by side, batching and deduping, with a
  * process-wide gate of 20 calls in flight. Each design's CPU bound is one core's worth of its
- * measured CPU per event. The designs alternate within each round.
+ * measured CPU per event. The designs alternate within each round. The churn mock's process tree
+ * is metered over each round too: its CPU per company scored says whether the mock, which shares
+ * this machine, is what limits.
  */
 export async function runEnrichmentScenario(options: EnrichmentOptions, context: ScenarioContext): Promise<ScenarioResult> {
   const loadBefore = readLoadAverage();
@@ -110,10 +116,16 @@ async function measureEnrichment(options: EnrichmentOptions, context: ScenarioCo
     const { events, run } = await task();
     const before = { calls: scorer.calls, companies: scorer.companies, totalCallMs: scorer.totalCallMs };
     scorer.maxInFlight = 0;
-    phase.rounds.push(await measure(events, run));
+    // Read outside the timed span: a read of /proc costs a few ms; the mock is idle between rounds.
+    const mockBefore = readProcessTreesCpuMs({ mock: mock.pid })?.['mock'];
+    const round = await measure(events, run);
+    const mockAfter = readProcessTreesCpuMs({ mock: mock.pid })?.['mock'];
+    phase.rounds.push(round);
     const calls = scorer.calls - before.calls;
+    const sentCompanies = scorer.companies - before.companies;
     phase.calls += calls;
-    phase.companies += scorer.companies - before.companies;
+    phase.companies += sentCompanies;
+    if (mockBefore !== undefined && mockAfter !== undefined) phase.mockCpu.push({ cpuMs: mockAfter - mockBefore, wallMs: round.wallMs, calls, companies: sentCompanies });
     phase.callMs.push(calls === 0 ? 0 : (scorer.totalCallMs - before.totalCallMs) / calls);
     phase.maxInFlight = Math.max(phase.maxInFlight, scorer.maxInFlight);
     clearSinks();
@@ -168,8 +180,14 @@ async function measureEnrichment(options: EnrichmentOptions, context: ScenarioCo
   const companiesPerCall = phases.ours.companies / Math.max(1, phases.ours.calls);
   const callMs = summarize(phases.ours.callMs).median;
   const coresUsed = (phase: Phase) => summarize(phase.rounds.map((round) => round.cpuMs / Math.max(1, round.wallMs))).median;
+  const mockCpu = { seed: serverCpuFigures(phases.seed.mockCpu), ours: serverCpuFigures(phases.ours.mockCpu) };
+  const machineCores = readMachineInfo().cores;
+  const mockNote = (name: string, phase: Phase, figures: ServerCpuFigures | undefined) =>
+    figures === undefined
+      ? `${name}: n/a`
+      : `${name} ${formatDecimal(figures.cpuMsPerRound, 0)} ms per round, ${formatDecimal(figures.microsPerCall, 1)} µs per call, ${formatDecimal(figures.coresUsed, 2)} cores against ${formatDecimal(machineCores - coresUsed(phase), 2)} spare (the processor used ${formatDecimal(coresUsed(phase), 2)}); one core of the mock scores at most ${formatInteger(figures.companiesPerCoreSecond)} companies/s at this cost`;
 
-  const row = (name: string, phase: Phase, figures: DesignFigures, attainment: BoundAttainment, versusSeed: number | undefined) => [
+  const row = (name: string, phase: Phase, figures: DesignFigures, attainment: BoundAttainment, versusSeed: number | undefined, mockFigures: ServerCpuFigures | undefined) => [
     name,
     formatInteger(figures.eventsPerSecond.median),
     formatDecimal(figures.mainThreadMicrosPerEvent.median, 1),
@@ -178,6 +196,8 @@ async function measureEnrichment(options: EnrichmentOptions, context: ScenarioCo
     formatDecimal(phase.calls === 0 ? undefined : phase.companies / phase.calls, 1),
     formatDecimal(summarize(phase.callMs).median, 1),
     String(phase.maxInFlight),
+    formatDecimal(mockFigures?.microsPerCompany, 1),
+    formatDecimal(mockFigures?.coresUsed, 2),
     formatInteger(attainment.littlesLaw),
     formatInteger(attainment.cpu),
     `${formatPercent(attainment.fraction)} of ${attainment.limitedBy}`,
@@ -197,14 +217,16 @@ async function measureEnrichment(options: EnrichmentOptions, context: ScenarioCo
         { title: 'companies/call', align: 'right' },
         { title: 'call ms', align: 'right' },
         { title: 'max in flight', align: 'right' },
+        { title: 'mock µs/company', align: 'right' },
+        { title: 'mock cores', align: 'right' },
         { title: "Little's bound", align: 'right' },
         { title: 'CPU bound (1 core)', align: 'right' },
         { title: 'attained', align: 'right' },
         { title: 'vs seed', align: 'right' },
       ],
       rows: [
-        row('seed design (call per event)', phases.seed, seedFigures, seedAttainment, 1),
-        row(`ours (batch ${options.scoringBatchSize}, ${options.lanes} lanes)`, phases.ours, ourFigures, ourAttainment, speedup),
+        row('seed design (call per event)', phases.seed, seedFigures, seedAttainment, 1, mockCpu.seed),
+        row(`ours (batch ${options.scoringBatchSize}, ${options.lanes} lanes)`, phases.ours, ourFigures, ourAttainment, speedup, mockCpu.ours),
       ],
     },
     targets: [
@@ -219,9 +241,10 @@ async function measureEnrichment(options: EnrichmentOptions, context: ScenarioCo
     notes: [
       `Little's bound = capacity × companies per call / latency, with the configured batch size (${options.scoringBatchSize}) and the injected latency; actual calls carried ${formatDecimal(companiesPerCall, 1)} companies (${formatInteger(dedupedCompanies)} companies deduped in all) and took ${formatDecimal(callMs, 1)} ms (the mock shares this machine), which puts Little's bound with the measured call time at ${formatInteger(littlesLawBound({ capacity: options.capacity, batchSize: Math.max(1, companiesPerCall), latencyMs: Math.max(1, callMs) }))} events/s.`,
       "CPU bound = one core / the JavaScript thread's CPU µs per event (measured in the same rounds; that thread saturates first, while GC helpers run beside it: 'CPU µs/event' and 'cores used' count every thread of the process). The churn mock is another process, as the model endpoint is another machine in production.",
+      `'mock µs/company' and 'mock cores' = the churn mock's process tree's CPU (user + system, /proc) over the same rounds, per company the scorer sent and per second of the round. The mock shares this machine's ${machineCores} cores: when its cores approach the spare ones (the machine's minus the processor's 'cores used'; other work on the machine, see the load average, takes from them too), the mock, not the processor, limits. Mock CPU: ${mockNote('seed', phases.seed, mockCpu.seed)}; ${mockNote('ours', phases.ours, mockCpu.ours)}.`,
       ...(profiles['ours'] === undefined ? [] : [`ours at ${options.latencyMs} ms, top self time: ${profiles['ours'].functions.slice(0, 5).map((spot) => `${spot.name} ${formatPercent(spot.share)}`).join('; ')}`]),
     ],
-    metrics: { phases, seed: { figures: seedFigures, attainment: seedAttainment }, ours: { figures: ourFigures, attainment: ourAttainment }, speedup, dedupedCompanies },
+    metrics: { phases, seed: { figures: seedFigures, attainment: seedAttainment }, ours: { figures: ourFigures, attainment: ourAttainment }, speedup, dedupedCompanies, mockCpu, machineCores },
     ...(Object.keys(profiles).length === 0 ? {} : { profiles }),
     load: { before: loadBefore, after: readLoadAverage() },
     durationMs: performance.now() - started,
