@@ -241,5 +241,6 @@ export function advanceWatermark(watermarks: CompanyState['watermarks'], key: st
 /** Whether the job event at `sequenceNumber` of `laneId` is already applied to this state. */
 export function isApplied(state: CompanyState, laneId: string, sequenceNumber: string): boolean {
   const current = state.watermarks[laneId];
-  return current !== undefined && compareSequence(current, sequenceNumber) >= 0;
+  // Watermarks are padded: padding the other side makes it a comparison of equal widths.
+  return current !== undefined && compareSequence(current, padSequence(sequenceNumber)) >= 0;
 }
