@@ -4,8 +4,9 @@ import type { PendingBatch } from './pending-batch';
 /**
  * The identity of a producer event for dedupe: 53 bits of SHA-256 over `companyID` and `eventID`
  * (a duplicate is the same eventID for the same company), as a number, so a window of a million
- * ids is a Map of doubles (~20 MB), not of strings. Two different events of a lane collide with a
- * probability of about n / 2⁵³ per lookup (10⁻¹⁰ with a million ids remembered).
+ * ids is a Map keyed by numbers (~55 MB with the segments), not by strings. Two different events
+ * of a lane collide with a probability of about n / 2⁵³ per lookup (10⁻¹⁰ with a million ids
+ * remembered).
  */
 export function eventKeyDigest(companyID: string, eventID: string): number {
   const digest = hash('sha256', `${companyID}\u0000${eventID}`, 'buffer');
@@ -47,45 +48,56 @@ export function segmentWith(pending: PendingBatch, digests: readonly number[]): 
  * The producer event ids applied on a lane within the last `windowMs` (`dedupe.window.minutes`),
  * in memory. An id is skipped as a duplicate if the batch that applied it was computed less than
  * the window ago: exactly within the window, whatever the company's rate (an id may be remembered
- * up to one batch longer). Memory: about 20 bytes per remembered id.
+ * up to one batch longer). Memory: about 55 bytes per remembered id (an entry of a Map, and the
+ * digest in its segment).
  */
 export class DedupeWindow {
-  /** Digest → newest time (epoch ms) a batch applied it. */
-  private readonly appliedAt = new Map<number, number>();
-  /** Segments by id, oldest first (insertion order), for expiry. */
-  private readonly segments = new Map<string, DedupeSegment>();
+  /**
+   * Digest → ordinal of the newest segment that applied it: a small integer, so an entry holds no
+   * heap number beside its key (16 bytes less per id than the segment's time).
+   */
+  private readonly appliedBy = new Map<number, number>();
+  /** Segment ordinal → when its batch was computed (epoch ms). */
+  private readonly createdAtMs = new Map<number, number>();
+  /** Segments by id with their ordinals, oldest first (insertion order), for expiry. */
+  private readonly segments = new Map<string, { readonly segment: DedupeSegment; readonly ordinal: number }>();
+  private nextOrdinal = 0;
 
   constructor(private readonly windowMs: number) {}
 
   /** Whether the event was applied within the window before `nowMs`. */
   has(digest: number, nowMs: number): boolean {
-    const at = this.appliedAt.get(digest);
+    const ordinal = this.appliedBy.get(digest);
+    const at = ordinal === undefined ? undefined : this.createdAtMs.get(ordinal);
     return at !== undefined && at + this.windowMs > nowMs;
   }
 
   /** Adds a segment (idempotent). */
   add(segment: DedupeSegment): void {
     if (this.segments.has(segment.id)) return;
-    this.segments.set(segment.id, segment);
+    const ordinal = this.nextOrdinal++;
+    this.segments.set(segment.id, { segment, ordinal });
+    this.createdAtMs.set(ordinal, segment.createdAtMs);
     for (const digest of segment.digests) {
-      const at = this.appliedAt.get(digest);
-      if (at === undefined || at < segment.createdAtMs) this.appliedAt.set(digest, segment.createdAtMs);
+      const by = this.appliedBy.get(digest);
+      if (by === undefined || (this.createdAtMs.get(by) ?? -Infinity) < segment.createdAtMs) this.appliedBy.set(digest, ordinal);
     }
   }
 
   /** Forgets the segments that left the window (they can no longer make anything a duplicate). */
   expire(nowMs: number): void {
-    for (const [id, segment] of this.segments) {
+    for (const [id, { segment, ordinal }] of this.segments) {
       if (segment.createdAtMs + this.windowMs > nowMs) continue;
       this.segments.delete(id);
+      this.createdAtMs.delete(ordinal);
       for (const digest of segment.digests) {
-        if (this.appliedAt.get(digest) === segment.createdAtMs) this.appliedAt.delete(digest);
+        if (this.appliedBy.get(digest) === ordinal) this.appliedBy.delete(digest);
       }
     }
   }
 
   /** Ids remembered (for metrics and tests). */
   get size(): number {
-    return this.appliedAt.size;
+    return this.appliedBy.size;
   }
 }
