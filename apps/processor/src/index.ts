@@ -1,5 +1,5 @@
-// The processor's engine for tools (benchmarks, demo, reliability suite): the core and the
-// composition root's builders. Test doubles: `@tenant-analytics/processor/testing`. Re-exports only.
+// The processor's engine for tools (benchmarks, demo, reliability suite): the core, the composition
+// root's builders and the Lambda handler. Test doubles: `@tenant-analytics/processor/testing`. Re-exports only.
 export { BatchProcessor, EFFECT_STEPS } from './core/batch-processor';
 export { toDeadLetter } from './core/job-batch-plan';
 export type { BatchProcessorDependencies, BatchProcessorSettings, BatchResult, EffectStep } from './core/batch-processor';
@@ -33,6 +33,7 @@ export { createAwsClients, createBatchProcessor } from './composition';
 export type { AwsClients, RuntimeServices } from './composition';
 export { localPropertyGroups } from './local-config';
 export { ShardLanesRunner } from './runner/shard-lanes-runner';
+export { createKinesisEventHandler, toInputRecord } from './lambda/kinesis-event-handler';
 export { PrometheusMetrics } from './observability/prometheus-metrics';
 export type { DependencyOutcome, MetricsJson } from './observability/prometheus-metrics';
 export type { RunnerStream, ShardLanesRunnerSettings, ShardSource } from './runner/shard-lanes-runner';

@@ -1,4 +1,15 @@
-import { flinkMonthlyCost, lambdaVcpuShare, ourMonthlyCost, secondsPerMonth, type DeploymentShape, type PerEventUsage } from './monthly-cost';
+import {
+  flinkMonthlyCost,
+  lambdaComputeOfCpu,
+  lambdaGbSecondPrice,
+  lambdaGbSecondsForCpu,
+  lambdaMonthlyCompute,
+  lambdaVcpuShare,
+  ourMonthlyCost,
+  secondsPerMonth,
+  type DeploymentShape,
+  type PerEventUsage,
+} from './monthly-cost';
 import { PRICE_LIST } from './price-list';
 
 const SHAPE: DeploymentShape = {
@@ -89,5 +100,58 @@ describe('lambdaVcpuShare', () => {
   it('counts a 730-hour month', () => {
     // Act & assess
     expect(secondsPerMonth(PRICE_LIST)).toBe(2_628_000);
+  });
+});
+
+describe('lambdaGbSecondsForCpu', () => {
+  it('stretches CPU by the vCPU share and bills it at the memory in GB', () => {
+    // Act & assess: 1 CPU-s on 1,024 MB lasts 1,769 / 1,024 s, billed at 1 GB
+    expect(lambdaGbSecondsForCpu(1_000, 1_024, PRICE_LIST)).toBeCloseTo(1_769 / 1_024, 12);
+    // 512 MB: twice as long at half the memory, the same GB-s
+    expect(lambdaGbSecondsForCpu(1_000, 512, PRICE_LIST)).toBeCloseTo(1_769 / 1_024, 12);
+    // From 1,769 MB on a single thread gains nothing: 1 s at 2 GB
+    expect(lambdaGbSecondsForCpu(1_000, 2_048, PRICE_LIST)).toBeCloseTo(2, 12);
+    expect(lambdaGbSecondsForCpu(0, 1_024, PRICE_LIST)).toBe(0);
+  });
+
+  it('rejects negative CPU and memory under 128 MB', () => {
+    // Act & assess
+    expect(() => lambdaGbSecondsForCpu(-1, 1_024, PRICE_LIST)).toThrow(RangeError);
+    expect(() => lambdaGbSecondsForCpu(1, 64, PRICE_LIST)).toThrow(RangeError);
+  });
+});
+
+describe('lambdaMonthlyCompute', () => {
+  it('prices a month of CPU per event at the architecture’s GB-s price, as ourMonthlyCost does', () => {
+    // Act
+    const arm = lambdaMonthlyCompute(0.1, SHAPE, PRICE_LIST);
+    const x86 = lambdaMonthlyCompute(0.1, { ...SHAPE, lambda: { memoryMb: 1_024, architecture: 'x86_64' } }, PRICE_LIST);
+
+    // Assess: 2.628 × 10⁹ events × 0.1 ms = 262,800 CPU-s
+    expect(arm.gbSeconds).toBeCloseTo((262_800 * 1_769) / 1_024, 3);
+    expect(arm.usd).toBeCloseTo(arm.gbSeconds * 0.0000133334, 9);
+    expect(x86.usd).toBeCloseTo(x86.gbSeconds * 0.0000166667, 9);
+    expect(arm.usd).toBeCloseTo(ourMonthlyCost(AT_TARGETS, SHAPE, PRICE_LIST).lambdaCompute, 9);
+    expect(lambdaGbSecondPrice('x86_64', PRICE_LIST)).toBe(0.0000166667);
+  });
+
+  it('rejects a rate that is not positive', () => {
+    // Act & assess
+    expect(() => lambdaMonthlyCompute(0.1, { ...SHAPE, eventsPerSecond: 0 }, PRICE_LIST)).toThrow(RangeError);
+  });
+});
+
+describe('lambdaComputeOfCpu', () => {
+  it('gives GB-s per 1,000 events and the month on Arm and x86 for a CPU cost per event', () => {
+    // Act: 75 µs of CPU per event on the CDK's 1,024 MB at 1,000 events/s
+    const compute = lambdaComputeOfCpu(75, { memoryMb: 1_024, eventsPerSecond: 1_000 }, PRICE_LIST);
+
+    // Assess: 0.075 CPU-s per 1,000 events ÷ (1,024 / 1,769) × 1 GB = 0.1296 GB-s
+    expect(compute.vcpuShare).toBeCloseTo(1_024 / 1_769, 12);
+    expect(compute.gbSecondsPerThousandEvents).toBeCloseTo((0.075 * 1_769) / 1_024, 12);
+    // 2.628 × 10⁶ thousands of events a month × 0.1296 GB-s = 340,498 GB-s: $4.54 on Arm, $5.67 on x86
+    expect(compute.monthly.arm64.gbSeconds).toBeCloseTo(2_628_000 * compute.gbSecondsPerThousandEvents, 3);
+    expect(compute.monthly.arm64.usd).toBeCloseTo(4.54, 3);
+    expect(compute.monthly.x86_64.usd).toBeCloseTo(5.675, 3);
   });
 });

@@ -64,6 +64,72 @@ export function lambdaVcpuShare(memoryMb: number, prices: PriceList): number {
   return Math.min(1, memoryMb / prices.lambda.mbPerVcpu);
 }
 
+/**
+ * GB-seconds a function of `memoryMb` is billed for `cpuMs` of CPU work: a CPU-bound run lasts
+ * its CPU time ÷ the function's vCPU share (our processor runs on one thread, so memory above
+ * 1,769 MB does not shorten it), billed at `memoryMb` / 1,024 GB. A lower bound of a real
+ * invocation, which also bills its waits.
+ *
+ * @throws RangeError on negative CPU or under 128 MB
+ */
+export function lambdaGbSecondsForCpu(cpuMs: number, memoryMb: number, prices: PriceList): number {
+  if (!(cpuMs >= 0)) throw new RangeError(`cpuMs must not be negative, got ${cpuMs}`);
+  if (!(memoryMb >= 128)) throw new RangeError(`memoryMb must be at least 128, got ${memoryMb}`);
+  return (cpuMs / 1_000 / lambdaVcpuShare(memoryMb, prices)) * (memoryMb / 1_024);
+}
+
+/** USD per GB-second of Lambda duration on `architecture`. */
+export function lambdaGbSecondPrice(architecture: DeploymentShape['lambda']['architecture'], prices: PriceList): number {
+  return architecture === 'arm64' ? prices.lambda.arm64GbSecond : prices.lambda.x86GbSecond;
+}
+
+/** A month of Lambda duration for a CPU cost per event. */
+export interface LambdaMonthlyCompute {
+  readonly gbSeconds: number;
+  readonly usd: number;
+}
+
+/**
+ * Lambda duration for a month at `shape.eventsPerSecond` when each event costs `cpuMsPerEvent`
+ * of CPU ({@link lambdaGbSecondsForCpu}; no request charge, no free tier).
+ *
+ * @throws RangeError on negative CPU, a non-positive rate or under 128 MB
+ */
+export function lambdaMonthlyCompute(cpuMsPerEvent: number, shape: Pick<DeploymentShape, 'eventsPerSecond' | 'lambda'>, prices: PriceList): LambdaMonthlyCompute {
+  if (!(shape.eventsPerSecond > 0)) throw new RangeError(`eventsPerSecond must be positive, got ${shape.eventsPerSecond}`);
+  const gbSeconds = lambdaGbSecondsForCpu(shape.eventsPerSecond * secondsPerMonth(prices) * cpuMsPerEvent, shape.lambda.memoryMb, prices);
+  return { gbSeconds, usd: gbSeconds * lambdaGbSecondPrice(shape.lambda.architecture, prices) };
+}
+
+/** What a CPU cost per event comes to on a Lambda of `memoryMb`. */
+export interface LambdaComputeOfCpu {
+  readonly memoryMb: number;
+  readonly vcpuShare: number;
+  readonly gbSecondsPerThousandEvents: number;
+  readonly eventsPerSecond: number;
+  /** A month of duration at `eventsPerSecond`, by architecture. */
+  readonly monthly: { readonly arm64: LambdaMonthlyCompute; readonly x86_64: LambdaMonthlyCompute };
+}
+
+/**
+ * GB-seconds per 1,000 events (CPU s per 1,000 events ÷ vCPU share × memory in GB) and the monthly
+ * duration bill on Arm and x86 of a measured CPU cost per event.
+ *
+ * @throws RangeError on negative CPU, a non-positive rate or under 128 MB
+ */
+export function lambdaComputeOfCpu(cpuMicrosPerEvent: number, options: { readonly memoryMb: number; readonly eventsPerSecond: number }, prices: PriceList): LambdaComputeOfCpu {
+  const cpuMsPerEvent = cpuMicrosPerEvent / 1_000;
+  const at = (architecture: DeploymentShape['lambda']['architecture']) =>
+    lambdaMonthlyCompute(cpuMsPerEvent, { eventsPerSecond: options.eventsPerSecond, lambda: { memoryMb: options.memoryMb, architecture } }, prices);
+  return {
+    memoryMb: options.memoryMb,
+    vcpuShare: lambdaVcpuShare(options.memoryMb, prices),
+    gbSecondsPerThousandEvents: lambdaGbSecondsForCpu(cpuMsPerEvent * 1_000, options.memoryMb, prices),
+    eventsPerSecond: options.eventsPerSecond,
+    monthly: { arm64: at('arm64'), x86_64: at('x86_64') },
+  };
+}
+
 function kinesisShardCost(shape: DeploymentShape, prices: PriceList): number {
   const { jobs, companies, enriched } = shape.shards;
   return (jobs + companies + enriched) * prices.hoursPerMonth * prices.kinesis.shardHour;
@@ -91,8 +157,7 @@ export function ourMonthlyCost(usage: PerEventUsage, shape: DeploymentShape, pri
   const kinesisShards = kinesisShardCost(shape, prices);
   const kinesisPutUnits = ((events * (shape.inputPutPayloadUnitsPerEvent + usage.outputPutPayloadUnits)) / 1e6) * prices.kinesis.putPayloadUnitsPerMillion;
   const lambdaRequests = ((events * usage.invocations) / 1e6) * prices.lambda.requestsPerMillion;
-  const lambdaGbSeconds = ((events * usage.cpuMs) / 1_000 / lambdaVcpuShare(shape.lambda.memoryMb, prices)) * (shape.lambda.memoryMb / 1_024);
-  const lambdaCompute = lambdaGbSeconds * (shape.lambda.architecture === 'arm64' ? prices.lambda.arm64GbSecond : prices.lambda.x86GbSecond);
+  const { gbSeconds: lambdaGbSeconds, usd: lambdaCompute } = lambdaMonthlyCompute(usage.cpuMs, shape, prices);
   const dynamodbOnDemand =
     ((events * usage.writeUnits) / 1e6) * prices.dynamodb.writeRequestUnitsPerMillion + ((events * usage.readUnits) / 1e6) * prices.dynamodb.readRequestUnitsPerMillion;
   const provisioned = (unitsPerEvent: number, hourly: number) => ((shape.eventsPerSecond * unitsPerEvent) / shape.provisionedUtilization) * prices.hoursPerMonth * hourly;
