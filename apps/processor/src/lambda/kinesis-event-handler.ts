@@ -4,11 +4,19 @@ import { describeError } from '../core/errors';
 import type { InputRecord, Logger } from '../core/ports';
 import type { ShardLineage } from './shard-lineage';
 
+/** Stream names by event source ARN: every record of a batch carries the same ARN. */
+const streamNames = new Map<string, string>();
+/** ARNs remembered at most (a function reads a handful of streams). */
+const MAX_REMEMBERED_ARNS = 64;
+
 /** The stream name of an event source ARN (`arn:aws:kinesis:<region>:<account>:stream/<name>`). */
 export function streamNameOf(eventSourceArn: string): string {
-  const name = eventSourceArn.split(':stream/')[1];
+  const known = streamNames.get(eventSourceArn);
+  if (known !== undefined) return known;
+  const name = eventSourceArn.split(':stream/')[1]?.split('/')[0];
   if (name === undefined || name.length === 0) throw new Error(`not a Kinesis stream ARN: ${eventSourceArn}`);
-  return name.split('/')[0] as string;
+  if (streamNames.size < MAX_REMEMBERED_ARNS) streamNames.set(eventSourceArn, name);
+  return name;
 }
 
 /** The shard of a Kinesis Lambda record (`eventID` is `<shardId>:<sequenceNumber>`). */
