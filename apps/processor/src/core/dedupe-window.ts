@@ -1,12 +1,13 @@
 import { hash } from 'node:crypto';
+import { DigestTable } from './digest-table';
 import type { PendingBatch } from './pending-batch';
 
 /**
  * The identity of a producer event for dedupe: 53 bits of SHA-256 over `companyID` and `eventID`
  * (a duplicate is the same eventID for the same company), as a number, so a window of a million
- * ids is a Map keyed by numbers (~55 MB with the segments), not by strings. Two different events
- * of a lane collide with a probability of about n / 2⁵³ per lookup (10⁻¹⁰ with a million ids
- * remembered).
+ * ids takes tens of MB (see {@link DedupeWindow}), not the hundreds a Map of strings would. Two
+ * different events of a lane collide with a probability of about n / 2⁵³ per lookup (10⁻¹⁰ with a
+ * million ids remembered).
  */
 export function eventKeyDigest(companyID: string, eventID: string): number {
   const digest = hash('sha256', `${companyID}\u0000${eventID}`, 'buffer');
@@ -48,15 +49,12 @@ export function segmentWith(pending: PendingBatch, digests: readonly number[]): 
  * The producer event ids applied on a lane within the last `windowMs` (`dedupe.window.minutes`),
  * in memory. An id is skipped as a duplicate if the batch that applied it was computed less than
  * the window ago: exactly within the window, whatever the company's rate (an id may be remembered
- * up to one batch longer). Memory: about 55 bytes per remembered id (an entry of a Map, and the
- * digest in its segment).
+ * up to one batch longer). Memory: 8 bytes per remembered id in its segment, and 24–48 in the
+ * table of digests (12 bytes per slot, a quarter to a half of the slots used).
  */
 export class DedupeWindow {
-  /**
-   * Digest → ordinal of the newest segment that applied it: a small integer, so an entry holds no
-   * heap number beside its key (16 bytes less per id than the segment's time).
-   */
-  private readonly appliedBy = new Map<number, number>();
+  /** Digest → ordinal of the newest segment that applied it (typed arrays, see {@link DigestTable}). */
+  private readonly appliedBy = new DigestTable();
   /** Segment ordinal → when its batch was computed (epoch ms). */
   private readonly createdAtMs = new Map<number, number>();
   /** Segments by id with their ordinals, oldest first (insertion order), for expiry. */
