@@ -1,7 +1,8 @@
 import { gunzipSync } from 'node:zlib';
 import { deadLetterSchema, enrichedCompanySchema } from '@tenant-analytics/domain';
 import { deadLetterFactory, enrichedCompanyFactory, pendingBatchFactory } from '../testing/record-fixtures';
-import { deadLetterFiles, deadLetterKey, enrichedFiles, type OutputFile } from './output-files';
+import fc from 'fast-check';
+import { deadLetterFiles, deadLetterKey, enrichedFiles, jsonLinesBytes, type OutputFile } from './output-files';
 
 const FILE_NAME = 'bigdatajobs-shardId-000000000000-100-160.jsonl.gz';
 
@@ -95,6 +96,20 @@ describe('enrichedFiles', () => {
 
     // Assess
     expect(file?.key).toBe(`${start}2026-11-25/hour=09/bigdatajobs-shardId-000000000000-100-120.jsonl.gz`);
+  });
+});
+
+describe('jsonLinesBytes', () => {
+  it('is the UTF-8 encoding of the lines, each ended by a newline, whatever characters they hold', () => {
+    fc.assert(
+      fc.property(fc.array(fc.string({ unit: 'binary' }), { maxLength: 20 }), (lines) => {
+        expect(jsonLinesBytes(lines).equals(Buffer.from(lines.map((line) => `${line}\n`).join(''), 'utf8'))).toBe(true);
+      }),
+    );
+  });
+
+  it('encodes characters beyond ASCII and outside the basic plane', () => {
+    expect(jsonLinesBytes(['{"industry":"Café 🚀"}', '']).toString('utf8')).toBe('{"industry":"Café 🚀"}\n\n');
   });
 });
 

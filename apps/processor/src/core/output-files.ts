@@ -35,6 +35,24 @@ function partitionOfHour(utcHour: string): { dt: string; hour: string } {
   return { dt: utcHour.slice(0, 10), hour: utcHour.slice(11, 13) };
 }
 
+/**
+ * JSON Lines as UTF-8 bytes: each line encoded straight into one buffer. Joining the lines into
+ * one string first and encoding that cost twice as much (a 500 KB string built, flattened, then
+ * encoded), more than the gzip that follows.
+ */
+export function jsonLinesBytes(lines: readonly string[]): Buffer {
+  let units = 0;
+  for (const line of lines) units += line.length + 1;
+  // A UTF-16 code unit is at most 3 bytes of UTF-8 (a surrogate pair, 2 units, is 4 bytes).
+  const bytes = Buffer.allocUnsafe(units * 3);
+  let length = 0;
+  for (const line of lines) {
+    length += bytes.write(line, length, 'utf8');
+    bytes[length++] = 0x0a;
+  }
+  return bytes.subarray(0, length);
+}
+
 /** Enriched records with their JSON text, serialized once for every output. */
 export function serializeEnriched(records: readonly EnrichedCompany[]): SerializedEnriched[] {
   return records.map((record) => ({ record, json: JSON.stringify(record) }));
@@ -60,7 +78,7 @@ export function enrichedFiles(batch: PendingBatch, prefix: string, serialized: r
     const { dt, hour } = partitionOfHour(utcHour);
     return {
       key: joinKey(prefix, `dt=${dt}`, `hour=${hour}`, name),
-      body: gzipSync(`${lines.join('\n')}\n`),
+      body: gzipSync(jsonLinesBytes(lines)),
       contentType: 'application/x-ndjson',
       contentEncoding: 'gzip',
     };
