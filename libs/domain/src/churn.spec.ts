@@ -1,4 +1,6 @@
+import fc from 'fast-check';
 import { FEATURE_NAMES, featureKey, seedChurnRule, toFeatureVector } from './churn';
+import { KNOWN_INDUSTRIES } from './company';
 
 describe('toFeatureVector', () => {
   const base = { revenu: 100, employees: 50, job30: 3, job90: 12, monthlyFee: 200, totalFee: 400 };
@@ -19,6 +21,19 @@ describe('toFeatureVector', () => {
   it('gives identical companies the same key and different ones different keys', () => {
     expect(featureKey({ ...base, industry: 'IT' })).toBe(featureKey({ ...base, industry: 'IT' }));
     expect(featureKey({ ...base, industry: 'IT' })).not.toBe(featureKey({ ...base, industry: 'gov' }));
+  });
+
+  it('gives two companies the same key exactly when their feature vectors are equal', () => {
+    const industry = fc.constantFrom(...KNOWN_INDUSTRIES, 'mining', 'fishing');
+    const amount = fc.oneof(fc.integer({ min: 0, max: 3 }), fc.double({ min: 0, max: 1e9, noNaN: true }));
+    const shape = { industry, revenu: amount, employees: amount, job30: amount, job90: amount, monthlyFee: amount, totalFee: amount };
+    // The second company is the first with some features changed (often to an equal value).
+    const pair = fc.tuple(fc.record(shape), fc.record(shape, { requiredKeys: [] })).map(([a, changes]) => [a, { ...a, ...changes }] as const);
+    fc.assert(
+      fc.property(pair, ([a, b]) => {
+        expect(featureKey(a) === featureKey(b)).toBe(toFeatureVector(a).join(',') === toFeatureVector(b).join(','));
+      }),
+    );
   });
 });
 

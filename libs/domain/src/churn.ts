@@ -32,9 +32,13 @@ export function toFeatureVector(company: ChurnFeatures): number[] {
   return [...numeric, ...oneHot];
 }
 
-/** A stable key for a feature vector: identical vectors in a batch are scored once. */
+/**
+ * A stable key for a feature vector: identical vectors in a batch are scored once. Equal exactly
+ * when the vectors are: the industry's one-hot block is its index in {@link KNOWN_INDUSTRIES}
+ * (-1, all zeros, for every unknown one), without building the vector (this runs per event).
+ */
 export function featureKey(company: ChurnFeatures): string {
-  return toFeatureVector(company).join(',');
+  return `${(KNOWN_INDUSTRIES as readonly string[]).indexOf(company.industry)},${company.revenu},${company.employees},${company.job30},${company.job90},${company.monthlyFee},${company.totalFee}`;
 }
 
 /** API Gateway mode, single call (seed): body is a Company; reply `{churn}` (+ our `probability`). */
