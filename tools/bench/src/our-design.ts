@@ -56,7 +56,8 @@ export function buildOurDesign(options: {
   const metrics = new InMemoryMetrics();
   const logger = new MemoryLogger();
   const stateStore = new InMemoryCompanyStateStore();
-  const laneStore = new InMemoryLaneStore();
+  // Batch bodies leave memory once compacted: a deployed processor holds them in DynamoDB, not in its heap.
+  const laneStore = new InMemoryLaneStore({ keepCompactedBodies: false });
   const processor = new BatchProcessor(TEST_SETTINGS, {
     stateStore,
     laneStore,

@@ -68,6 +68,13 @@ export class InMemoryLaneStore implements LaneStore {
   private readonly bodies = new Map<string, PendingBatch>();
   private bodyCount = 0;
 
+  /**
+   * @param options.keepCompactedBodies - false drops a body once it leaves its lane's deferred list
+   * (a long benchmark would otherwise hold every batch it ran in memory, where a real store holds
+   * them in the table); true, the default, keeps them, as the TTL does, for a stale processor to read.
+   */
+  constructor(private readonly options: { readonly keepCompactedBodies?: boolean } = {}) {}
+
   async get(laneId: string): Promise<LaneState> {
     return this.lanes.get(laneId) ?? { laneId, version: 0 };
   }
@@ -92,6 +99,7 @@ export class InMemoryLaneStore implements LaneStore {
       const since = compacted > 0 ? (options.compacted?.since ?? lane.pending.createdAt) : (lane.deferred?.since ?? lane.pending.createdAt);
       deferred = { refs: [...kept, ref], since: kept.length === 0 ? lane.pending.createdAt : since, ...(options.sweep === undefined ? {} : { sweep: { ...options.sweep } }) };
     }
+    this.forgetUnlisted(lane.deferred, deferred);
     const failed = options.settle === undefined ? lane.failed : undefined;
     const skipped = options.settle?.skipped === undefined ? lane.skipped : [...(lane.skipped ?? []), options.settle.skipped];
     return this.write({
@@ -122,7 +130,20 @@ export class InMemoryLaneStore implements LaneStore {
     const lane = this.fenced(laneId, expectedVersion);
     if (lane.pending !== undefined) throw new LaneConflictError(laneId);
     const { deferred: _compacted, ...rest } = lane;
+    this.forgetUnlisted(lane.deferred, undefined);
     return this.write(rest);
+  }
+
+  /** Bodies held (all ever deferred, or only the listed ones with `keepCompactedBodies: false`). */
+  get heldBodies(): number {
+    return this.bodies.size;
+  }
+
+  /** With `keepCompactedBodies: false`, drops the bodies a lane's list no longer names. */
+  private forgetUnlisted(before: DeferredBatches | undefined, after: DeferredBatches | undefined): void {
+    if (this.options.keepCompactedBodies !== false || before === undefined) return;
+    const listed = new Set(after?.refs ?? []);
+    for (const ref of before.refs) if (!listed.has(ref)) this.bodies.delete(ref);
   }
 
   async loadDeferred(_laneId: string, deferred: DeferredBatches): Promise<PendingBatch[]> {
