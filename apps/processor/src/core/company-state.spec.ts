@@ -26,6 +26,35 @@ function withProfile(): CompanyState {
   return applyLookupProfile(emptyCompanyState('comp_1'), profile, asOf);
 }
 
+describe('epochDay', () => {
+  it("is Date.parse's day for any timestamp in toISOString's form", () => {
+    fc.assert(
+      fc.property(fc.date({ min: new Date('1000-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59.999Z'), noInvalidDate: true }), (date) => {
+        expect(epochDay(date.toISOString())).toBe(Math.floor(Date.parse(date.toISOString()) / DAY_MS));
+      }),
+    );
+  });
+
+  it('is Date.parse\'s day (or NaN) for strings of that shape with any fields: days past the month\'s end roll over, hour 24, month 13, letters', () => {
+    // Mostly around the valid range (so that one field at a time is just out of it), sometimes anything.
+    const field = (digits: number, max: number) =>
+      fc.oneof(
+        { weight: 9, arbitrary: fc.integer({ min: 0, max }).map((value) => String(value).padStart(digits, '0')) },
+        { weight: 1, arbitrary: fc.string({ minLength: digits, maxLength: digits }) },
+      );
+    const shaped = fc
+      .tuple(field(4, 9_999), field(2, 13), field(2, 33), field(2, 25), field(2, 61), field(2, 61), field(3, 999))
+      .map(([year, month, day, hour, minute, second, ms]) => `${year}-${month}-${day}T${hour}:${minute}:${second}.${ms}Z`);
+    fc.assert(
+      fc.property(shaped, (iso) => {
+        expect(epochDay(iso)).toBe(Math.floor(Date.parse(iso) / DAY_MS));
+      }),
+      { numRuns: 2_000 },
+    );
+    expect(epochDay('2026-02-31T00:00:00.000Z')).toBe(epochDay('2026-03-03T00:00:00.000Z'));
+  });
+});
+
 describe('applyJobEvent', () => {
   it('adds the event to the profile counts (the seed: job30 + #jobs, job90 + #jobs)', () => {
     // Act

@@ -34,8 +34,41 @@ export function emptyCompanyState(companyID: string): CompanyState {
 
 /** The UTC epoch day of an ISO timestamp or epoch milliseconds. */
 export function epochDay(time: string | number): number {
-  const ms = typeof time === 'number' ? time : Date.parse(time);
-  return Math.floor(ms / DAY_MS);
+  if (typeof time === 'number') return Math.floor(time / DAY_MS);
+  return canonicalEpochDay(time) ?? Math.floor(Date.parse(time) / DAY_MS);
+}
+
+/** The value of the decimal digits of `text` in [from, to), or NaN if one is not a digit. */
+function digitsAt(text: string, from: number, to: number): number {
+  let value = 0;
+  for (let i = from; i < to; i++) {
+    const digit = text.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return Number.NaN;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
+/**
+ * {@link epochDay} of a timestamp in `Date#toISOString`'s form (`2026-11-25T10:00:00.000Z`, which
+ * decoded event times always have) by arithmetic on its digits, as `Date.parse` computes it (a day
+ * past the month's end rolls over, as there); undefined for any other form. Parsing the date cost
+ * more than everything else a job event does to the state.
+ */
+function canonicalEpochDay(iso: string): number | undefined {
+  if (iso.length !== 24 || iso[4] !== '-' || iso[7] !== '-' || iso[10] !== 'T' || iso[13] !== ':' || iso[16] !== ':' || iso[19] !== '.' || iso[23] !== 'Z') return undefined;
+  const year = digitsAt(iso, 0, 4);
+  const month = digitsAt(iso, 5, 7);
+  const day = digitsAt(iso, 8, 10);
+  // The time of day cannot move the date within these ranges; outside them (or a non-digit, NaN), Date.parse decides.
+  if (!(month >= 1 && month <= 12 && day >= 1 && day <= 31 && digitsAt(iso, 11, 13) <= 23 && digitsAt(iso, 14, 16) <= 59 && digitsAt(iso, 17, 19) <= 59 && digitsAt(iso, 20, 23) >= 0)) return undefined;
+  // Days from 1970-01-01 to a civil date (H. Hinnant's algorithm, years starting in March).
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146_097 + dayOfEra - 719_468;
 }
 
 /** Sequence numbers are decimal strings of up to 128 bits: padded to this width they sort as numbers. */
