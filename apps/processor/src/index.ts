@@ -34,6 +34,7 @@ export type { AwsClients, RuntimeServices } from './composition';
 export { localPropertyGroups } from './local-config';
 export { ShardLanesRunner } from './runner/shard-lanes-runner';
 export { createKinesisEventHandler, toInputRecord } from './lambda/kinesis-event-handler';
+export { toKinesisStreamEvent, type EventSourceIdentity } from './esm/kinesis-stream-event';
 export { PrometheusMetrics } from './observability/prometheus-metrics';
 export type { DependencyOutcome, MetricsJson } from './observability/prometheus-metrics';
 export type { RunnerStream, ShardLanesRunnerSettings, ShardSource } from './runner/shard-lanes-runner';

@@ -2,7 +2,7 @@ import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda'
 import { generateCompanies } from '@tenant-analytics/domain';
 import { createKinesisEventHandler, toInputRecord } from '@tenant-analytics/processor';
 import { MemoryLogger, RuleChurnScorer } from '@tenant-analytics/processor/testing';
-import { BENCH_EVENT_SOURCE, invokeInOrder, streamArnOf, toKinesisEvent } from './kinesis-events';
+import { BENCH_EVENT_SOURCE, invokeInOrder, toKinesisEvent } from './kinesis-events';
 import { buildOurDesign, processLanes } from './our-design';
 import { JobWorkload } from './workload';
 
@@ -32,7 +32,7 @@ describe('toKinesisEvent', () => {
     if (record === undefined) throw new Error('no record');
 
     // Act
-    const [kinesis] = toKinesisEvent(batch, { region: 'eu-west-1', accountId: '210987654321' }).Records;
+    const [kinesis] = toKinesisEvent(batch, { region: 'eu-west-1', accountId: '210987654321', invokeIdentityArn: 'arn:aws:iam::210987654321:role/processor' }).Records;
 
     // Assess
     expect(kinesis).toMatchObject({
@@ -43,13 +43,6 @@ describe('toKinesisEvent', () => {
       kinesis: { partitionKey: record.partitionKey, sequenceNumber: record.sequenceNumber, approximateArrivalTimestamp: 1_795_600_800.123 },
     });
     expect(JSON.parse(Buffer.from(kinesis?.kinesis.data ?? '', 'base64').toString('utf8'))).toMatchObject({ eventID: expect.any(String) });
-  });
-});
-
-describe('streamArnOf', () => {
-  it('builds a Kinesis stream ARN', () => {
-    // Act & assess
-    expect(streamArnOf(BENCH_EVENT_SOURCE, 'companies')).toBe('arn:aws:kinesis:us-west-2:123456789012:stream/companies');
   });
 });
 
