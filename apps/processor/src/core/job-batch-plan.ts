@@ -82,11 +82,12 @@ export function planJobs(eventsByCompany: ReadonlyMap<string, readonly DecodedJo
     }
     const fresh: DecodedJob[] = [];
     const eventDigests: number[] = [];
-    const inBatch = new Set<string>();
+    // Producer ids seen in this batch (a company's only event cannot repeat one: no set for it).
+    const inBatch = events.length > 1 ? new Set<string>() : undefined;
     for (const decoded of events) {
       const { eventID } = decoded.event;
       if (eventID !== undefined) {
-        if (inBatch.has(eventID)) {
+        if (inBatch?.has(eventID) === true) {
           duplicates += 1;
           continue;
         }
@@ -95,7 +96,7 @@ export function planJobs(eventsByCompany: ReadonlyMap<string, readonly DecodedJo
           duplicates += 1;
           continue;
         }
-        inBatch.add(eventID);
+        inBatch?.add(eventID);
         eventDigests.push(digest);
       }
       fresh.push(decoded);
@@ -138,7 +139,8 @@ export function scoredOutputs(
   const processedAt = now.toISOString();
   const enriched: EnrichedCompany[] = [];
   const deadLetters: DeadLetter[] = [];
-  const lastScores = new Map<string, NonNullable<CompanyCommit['lastScore']>>();
+  // Each company's last enriched record, its score made into `lastScore` once per company at the end.
+  const lastEnriched = new Map<string, EnrichedCompany>();
   candidates.forEach((candidate, index) => {
     const score = scores[index];
     if (score === undefined || (!score.ok && onScoringFailure === 'dead-letter')) {
@@ -150,9 +152,12 @@ export function scoredOutputs(
       return;
     }
     const verdict = score.ok ? score.verdict : undefined;
-    enriched.push(enrichedRecord(candidate, verdict?.churn ?? null, verdict?.probability ?? null, processedAt));
-    lastScores.set(candidate.company.companyID, { probability: verdict?.probability ?? null, churn: verdict?.churn ?? null, at: processedAt });
+    const record = enrichedRecord(candidate, verdict?.churn ?? null, verdict?.probability ?? null, processedAt);
+    enriched.push(record);
+    lastEnriched.set(record.companyID, record);
   });
+  const lastScores = new Map<string, NonNullable<CompanyCommit['lastScore']>>();
+  for (const [companyID, record] of lastEnriched) lastScores.set(companyID, { probability: record.churnProbability, churn: record.riskOfChurn, at: processedAt });
   return { enriched, deadLetters, lastScores };
 }
 
