@@ -61,7 +61,7 @@ function canonicalEpochDay(iso: string): number | undefined {
   const month = digitsAt(iso, 5, 7);
   const day = digitsAt(iso, 8, 10);
   // The time of day cannot move the date within these ranges; outside them (or a non-digit, NaN), Date.parse decides.
-  if (!(month >= 1 && month <= 12 && day >= 1 && day <= 31 && digitsAt(iso, 11, 13) <= 23 && digitsAt(iso, 14, 16) <= 59 && digitsAt(iso, 17, 19) <= 59 && digitsAt(iso, 20, 23) >= 0)) return undefined;
+  if (!(year >= 0 && month >= 1 && month <= 12 && day >= 1 && day <= 31 && digitsAt(iso, 11, 13) <= 23 && digitsAt(iso, 14, 16) <= 59 && digitsAt(iso, 17, 19) <= 59 && digitsAt(iso, 20, 23) >= 0)) return undefined;
   // Days from 1970-01-01 to a civil date (H. Hinnant's algorithm, years starting in March).
   const y = month <= 2 ? year - 1 : year;
   const era = Math.floor(y / 400);
