@@ -27,20 +27,21 @@ docker_engine_answers() {
   command -v docker >/dev/null 2>&1 && docker version --format '{{.Server.Version}}' >/dev/null 2>&1
 }
 
+# Installs Debian packages with apt-get (as root): docker.io for the engine, nftables for `nft`.
 docker_engine_install() {
   if [ "$(id -u)" -ne 0 ]; then
-    docker_engine_fail "dockerd is not installed and this user (uid $(id -u)) cannot install it: run CI as root, or install docker.io and start dockerd first"
+    docker_engine_fail "$* not installed and this user (uid $(id -u)) cannot install it: run CI as root, or install docker.io and nftables and start dockerd first"
     return 1
   fi
-  command -v apt-get >/dev/null 2>&1 || { docker_engine_fail "dockerd is not installed and apt-get is missing: install a Docker engine and start it first"; return 1; }
-  echo "docker-engine: installing docker.io with apt-get…"
+  command -v apt-get >/dev/null 2>&1 || { docker_engine_fail "$* not installed and apt-get is missing: install a Docker engine and nftables and start the engine first"; return 1; }
+  echo "docker-engine: installing $* with apt-get…"
   local started=$SECONDS
-  if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends docker.io; } >/tmp/ci-docker-install.log 2>&1; then
+  if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@"; } >/tmp/ci-docker-install.log 2>&1; then
     tail -20 /tmp/ci-docker-install.log >&2
-    docker_engine_fail "apt-get install docker.io failed (log: /tmp/ci-docker-install.log)"
+    docker_engine_fail "apt-get install $* failed (log: /tmp/ci-docker-install.log)"
     return 1
   fi
-  echo "docker-engine: docker.io installed in $((SECONDS - started)) s"
+  echo "docker-engine: $* installed in $((SECONDS - started)) s"
 }
 
 docker_engine_start() {
@@ -48,7 +49,11 @@ docker_engine_start() {
     echo "docker-engine: using the engine that already answers ($(docker version --format '{{.Server.Version}}'))"
     return 0
   fi
-  if ! command -v dockerd >/dev/null 2>&1; then docker_engine_install || return 1; fi
+  # nft undoes dockerd's firewall tables afterwards; Debian's docker.io only recommends nftables.
+  local missing=()
+  command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
+  command -v nft >/dev/null 2>&1 || missing+=(nftables)
+  if [ "${#missing[@]}" -gt 0 ]; then docker_engine_install "${missing[@]}" || return 1; fi
   command -v docker >/dev/null 2>&1 || { docker_engine_fail "the docker client is missing after installing docker.io"; return 1; }
   if [ "$(id -u)" -ne 0 ]; then
     docker_engine_fail "no Docker engine answers and dockerd needs root to start (uid $(id -u))"
