@@ -188,6 +188,16 @@ const REPLAY_CHUNK_RECORDS = 1_000;
 /** Company states kept per lane at most; beyond it the cache starts over (bounded memory). */
 const MAX_CACHED_STATES_PER_LANE = 100_000;
 
+/**
+ * What computing a jobs batch in this process knows beyond its pending batch, so that finishing it
+ * here does not redo work: the states it was computed from, what its commits make of them, and
+ * the dedupe digests of its applied event ids (in commit and job order).
+ */
+interface ComputedJobs {
+  readonly states: ReadonlyMap<string, CompanyState>;
+  readonly planned: ReadonlyMap<string, CompanyState>;
+  readonly eventDigests: readonly number[];
+}
 
 /**
  * The pipeline core: turns one shard's batch of records into state changes and outputs, exactly
@@ -210,17 +220,6 @@ const MAX_CACHED_STATES_PER_LANE = 100_000;
  * state and S3 as one clean run would; the output stream may see a record twice (consumers dedupe
  * on `eventID`).
  */
-/**
- * What computing a jobs batch in this process knows beyond its pending batch, so that finishing it
- * here does not redo work: the states it was computed from, what its commits make of them, and
- * the dedupe digests of its applied event ids (in commit and job order).
- */
-interface ComputedJobs {
-  readonly states: ReadonlyMap<string, CompanyState>;
-  readonly planned: ReadonlyMap<string, CompanyState>;
-  readonly eventDigests: readonly number[];
-}
-
 export class BatchProcessor {
   private readonly writeConcurrency: number;
   private readonly maxCommitConflicts: number;
