@@ -255,18 +255,15 @@ export function watermarkKey(laneId: string, epoch: string | undefined): string 
 export function advanceWatermark(watermarks: CompanyState['watermarks'], key: string, sequenceNumber: string): CompanyState['watermarks'] {
   const at = key.indexOf('@');
   const laneId = at === -1 ? key : key.slice(0, at);
+  const epochPrefix = `${laneId}@`;
+  const isOtherEpoch = (other: string) => other !== key && (other === laneId || other.startsWith(epochPrefix));
   let stale = false;
-  for (const other in watermarks) {
-    if (other !== key && (other === laneId || other.startsWith(`${laneId}@`))) stale = true;
-  }
+  for (const other in watermarks) if (isOtherEpoch(other)) stale = true;
   const current = watermarks[key];
   const advances = current === undefined || compareSequence(current, sequenceNumber) < 0;
   if (!stale && !advances) return watermarks;
   const next: Record<string, string> = {};
-  for (const other in watermarks) {
-    if (other !== key && (other === laneId || other.startsWith(`${laneId}@`))) continue;
-    next[other] = watermarks[other] as string;
-  }
+  for (const other in watermarks) if (!isOtherEpoch(other)) next[other] = watermarks[other] as string;
   next[key] = advances ? padSequence(sequenceNumber) : (current as string);
   return next;
 }
