@@ -161,7 +161,19 @@ const SWEEP_SHARE_COMPANIES = 100;
 const emptyDeferredView = (): DeferredView => ({ commits: new Map(), batches: new Map(), dirty: new Set(), unread: new Set(), listed: [], nextBatch: 0 });
 
 /** What a compaction may have to write: the companies behind their items, and those not read yet (that may be). */
-const toCompact = (view: DeferredView): string[] => [...new Set([...view.dirty, ...view.unread])];
+const toCompact = (view: DeferredView): string[] => shareToCompact(view, 1, 0);
+
+/**
+ * The companies of {@link toCompact} that share `share` of a sweep in `shares` writes, in the same
+ * order (the dirty ones, then the unread ones that are not dirty), without building the union:
+ * a sweep takes one share per batch of a list that holds thousands of companies.
+ */
+function shareToCompact(view: DeferredView, shares: number, share: number): string[] {
+  const companies: string[] = [];
+  for (const companyID of view.dirty) if (sweepShareOf(companyID, shares) === share) companies.push(companyID);
+  for (const companyID of view.unread) if (!view.dirty.has(companyID) && sweepShareOf(companyID, shares) === share) companies.push(companyID);
+  return companies;
+}
 
 /** The share of a compaction sweep a company is written in: FNV-1a of its id, modulo the shares. */
 function sweepShareOf(companyID: string, shares: number): number {
@@ -541,7 +553,6 @@ export class BatchProcessor {
     const maxBatches = this.settings.compaction?.maxBatches ?? 1;
     const spread = this.settings.compaction?.sweepSpread ?? DEFAULT_SWEEP_SPREAD;
     let sweep = view.sweep;
-    const candidates = toCompact(view);
     if (sweep === undefined) {
       const covers = view.listed.length + 1;
       const sharesFor = (batches: number) => Math.max(1, Math.ceil(batches * spread));
@@ -549,12 +560,11 @@ export class BatchProcessor {
       const full = covers + sharesFor(covers + 1) > maxBatches;
       if (!full && !this.compactionDue(view.listed[0]?.createdAt ?? pending.createdAt, this.deps.clock.now().getTime())) return undefined;
       // More, smaller shares where many companies are behind; never so many that the list fills up first.
-      const bySize = spread > 0 ? Math.ceil(candidates.length / SWEEP_SHARE_COMPANIES) : 1;
+      const bySize = spread > 0 ? Math.ceil(toCompact(view).length / SWEEP_SHARE_COMPANIES) : 1;
       sweep = { covers, shares: Math.min(maxBatches - covers + 1, Math.max(sharesFor(covers), bySize)), done: 0 };
     }
     const { shares, done } = sweep;
-    const share = candidates.filter((companyID) => sweepShareOf(companyID, shares) === done);
-    await this.writeCompanies(cache, view, share);
+    await this.writeCompanies(cache, view, shareToCompact(view, shares, done));
     const progress = { ...sweep, done: done + 1 };
     if (progress.done >= progress.shares) this.deps.metrics.count(METRIC.compactions);
     return progress;
