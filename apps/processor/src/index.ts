@@ -2,7 +2,7 @@
 // root's builders and the Lambda handler. Test doubles: `@tenant-analytics/processor/testing`. Re-exports only.
 export { BatchProcessor, EFFECT_STEPS } from './core/batch-processor';
 export { toDeadLetter } from './core/job-batch-plan';
-export type { BatchProcessorDependencies, BatchProcessorSettings, BatchResult, EffectStep } from './core/batch-processor';
+export type { BatchProcessorDependencies, BatchProcessorSettings, BatchResult, CompactionSettings, EffectStep } from './core/batch-processor';
 export { ChurnScoringService } from './core/churn-scoring';
 export type { ScoringOutcome, ScoringSettings } from './core/churn-scoring';
 export { TenantProfiles } from './core/tenant-profiles';

@@ -1,4 +1,4 @@
-import { mapLimited, type Company } from '@tenant-analytics/domain';
+import { CONFIG_KEYS, mapLimited, type Company } from '@tenant-analytics/domain';
 import {
   BatchProcessor,
   ChurnScoringService,
@@ -6,6 +6,7 @@ import {
   TenantProfiles,
   type ChurnScorer,
   type Clock,
+  type CompactionSettings,
 } from '@tenant-analytics/processor';
 import {
   InMemoryCompanyStateStore,
@@ -38,11 +39,25 @@ export interface OurDesign {
   readonly metrics: InMemoryMetrics;
 }
 
+/** The default of a numeric configuration key, as a deployment without that key set runs with. */
+function configDefault(key: string): number {
+  const value = Number(CONFIG_KEYS.find((info) => info.key === key)?.default);
+  if (!Number.isFinite(value)) throw new Error(`configuration key ${key} has no numeric default`);
+  return value;
+}
+
+/** State compaction at the processor's defaults (`state.compaction.*`, README "Configuration"). */
+export const DEFAULT_COMPACTION: CompactionSettings = {
+  intervalMs: configDefault('state.compaction.interval.seconds') * 1_000,
+  maxBatches: configDefault('state.compaction.max.batches'),
+};
+
 /**
  * Our pipeline core (`BatchProcessor`: decode, state, rolling windows, batched and deduped
  * scoring, write-ahead, commits, gzip JSON Lines, output stream) over the in-memory adapters, with
  * the production defaults for everything the benchmark does not vary (retry budget 30 s, 5
- * attempts, a breaker after 5 failures, tenant cache of 10,000).
+ * attempts, a breaker after 5 failures, tenant cache of 10,000, state compaction every 60 s or
+ * 120 batches).
  */
 export function buildOurDesign(options: {
   readonly companies: readonly Company[];
@@ -58,7 +73,7 @@ export function buildOurDesign(options: {
   const stateStore = new InMemoryCompanyStateStore();
   // Batch bodies leave memory once compacted: a deployed processor holds them in DynamoDB, not in its heap.
   const laneStore = new InMemoryLaneStore({ keepCompactedBodies: false });
-  const processor = new BatchProcessor(TEST_SETTINGS, {
+  const processor = new BatchProcessor({ ...TEST_SETTINGS, compaction: DEFAULT_COMPACTION }, {
     stateStore,
     laneStore,
     tenantProfiles: new TenantProfiles(directory, { ...TEST_LOOKUP, concurrency: 10, cacheMaxEntries: 10_000, cacheTtlMs: 300_000 }, metrics, logger, { now: () => new Date() }),
