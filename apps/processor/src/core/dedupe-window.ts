@@ -10,8 +10,8 @@ import type { PendingBatch } from './pending-batch';
  * million ids remembered).
  */
 export function eventKeyDigest(companyID: string, eventID: string): number {
-  // The digest as a latin1 string (one char per byte): a Buffer per call cost four times the hash.
-  const bytes = hash('sha256', `${companyID}\u0000${eventID}`, 'latin1');
+  // The digest as a 'binary' (latin1) string, one char per byte: a Buffer per call cost four times the hash.
+  const bytes = hash('sha256', `${companyID}\u0000${eventID}`, 'binary');
   // The first 53 bits, big-endian: bytes 0–3, then bytes 4–5 and the top 5 bits of byte 6.
   const high = ((bytes.charCodeAt(0) << 24) | (bytes.charCodeAt(1) << 16) | (bytes.charCodeAt(2) << 8) | bytes.charCodeAt(3)) >>> 0;
   const low = (bytes.charCodeAt(4) << 13) | (bytes.charCodeAt(5) << 5) | (bytes.charCodeAt(6) >> 3);
