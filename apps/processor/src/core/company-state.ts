@@ -256,21 +256,28 @@ export function advanceWatermark(watermarks: CompanyState['watermarks'], key: st
   const at = key.indexOf('@');
   const laneId = at === -1 ? key : key.slice(0, at);
   const epochPrefix = `${laneId}@`;
-  const isOtherEpoch = (other: string) => other !== key && (other === laneId || other.startsWith(epochPrefix));
   let stale = false;
-  for (const other in watermarks) if (isOtherEpoch(other)) stale = true;
+  for (const other in watermarks) if (isOtherEpoch(other, key, laneId, epochPrefix)) stale = true;
   const current = watermarks[key];
   const advances = current === undefined || compareSequence(current, sequenceNumber) < 0;
   if (!stale && !advances) return watermarks;
   const next: Record<string, string> = {};
-  for (const other in watermarks) if (!isOtherEpoch(other)) next[other] = watermarks[other] as string;
+  for (const other in watermarks) if (!isOtherEpoch(other, key, laneId, epochPrefix)) next[other] = watermarks[other] as string;
   next[key] = advances ? padSequence(sequenceNumber) : (current as string);
   return next;
+}
+
+/**
+ * Whether watermark key `other` is another epoch of the lane whose key is `key` (`laneId` and
+ * `epochPrefix` = `${laneId}@` computed from it once; a module function, not a closure per call).
+ */
+function isOtherEpoch(other: string, key: string, laneId: string, epochPrefix: string): boolean {
+  return other !== key && (other === laneId || other.startsWith(epochPrefix));
 }
 
 /** Whether the job event at `sequenceNumber` of `laneId` is already applied to this state. */
 export function isApplied(state: CompanyState, laneId: string, sequenceNumber: string): boolean {
   const current = state.watermarks[laneId];
-  // Watermarks are padded: padding the other side makes it a comparison of equal widths.
-  return current !== undefined && compareSequence(current, padSequence(sequenceNumber)) >= 0;
+  // The watermark is padded, the record's number is not: the comparison ignores leading zeros (no padded copy per call).
+  return current !== undefined && compareSequence(current, sequenceNumber) >= 0;
 }
