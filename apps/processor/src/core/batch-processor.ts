@@ -7,7 +7,7 @@ import { mapLimited } from '@tenant-analytics/domain';
 import type { ChurnScoringService, ScoringOutcome } from './churn-scoring';
 import { LaneConflictError, ScoringUnavailableError } from './errors';
 import { deadLetterFiles, enrichedFiles, serializeEnriched } from './output-files';
-import { laneIdOf, type CompanyCommit, type PendingBatch } from './pending-batch';
+import { laneIdOf, type CommittedJob, type CompanyCommit, type PendingBatch } from './pending-batch';
 import {
   METRIC,
   type Clock,
@@ -725,7 +725,7 @@ export class BatchProcessor {
     for (const [companyID, company] of plan.companies) {
       for (const digest of company.eventDigests) eventDigests.push(digest);
       const lastScore = outputs.lastScores.get(companyID);
-      const commit: CompanyCommit = { companyID, ...(company.lookup === undefined ? {} : { lookup: company.lookup }), jobs: company.jobs, ...(lastScore === undefined ? {} : { lastScore }) };
+      const commit = jobsCommit(companyID, company.lookup, company.jobs, lastScore);
       commits.push(commit);
       const pre = states.get(companyID);
       const lastJob = company.jobs.at(-1);
@@ -873,6 +873,15 @@ export function scoringUnavailable(scores: readonly ScoringOutcome[]): string | 
   if (scores.some((score) => !score.ok && score.reason === 'breaker-open')) return 'the circuit breaker was open for some calls of the batch';
   if (scores.length > 0 && scores.every((score) => !score.ok && score.reason !== 'not-retriable')) return 'every scoring call of the batch failed';
   return undefined;
+}
+
+/**
+ * A jobs commit, its optional parts left out (not set to undefined): literals, not conditional
+ * spreads, since this runs once per company of every batch.
+ */
+function jobsCommit(companyID: string, lookup: CompanyCommit['lookup'], jobs: readonly CommittedJob[], lastScore: CompanyCommit['lastScore']): CompanyCommit {
+  if (lookup === undefined) return lastScore === undefined ? { companyID, jobs } : { companyID, jobs, lastScore };
+  return lastScore === undefined ? { companyID, lookup, jobs } : { companyID, lookup, jobs, lastScore };
 }
 
 /** Adds a durable batch's commits to the lane's deferred view (once per batch). */

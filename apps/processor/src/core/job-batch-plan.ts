@@ -107,13 +107,26 @@ export function planJobs(eventsByCompany: ReadonlyMap<string, readonly DecodedJo
     const profile = state.profile as CompanyProfile;
     const jobs: CommittedJob[] = fresh.map(({ record, event }, index) => {
       const counts = applied.counts[index] as JobCounts;
-      candidates.push({ record, event, company: { ...profile, companyID, job30: counts.job30, job90: counts.job90 } });
+      // A literal of the profile's fields, not a spread of it (and in the spread's order, so that a
+      // churn API request body stays byte for byte the same): one object of a fixed shape per event.
+      const company = {
+        industry: profile.industry,
+        revenu: profile.revenu,
+        employees: profile.employees,
+        job30: counts.job30,
+        job90: counts.job90,
+        monthlyFee: profile.monthlyFee,
+        totalFee: profile.totalFee,
+        riskOfChurn: profile.riskOfChurn,
+        companyID,
+      };
+      candidates.push({ record, event, company });
       // Literals rather than a conditional spread: this runs per event.
       const { sequenceNumber } = record;
       const { eventTime, nbJobs, eventID } = event;
       return eventID === undefined ? { sequenceNumber, eventTime, nbJobs } : { sequenceNumber, eventTime, nbJobs, eventID };
     });
-    companies.set(companyID, { ...(lookup === undefined ? {} : { lookup }), jobs, state, eventDigests });
+    companies.set(companyID, lookup === undefined ? { jobs, state, eventDigests } : { lookup, jobs, state, eventDigests });
   }
   return { candidates, companies, deadLetters, duplicates };
 }
