@@ -108,6 +108,15 @@ describe('jsonLinesBytes', () => {
     );
   });
 
+  it('gives the same bytes in the shared scratch buffer, whatever an earlier, longer call left in it', () => {
+    fc.assert(
+      fc.property(fc.array(fc.string({ unit: 'binary' }), { maxLength: 20 }), fc.array(fc.string({ unit: 'binary' }), { maxLength: 20 }), (earlier, lines) => {
+        jsonLinesBytes(earlier, { reuseScratch: true });
+        expect(jsonLinesBytes(lines, { reuseScratch: true }).equals(jsonLinesBytes(lines))).toBe(true);
+      }),
+    );
+  });
+
   it('encodes characters beyond ASCII and outside the basic plane', () => {
     expect(jsonLinesBytes(['{"industry":"Café 🚀"}', '']).toString('utf8')).toBe('{"industry":"Café 🚀"}\n\n');
   });
