@@ -1,4 +1,4 @@
-import { parseCpuInfo, readLoadAverage, readMachineInfo } from './machine';
+import { heapFlagsOf, parseCpuInfo, readLoadAverage, readMachineInfo } from './machine';
 
 describe('parseCpuInfo', () => {
   it('reads the first model name and clock', () => {
@@ -26,6 +26,15 @@ describe('readMachineInfo', () => {
     expect(info.cores).toBeGreaterThan(0);
     expect(info.nodeVersion).toBe(process.version);
     expect(info.cpuModel.length).toBeGreaterThan(0);
+  });
+});
+
+describe('heapFlagsOf', () => {
+  it('keeps the heap-size flags of a process and nothing else', () => {
+    expect(heapFlagsOf(['--require', 'x.cjs', '--max-semi-space-size=64', '--enable-source-maps', '--max_old_space_size=900'])).toEqual([
+      '--max-semi-space-size=64',
+      '--max_old_space_size=900',
+    ]);
   });
 });
 

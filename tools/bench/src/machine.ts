@@ -9,7 +9,14 @@ export interface MachineInfo {
   readonly cores: number;
   readonly memoryGb: number;
   readonly nodeVersion: string;
+  /** V8 heap-size flags the process runs with (`npm run bench` sets the deployed processor's young generation). */
+  readonly heapFlags?: readonly string[];
   readonly platform: string;
+}
+
+/** The heap-size flags among a process's Node options (`--max-semi-space-size=64`, …). */
+export function heapFlagsOf(execArgv: readonly string[]): string[] {
+  return execArgv.filter((argument) => /^--(max|min)[-_](semi|old)[-_]space[-_]size=/.test(argument));
 }
 
 /** The 1, 5 and 15 minute load averages (runnable processes), as `/proc/loadavg` gives them. */
@@ -40,6 +47,7 @@ export function readMachineInfo(): MachineInfo {
     cores: os.availableParallelism(),
     memoryGb: Math.round(os.totalmem() / 1024 ** 3),
     nodeVersion: process.version,
+    heapFlags: heapFlagsOf(process.execArgv),
     platform: `${os.platform()} ${os.release()} ${os.arch()}`,
   };
 }

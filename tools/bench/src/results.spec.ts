@@ -22,7 +22,7 @@ const run: BenchRun = {
   startedAt: '2026-11-25T10:00:05.123Z',
   quick: false,
   command: 'npm run bench',
-  machine: { cpuModel: 'AMD EPYC', cpuMhz: 2596, cores: 2, memoryGb: 24, nodeVersion: 'v20.20.2', platform: 'linux 6.1 x64' },
+  machine: { cpuModel: 'AMD EPYC', cpuMhz: 2596, cores: 2, memoryGb: 24, nodeVersion: 'v20.20.2', heapFlags: ['--max-semi-space-size=64'], platform: 'linux 6.1 x64' },
   scenarios: [scenario],
 };
 
@@ -39,7 +39,7 @@ describe('renderRunMarkdown', () => {
     const markdown = renderRunMarkdown(run);
 
     // Assess
-    expect(markdown).toContain('Machine: AMD EPYC @ 2596 MHz, 2 logical CPUs, 24 GB, Node v20.20.2');
+    expect(markdown).toContain('Machine: AMD EPYC @ 2596 MHz, 2 logical CPUs, 24 GB, Node v20.20.2 (--max-semi-space-size=64), linux 6.1 x64.');
     expect(markdown).toContain('### Scenario 1: core CPU path');
     expect(markdown).toContain('Parameters: companies=10000, rounds=5. load average 1.5 / 1 / 0.5 before, 2 / 1 / 0.5 after; 12 s.');
     expect(markdown).toContain('| ours | 120,000 |');

@@ -80,7 +80,7 @@ export function renderRunMarkdown(run: BenchRun): string {
   return [
     `Run of ${run.startedAt}${run.quick ? ' (quick: small sizes, a smoke test — not for comparison)' : ''}: \`${run.command}\``,
     '',
-    `Machine: ${machine.cpuModel}${machine.cpuMhz === undefined ? '' : ` @ ${machine.cpuMhz} MHz`}, ${machine.cores} logical CPUs, ${machine.memoryGb} GB, Node ${machine.nodeVersion}, ${machine.platform}.`,
+    `Machine: ${machine.cpuModel}${machine.cpuMhz === undefined ? '' : ` @ ${machine.cpuMhz} MHz`}, ${machine.cores} logical CPUs, ${machine.memoryGb} GB, Node ${machine.nodeVersion}${(machine.heapFlags ?? []).length === 0 ? '' : ` (${(machine.heapFlags ?? []).join(' ')})`}, ${machine.platform}.`,
     '',
     ...run.scenarios.flatMap((scenario) => [renderScenarioMarkdown(scenario), '']),
   ]

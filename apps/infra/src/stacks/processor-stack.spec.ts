@@ -75,7 +75,7 @@ describe('ProcessorStack', () => {
       expect(environment).toContain(fragment);
     }
     template.hasResourceProperties('AWS::Lambda::Function', {
-      Environment: { Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: 'processor', POWERTOOLS_METRICS_NAMESPACE: 'TenantAnalytics', NODE_OPTIONS: '--enable-source-maps' }) },
+      Environment: { Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: 'processor', POWERTOOLS_METRICS_NAMESPACE: 'TenantAnalytics', NODE_OPTIONS: '--enable-source-maps --max-semi-space-size=64' }) },
     });
   });
 
