@@ -63,6 +63,35 @@ describe('DedupeWindow', () => {
     expect(window.size).toBe(1);
   });
 
+  it('answers as a window that checks every segment, whatever order segments come and expire in', () => {
+    // The reference: each id remembered while any segment that holds it is younger than the window.
+    const segmentArb = fc.record({ id: fc.constantFrom('s1', 's2', 's3', 's4', 's5', 's6'), createdAtMs: fc.integer({ min: 0, max: 3_000 }), ids: fc.subarray(['a', 'b', 'c', 'd']) });
+    const step = fc.oneof(fc.record({ add: segmentArb }), fc.record({ expireAt: fc.integer({ min: 0, max: 5_000 }) }));
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 30 }), fc.integer({ min: 0, max: 5_000 }), (steps, askAt) => {
+        const window = new DedupeWindow(WINDOW_MS);
+        const held = new Map<string, { createdAtMs: number; ids: readonly string[] }>();
+        let expiredUpTo = 0;
+        for (const next of steps) {
+          if ('add' in next) {
+            window.add(segment(next.add.id, next.add.createdAtMs, next.add.ids));
+            if (!held.has(next.add.id)) held.set(next.add.id, next.add);
+          } else {
+            window.expire(next.expireAt);
+            expiredUpTo = Math.max(expiredUpTo, next.expireAt);
+            for (const [id, { createdAtMs }] of held) if (createdAtMs + WINDOW_MS <= next.expireAt) held.delete(id);
+          }
+        }
+        const now = Math.max(askAt, expiredUpTo);
+        for (const eventID of ['a', 'b', 'c', 'd']) {
+          const expected = [...held.values()].some(({ createdAtMs, ids }) => ids.includes(eventID) && createdAtMs + WINDOW_MS > now);
+          expect(window.has(eventKeyDigest('c', eventID), now)).toBe(expected);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('adds a segment once (idempotent)', () => {
     const window = new DedupeWindow(WINDOW_MS);
     window.add(segment('s1', 100, ['a']));

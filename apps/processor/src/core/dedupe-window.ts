@@ -61,8 +61,14 @@ export class DedupeWindow {
   private readonly appliedBy = new DigestTable();
   /** Segment ordinal → when its batch was computed (epoch ms). */
   private readonly createdAtMs = new Map<number, number>();
-  /** Segments by id with their ordinals, oldest first (insertion order), for expiry. */
-  private readonly segments = new Map<string, { readonly segment: DedupeSegment; readonly ordinal: number }>();
+  /** The ids of the segments held (`add` is idempotent). */
+  private readonly segmentIds = new Set<string>();
+  /**
+   * The segments held with their ordinals, by `createdAtMs` (oldest first; equal times in the order
+   * added): expiry takes a prefix, not a scan of every segment per batch. Segments mostly come in
+   * time order (a lane's own batches), so an insertion is almost always an append.
+   */
+  private readonly byAge: { readonly segment: DedupeSegment; readonly ordinal: number }[] = [];
   private nextOrdinal = 0;
 
   constructor(private readonly windowMs: number) {}
@@ -76,9 +82,12 @@ export class DedupeWindow {
 
   /** Adds a segment (idempotent). */
   add(segment: DedupeSegment): void {
-    if (this.segments.has(segment.id)) return;
+    if (this.segmentIds.has(segment.id)) return;
     const ordinal = this.nextOrdinal++;
-    this.segments.set(segment.id, { segment, ordinal });
+    this.segmentIds.add(segment.id);
+    let at = this.byAge.length;
+    while (at > 0 && (this.byAge[at - 1] as (typeof this.byAge)[number]).segment.createdAtMs > segment.createdAtMs) at -= 1;
+    this.byAge.splice(at, 0, { segment, ordinal });
     this.createdAtMs.set(ordinal, segment.createdAtMs);
     for (const digest of segment.digests) {
       const by = this.appliedBy.get(digest);
@@ -88,14 +97,17 @@ export class DedupeWindow {
 
   /** Forgets the segments that left the window (they can no longer make anything a duplicate). */
   expire(nowMs: number): void {
-    for (const [id, { segment, ordinal }] of this.segments) {
-      if (segment.createdAtMs + this.windowMs > nowMs) continue;
-      this.segments.delete(id);
+    let expired = 0;
+    for (const { segment, ordinal } of this.byAge) {
+      if (segment.createdAtMs + this.windowMs > nowMs) break;
+      expired += 1;
+      this.segmentIds.delete(segment.id);
       this.createdAtMs.delete(ordinal);
       for (const digest of segment.digests) {
         if (this.appliedBy.get(digest) === ordinal) this.appliedBy.delete(digest);
       }
     }
+    if (expired > 0) this.byAge.splice(0, expired);
   }
 
   /** Ids remembered (for metrics and tests). */
