@@ -87,7 +87,8 @@ export async function eventually<T>(check: () => Promise<T | undefined>, timeout
 export function spawnLocalRunner(endpointsFile: string, env: Record<string, string> = {}, extraArgs: readonly string[] = []): { child: ChildProcess; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>; output: () => string } {
   let output = '';
   const lifeline = lifelineSpawn(['ignore', 'pipe', 'pipe']);
-  const child = spawn(process.execPath, [...lifeline.execArgs, '--import', 'tsx', path.join(REPO_ROOT, 'apps/processor/src/local-runner.ts'), '--endpoints-file', endpointsFile, ...extraArgs], {
+  // The processor's young generation, as deployed (apps/infra PROCESSOR_NODE_OPTIONS, and `nx serve processor`).
+  const child = spawn(process.execPath, [...lifeline.execArgs, '--max-semi-space-size=64', '--import', 'tsx', path.join(REPO_ROOT, 'apps/processor/src/local-runner.ts'), '--endpoints-file', endpointsFile, ...extraArgs], {
     cwd: REPO_ROOT,
     env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', LOG_LEVEL: 'info', RUNNER_POLL_INTERVAL_MS: '100', ...env, ...lifeline.env },
     stdio: lifeline.stdio,

@@ -20,9 +20,11 @@ import { buildProcessorPropertyGroups, type ChurnEndpointSettings } from '../pro
  * The processor's Node.js options: source maps for stack traces, and a young generation of 3 × 64
  * MiB. A batch's objects (decoded events, states, enriched records and their JSON) live until the
  * batch is published; with V8's default semi-space (16 MiB at most, and less where the machine or
- * container has 2 GiB or less, as a 1,024 MB function does) the scavenger copies them once or twice each. Measured in `npm run bench` scenario 1 (which
- * runs with the same flag; docs/benchmarks.md): about 10 % less CPU per event at 64 MiB, up to
- * 20 % under a Lambda-sized heap limit, for up to 144 MiB more memory.
+ * container has 2 GiB or less, as a 1,024 MB function does) the scavenger copies them once or
+ * twice each. The local runner (`nx serve processor`) and `npm run bench` run with the same flag
+ * (a bench test keeps them equal). Measured in scenario 1 (docs/benchmarks.md, "Hot path, second
+ * pass"): about 10 % less CPU per event at 64 MiB, up to 20 % under a Lambda-sized heap limit, for
+ * up to 144 MiB more memory.
  */
 export const PROCESSOR_NODE_OPTIONS = '--enable-source-maps --max-semi-space-size=64';
 

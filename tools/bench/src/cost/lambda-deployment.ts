@@ -15,7 +15,8 @@ export const LAMBDA_DEPLOYMENT = {
   architecture: 'arm64',
   /**
    * The V8 flag of the processor's `NODE_OPTIONS` (`processor-stack.ts`: PROCESSOR_NODE_OPTIONS):
-   * `npm run bench` runs with it too, so that CPU per event is the deployed processor's.
+   * `npm run bench` and the local runner (`nx serve processor`, the pipeline harness) run with it
+   * too, so that CPU per event is the deployed processor's.
    */
   semiSpaceFlag: '--max-semi-space-size=64',
   /** The event source mapping's batch size. */
