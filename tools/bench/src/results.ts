@@ -77,10 +77,11 @@ export function renderScenarioMarkdown(result: ScenarioResult): string {
 /** A whole run as markdown: machine, then each scenario. */
 export function renderRunMarkdown(run: BenchRun): string {
   const { machine } = run;
+  const heapFlags = machine.heapFlags ?? [];
   return [
     `Run of ${run.startedAt}${run.quick ? ' (quick: small sizes, a smoke test — not for comparison)' : ''}: \`${run.command}\``,
     '',
-    `Machine: ${machine.cpuModel}${machine.cpuMhz === undefined ? '' : ` @ ${machine.cpuMhz} MHz`}, ${machine.cores} logical CPUs, ${machine.memoryGb} GB, Node ${machine.nodeVersion}${(machine.heapFlags ?? []).length === 0 ? '' : ` (${(machine.heapFlags ?? []).join(' ')})`}, ${machine.platform}.`,
+    `Machine: ${machine.cpuModel}${machine.cpuMhz === undefined ? '' : ` @ ${machine.cpuMhz} MHz`}, ${machine.cores} logical CPUs, ${machine.memoryGb} GB, Node ${machine.nodeVersion}${heapFlags.length === 0 ? '' : ` (${heapFlags.join(' ')})`}, ${machine.platform}.`,
     '',
     ...run.scenarios.flatMap((scenario) => [renderScenarioMarkdown(scenario), '']),
   ]
