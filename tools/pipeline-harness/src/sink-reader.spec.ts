@@ -45,6 +45,24 @@ describe('readEnrichedInS3 and readDeadLetters', () => {
     expect(stub.commandCalls(ListObjectsCommand).map((call) => call.args[0].input.Marker)).toEqual([undefined, keys[999]]);
   });
 
+  it('read an object again when its response is cut short, and give up after five reads', async () => {
+    // Prepare: the first read of the object aborts (s3rver rewriting it in place), the second succeeds
+    const s3 = new S3Client(client);
+    const stub = mockClient(s3);
+    const key = 'churn/data/dt=2026-11-20/hour=10/a.jsonl.gz';
+    const aborted = { Body: { transformToByteArray: () => Promise.reject(new Error('aborted')) } } as unknown as GetObjectCommandOutput;
+    stub.on(ListObjectsCommand).resolves({ Contents: [{ Key: key }], IsTruncated: false });
+    stub.on(GetObjectCommand).resolvesOnce(aborted).resolves(body(gzipSync(`${JSON.stringify(line('e1'))}\n`)));
+
+    // Act, Assess
+    await expect(readEnrichedInS3({ s3, endpoints })).resolves.toMatchObject([{ eventID: 'e1' }]);
+    expect(stub.commandCalls(GetObjectCommand)).toHaveLength(2);
+
+    stub.on(GetObjectCommand).resolves(aborted);
+    await expect(readEnrichedInS3({ s3, endpoints })).rejects.toThrow('aborted');
+    expect(stub.commandCalls(GetObjectCommand)).toHaveLength(2 + 5);
+  });
+
   it('decode dead letters and reject a malformed one', async () => {
     const s3 = new S3Client(client);
     const stub = mockClient(s3);

@@ -57,9 +57,10 @@ describe('processor on the local stack', () => {
       const found = (await probe.enrichedInS3()).filter((record) => record.eventID.startsWith(`${tag}-`));
       return found.length >= count ? found : undefined;
     }, 90_000, `all ${count} ${tag} events in S3`).catch((error: unknown) => {
-      // A failed wait must not leave the runner polling (Jest would never exit).
+      // A failed wait must not leave the runner polling (Jest would never exit). The error comes
+      // last, after the runner's output: a log that keeps only the end of a failure still shows it.
       runner.child.kill('SIGKILL');
-      throw new Error(`${String(error)}; runner output: ${runner.output().slice(-2000)}`);
+      throw new Error(`the runner's last output:\n${runner.output().slice(-2000)}\n${String(error)}`);
     });
     runner.child.kill('SIGTERM');
     expect(await runner.exited).toEqual({ code: 0, signal: null });
