@@ -162,19 +162,31 @@ export class LiveCollector {
   private async readDeadLetters(limit: number): Promise<void> {
     const probe = this.options.probe;
     if (probe === undefined) return;
+    const logger = this.options.logger ?? SILENT_LOGGER;
+    let keys: string[];
     try {
-      const keys = (await listKeys(probe, `${LOCAL_SINK_PREFIXES.deadLetters}/`)).filter((key) => !this.seenDeadLetterKeys.has(key));
-      for (const key of keys.slice(0, limit)) {
-        const object = await probe.s3.send(new GetObjectCommand({ Bucket: probe.endpoints.bucket, Key: key }));
-        this.seenDeadLetterKeys.add(key);
-        const decoded = deadLetterSchema.safeParse(JSON.parse((await object.Body?.transformToString('utf8')) ?? 'null'));
-        if (!decoded.success) continue;
-        const { reason, stage, message, record } = decoded.data;
-        this.deadLetterCounts.set(reason, (this.deadLetterCounts.get(reason) ?? 0) + 1);
-        if (!this.deadLetterViews.has(reason)) this.deadLetterViews.set(reason, { reason, stage, message, count: 0, sampleRecord: printable(record.data), sampleKey: key });
-      }
+      keys = (await listKeys(probe, `${LOCAL_SINK_PREFIXES.deadLetters}/`)).filter((key) => !this.seenDeadLetterKeys.has(key));
     } catch (error) {
-      (this.options.logger ?? SILENT_LOGGER).warn('reading dead letters failed; retrying next tick', { error: String(error) });
+      logger.warn('listing dead letters failed; retrying next tick', { error: String(error) });
+      return;
+    }
+    for (const key of keys.slice(0, limit)) {
+      let body: unknown;
+      try {
+        const object = await probe.s3.send(new GetObjectCommand({ Bucket: probe.endpoints.bucket, Key: key }));
+        body = JSON.parse((await object.Body?.transformToString('utf8')) ?? 'null');
+      } catch (error) {
+        // Read again with the next listing: s3rver lists an object while it writes it, so a body
+        // may not be whole JSON yet. Only a whole one counts as seen; the keys after it are read now.
+        logger.warn('reading a dead letter failed; retrying next tick', { key, error: String(error) });
+        continue;
+      }
+      this.seenDeadLetterKeys.add(key);
+      const decoded = deadLetterSchema.safeParse(body);
+      if (!decoded.success) continue;
+      const { reason, stage, message, record } = decoded.data;
+      this.deadLetterCounts.set(reason, (this.deadLetterCounts.get(reason) ?? 0) + 1);
+      if (!this.deadLetterViews.has(reason)) this.deadLetterViews.set(reason, { reason, stage, message, count: 0, sampleRecord: printable(record.data), sampleKey: key });
     }
   }
 
