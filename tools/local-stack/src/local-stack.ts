@@ -24,7 +24,7 @@ import {
 } from './local-stack-options';
 import { spawnManaged, type ManagedProcess } from './managed-process';
 import { pollUntil } from './poll';
-import { LOOPBACK, withPort } from './ports';
+import { LOOPBACK, onOwnPort, withPort } from './ports';
 import { ensureBucket, ensureStateTable, ensureStreams, type StreamPlan } from './provision';
 import type { ProvidedEndpoints } from './provided-endpoints';
 import { HOST_LAYOUT, IMAGE_LAYOUT, type RuntimeLayout } from './runtime-layout';
@@ -54,7 +54,8 @@ export interface LocalStack {
   /** Stops every child (SIGTERM, then SIGKILL) or container, removes the endpoints file and a temp data dir. Idempotent. */
   stop(): Promise<void>;
   /**
-   * Stops the Kinesis emulator and starts it again on the same port, for reliability tests.
+   * Stops the Kinesis emulator and starts it again on the same port (waiting for it, a few tries,
+   * while it is taken), for reliability tests.
    * Streams and records survive (kinesalite: LevelDB; kinesis-local: state persisted every second,
    * so records from the last second before the stop may be lost).
    */
@@ -64,6 +65,9 @@ export interface LocalStack {
 type Component = 'kinesis' | 's3' | 'dynamodb' | ServiceName;
 
 const PROBE_INTERVAL_MS = 100;
+
+/** How a child's port is chosen and retried: {@link withPort} for a start, {@link onOwnPort} for a restart. */
+type PortPlacement = <T>(port: number, component: string, start: (port: number) => Promise<T>) => Promise<T>;
 
 class RunningLocalStack implements LocalStack {
   private readonly options: ResolvedLocalStackOptions;
@@ -259,7 +263,8 @@ class RunningLocalStack implements LocalStack {
     if (current === undefined) throw new LocalStackError('The local stack has not started');
     this.ready.delete('kinesis');
     await this.stopChild(current.child);
-    const url = await this.startKinesis(current.port);
+    // On the same port (clients hold the URL), waiting for it while it is taken.
+    const url = await this.startKinesis(current.port, onOwnPort);
     await this.provisionStreams({ ...this.endpoints, kinesis: url });
     this.logger.info('kinesis restarted', { url });
   }
@@ -301,13 +306,14 @@ class RunningLocalStack implements LocalStack {
     return this.options.dynamodbStorage === 'disk' ? { port, storage: 'disk', dataDir: this.subDir('dynalite') } : { port, storage: 'memory' };
   }
 
-  private startKinesis(requestedPort: number): Promise<string> {
+  private startKinesis(requestedPort: number, place: PortPlacement = withPort): Promise<string> {
     const backend = this.options.kinesisBackend;
     return this.startChild(
       'kinesis',
       requestedPort,
       (port) => kinesisSpec(backend, { port, region: this.options.region, dataDir: this.subDir(backend) }, this.layout),
       (url) => this.probeKinesis(url),
+      place,
     );
   }
 
@@ -328,10 +334,17 @@ class RunningLocalStack implements LocalStack {
 
   /**
    * Spawns one child on a port and polls `probe` until it answers. A child that exits first fails
-   * the start with its last output; if that was EADDRINUSE on a port we picked, another port is tried.
+   * the start with its last output; if that was EADDRINUSE, `place` decides what is tried next
+   * (by default another port, when we picked it).
    */
-  private startChild(component: Component, requestedPort: number, specAt: (port: number) => ComponentSpec, probe: (url: string) => Promise<boolean>): Promise<string> {
-    return withPort(requestedPort, component, async (port) => {
+  private startChild(
+    component: Component,
+    requestedPort: number,
+    specAt: (port: number) => ComponentSpec,
+    probe: (url: string) => Promise<boolean>,
+    place: PortPlacement = withPort,
+  ): Promise<string> {
+    return place(requestedPort, component, async (port) => {
       this.assertRunning();
       const spec = specAt(port);
       const url = `http://${LOOPBACK}:${port}`;

@@ -1,6 +1,6 @@
 import net from 'node:net';
 import { ComponentStartError } from './errors';
-import { assertPortFree, findFreePort, FREE_PORT_ATTEMPTS, LOOPBACK, withPort } from './ports';
+import { assertPortFree, findFreePort, FREE_PORT_ATTEMPTS, LOOPBACK, onOwnPort, OWN_PORT_ATTEMPTS, withPort } from './ports';
 
 describe('ports', () => {
   let holder: net.Server | undefined;
@@ -95,6 +95,53 @@ describe('ports', () => {
       // Act & assess
       await expect(withPort(0, 'test', start)).rejects.toThrow('crashed');
       expect(start).toHaveBeenCalledTimes(1);
+    });
+  });
+
+  describe('onOwnPort', () => {
+    const lostRace = (): ComponentStartError => new ComponentStartError('EADDRINUSE', { retriable: true });
+
+    it('starts again on the same port after a lost race', async () => {
+      // Prepare: the first start loses its own port (kinesis-local's TLS listener took it)
+      const port = await findFreePort();
+      const start = jest.fn(async (candidate: number) => {
+        if (start.mock.calls.length === 1) throw lostRace();
+        return candidate;
+      });
+
+      // Act
+      const used = await onOwnPort(port, 'test', start, 10);
+
+      // Assess
+      expect(used).toBe(port);
+      expect(start.mock.calls).toEqual([[port], [port]]);
+    });
+
+    it('waits while the port is still held, then starts on it', async () => {
+      // Prepare: the stopped process releases the port 150 ms later
+      const port = await hold();
+      setTimeout(() => holder?.close(), 150);
+      const start = jest.fn(async (candidate: number) => candidate);
+
+      // Act
+      const used = await onOwnPort(port, 'test', start, 50);
+
+      // Assess
+      expect(used).toBe(port);
+      expect(start).toHaveBeenCalledTimes(1);
+    });
+
+    it(`fails after ${OWN_PORT_ATTEMPTS} lost races, and at once on an error that is not retriable`, async () => {
+      // Prepare
+      const port = await findFreePort();
+      const losing = jest.fn(async () => Promise.reject(lostRace()));
+      const crashing = jest.fn(async () => Promise.reject(new ComponentStartError('crashed')));
+
+      // Act & assess
+      await expect(onOwnPort(port, 'test', losing, 10)).rejects.toThrow('EADDRINUSE');
+      expect(losing).toHaveBeenCalledTimes(OWN_PORT_ATTEMPTS);
+      await expect(onOwnPort(port, 'test', crashing, 10)).rejects.toThrow('crashed');
+      expect(crashing).toHaveBeenCalledTimes(1);
     });
   });
 });

@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { sleep } from '@tenant-analytics/domain';
 import { ComponentStartError } from './errors';
 
 /** Every child binds this address only. */
@@ -35,7 +36,8 @@ export async function assertPortFree(port: number, component: string): Promise<v
   } catch (error) {
     throw new ComponentStartError(
       `Port ${port} on ${LOOPBACK} is in use, so ${component} cannot start there: is \`nx serve mocks\` already running? Choose another port (0 = any free port).`,
-      { cause: error, context: { component, port } },
+      // Retriable: a port is worth another try (withPort moves to another free one, onOwnPort waits for it).
+      { cause: error, context: { component, port }, retriable: true },
     );
   }
 }
@@ -58,6 +60,30 @@ export async function withPort<T>(requested: number, component: string, start: (
       return await start(port);
     } catch (error) {
       if (!(error instanceof ComponentStartError && error.retriable) || attempt >= FREE_PORT_ATTEMPTS) throw error;
+    }
+  }
+}
+
+/** Attempts at starting a component again on the port it had (see {@link onOwnPort}). */
+export const OWN_PORT_ATTEMPTS = 5;
+/** Between two of them. */
+const OWN_PORT_RETRY_MS = 500;
+
+/**
+ * Runs `start` on `port`, the port a component had and must keep (a restart: its clients hold the
+ * URL), trying again, `retryMs` apart, while the port is taken: by the stopped process that has not
+ * released it yet, or by the new process itself. kinesis-local opens its unused TLS listener first,
+ * on a port the system picks, and that can be the plain port: at a first start {@link withPort}
+ * then moves to another free port; a restart cannot.
+ */
+export async function onOwnPort<T>(port: number, component: string, start: (port: number) => Promise<T>, retryMs = OWN_PORT_RETRY_MS): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await assertPortFree(port, component);
+      return await start(port);
+    } catch (error) {
+      if (!(error instanceof ComponentStartError && error.retriable) || attempt >= OWN_PORT_ATTEMPTS) throw error;
+      await sleep(retryMs);
     }
   }
 }

@@ -100,8 +100,13 @@ describe('startLocalStack', () => {
     tmp = mkdtempSync(path.join(os.tmpdir(), 'local-stack-int-'));
   });
 
-  afterAll(async () => {
-    await Promise.all(running.map((stack) => stack.stop()));
+  // Each test's stacks stop after it, passed or failed: a failed test must not leave a stack that
+  // the next test's count of leftovers would see.
+  afterEach(async () => {
+    await Promise.all(running.splice(0).map((stack) => stack.stop()));
+  });
+
+  afterAll(() => {
     rmSync(tmp, { recursive: true, force: true });
   });
 
