@@ -24,7 +24,8 @@ export class LocalStackConfigError extends LocalStackError {}
 
 /**
  * A child process (emulator or service) did not start or did not answer in time. The message ends
- * with the child's last output lines. `retriable` is true when it lost a race for a free port.
+ * with the child's last output lines. `retriable` is true when its port was taken (it lost a race
+ * for a free port, or a port it must keep is not free yet): worth another try.
  */
 export class ComponentStartError extends LocalStackError {}
 
