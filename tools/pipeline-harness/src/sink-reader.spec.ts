@@ -45,7 +45,7 @@ describe('readEnrichedInS3 and readDeadLetters', () => {
     expect(stub.commandCalls(ListObjectsCommand).map((call) => call.args[0].input.Marker)).toEqual([undefined, keys[999]]);
   });
 
-  it('read an object again when its response is cut short, and give up after five reads', async () => {
+  it('read an object again when its response is cut short, and give up after ten reads', async () => {
     // Prepare: the first read of the object aborts (s3rver rewriting it in place), the second succeeds
     const s3 = new S3Client(client);
     const stub = mockClient(s3);
@@ -60,7 +60,7 @@ describe('readEnrichedInS3 and readDeadLetters', () => {
 
     stub.on(GetObjectCommand).resolves(aborted);
     await expect(readEnrichedInS3({ s3, endpoints })).rejects.toThrow('aborted');
-    expect(stub.commandCalls(GetObjectCommand)).toHaveLength(2 + 5);
+    expect(stub.commandCalls(GetObjectCommand)).toHaveLength(2 + 10);
   });
 
   it('decode dead letters and reject a malformed one', async () => {

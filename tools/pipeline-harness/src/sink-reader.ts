@@ -43,7 +43,7 @@ export async function listKeys(probe: S3SinkSource, prefix: string): Promise<str
 }
 
 /** Reads of an object, before its error counts (see `fetchAll`). */
-const READ_ATTEMPTS = 5;
+const READ_ATTEMPTS = 10;
 /** Between two reads of one object. */
 const READ_RETRY_DELAY_MS = 200;
 
@@ -53,9 +53,10 @@ const READ_RETRY_DELAY_MS = 200;
  * crash publishes its objects again), so a read that races a write can fail: the response is cut
  * short ('aborted': its Content-Length comes from a stat taken before the file was truncated) or
  * the body comes back truncated (a gzip that ends early). A read that fails, in the request or in
- * decoding, is made again (200 ms apart) before its error counts. Measured against a back-to-back
- * rewriter: 3 of 43 reads failed, so five reads in a row fail about once in a million. S3 itself
- * replaces an object at once: this only matters against the emulator.
+ * decoding, is made again (200 ms apart, ten reads) before its error counts. Against a back-to-back
+ * rewriter 7–20 % of reads failed, so ten in a row fail less than once in ten million reads (the
+ * integration test reads under such a rewriter). S3 itself replaces an object at once: this only
+ * matters against the emulator.
  */
 async function fetchAll<T>(probe: S3SinkSource, prefix: string, decode: (body: Buffer) => T): Promise<T[]> {
   const keys = await listKeys(probe, prefix);
