@@ -1,8 +1,8 @@
 import { gzipSync } from 'node:zlib';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { generateCompany } from '@tenant-analytics/domain';
 import { LOCAL_SINK_PREFIXES, startLocalStack, type LocalStack } from '@tenant-analytics/local-stack';
 import { LocalPipelineProbe } from '../../src';
+import { enrichedRecordFactory } from '../../src/testing/run-fixtures';
 
 /**
  * The S3 reader against s3rver while an object is written again in place, as a processor does when
@@ -24,18 +24,8 @@ describe('readEnrichedInS3 on s3rver', () => {
   });
 
   it('reads every record of an object that is being rewritten, on every read', async () => {
-    // Prepare: one object of 2,000 enriched records (about 40 KB gzipped), and a second one left alone
-    const record = (eventID: string) => ({
-      ...generateCompany(42, 1),
-      churnProbability: 0.2,
-      eventID,
-      userID: 'user_1',
-      nbJobs: 1,
-      eventTime: '2026-11-20T10:00:00.000Z',
-      processedAt: '2026-11-20T10:00:01.000Z',
-      source: { stream: 'bigdatajobs', shardId: 'shardId-000000000000', sequenceNumber: '1' },
-    });
-    const object = (tag: string, count: number) => gzipSync(Array.from({ length: count }, (_, n) => `${JSON.stringify(record(`${tag}-${n}`))}\n`).join(''));
+    // Prepare: one object of 2,000 enriched records (about 12 KB gzipped), and a second one left alone
+    const object = (tag: string, count: number) => gzipSync(Array.from({ length: count }, (_, n) => `${JSON.stringify(enrichedRecordFactory({ eventID: `${tag}-${n}` }))}\n`).join(''));
     const put = (key: string, body: Buffer) => probe.s3.send(new PutObjectCommand({ Bucket: stack.endpoints.bucket, Key: `${LOCAL_SINK_PREFIXES.enriched}/${key}`, Body: body }));
     const rewritten = object('rewritten', 2_000);
     await put('dt=2026-11-20/hour=10/rewritten.jsonl.gz', rewritten);
